@@ -1,0 +1,7 @@
+"""`python -m podtui`."""
+
+import sys
+
+from podtui.cli import main
+
+sys.exit(main())

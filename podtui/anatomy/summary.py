@@ -1,0 +1,225 @@
+"""The pod-list row: cheap to compute, called for every pod of a namespace."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ._json import arr, count, num, obj, objs, pairs, text
+from .times import age, human_age, parse_time
+
+__all__ = [
+    "PodSummary",
+    "human_age",
+    "owner_of",
+    "parse_time",
+    "pod_status",
+    "summarize",
+]
+
+_TERMINAL = ("Succeeded", "Failed")
+
+
+@dataclass(frozen=True, slots=True)
+class PodSummary:
+    """One row of the pod list.
+
+    ``ready``/``total`` count app containers plus native sidecars, like kubectl.
+    ``containers`` is the number of containers declared in the spec (init,
+    sidecar, app and ephemeral). ``restarts`` sums the restart counts of all
+    init, sidecar and app containers; ``last_restart`` is the latest
+    ``lastState.terminated.finishedAt`` among them.
+    """
+
+    uid: str
+    namespace: str
+    name: str
+    ready: int
+    total: int
+    status: str
+    restarts: int
+    last_restart: datetime | None
+    created: datetime | None
+    pod_ip: str
+    node: str
+    owner_kind: str
+    owner_name: str
+    containers: int
+    labels: tuple[tuple[str, str], ...]
+    phase: str
+    deleting: bool
+
+    def label(self, key: str, default: str | None = None) -> str | None:
+        """The value of one label."""
+        for k, v in self.labels:
+            if k == key:
+                return v
+        return default
+
+    def ready_text(self) -> str:
+        """``1/2`` as in kubectl's READY column."""
+        return f"{self.ready}/{self.total}"
+
+    def restarts_text(self, now: datetime) -> str:
+        """``3 (2m ago)`` as in kubectl's RESTARTS column."""
+        if self.restarts and self.last_restart is not None:
+            return f"{self.restarts} ({age(self.last_restart, now)} ago)"
+        return str(self.restarts)
+
+    def age(self, now: datetime) -> str:
+        """kubectl-style age of the pod (``""`` when the creation time is unknown)."""
+        return age(self.created, now)
+
+
+def owner_of(metadata: Any) -> tuple[str, str]:
+    """``(kind, name)`` of the controlling owner reference (else the first one), or ``("", "")``."""
+    refs = objs(obj(metadata).get("ownerReferences"))
+    if not refs:
+        return "", ""
+    ref = next((r for r in refs if r.get("controller") is True), refs[0])
+    return text(ref.get("kind")), text(ref.get("name"))
+
+
+def _condition_true(conditions: list[Mapping[str, Any]], kind: str) -> bool:
+    return any(c.get("type") == kind and c.get("status") == "True" for c in conditions)
+
+
+def _exit_text(term: Mapping[str, Any], prefix: str = "") -> str:
+    reason = text(term.get("reason"))
+    if reason:
+        return prefix + reason
+    signal = num(term.get("signal"))
+    if signal:
+        return f"{prefix}Signal:{signal}"
+    return f"{prefix}ExitCode:{num(term.get('exitCode'))}"
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if b > a else a
+
+
+def pod_status(pod: Any) -> tuple[str, int, int]:
+    """``(status, ready, total)`` exactly as kubectl's pod printer computes them.
+
+    Notes on kubectl's rules that are easy to get wrong:
+
+    * ``status.reason`` (Evicted, NodeLost, ...) replaces the phase;
+      a ``PodScheduled`` condition with reason ``SchedulingGated`` wins over both.
+    * Init containers are walked in order; completed ones and started native
+      sidecars are skipped, the first other one decides ``Init:<reason>``,
+      ``Init:Signal:N``, ``Init:ExitCode:N`` or ``Init:i/n``.
+    * App container reasons (waiting, then terminated, then ``Signal:N``/``ExitCode:N``)
+      replace the phase; the first entry of ``containerStatuses`` (sorted by name by the
+      kubelet) wins.
+    * ``Completed`` with a container still running and ready becomes ``Running``
+      if the pod's Ready condition is true, else ``NotReady``. A Running pod
+      with unready containers stays ``Running`` (as in kubectl).
+    * A deletion timestamp shows ``Terminating`` unless the phase is terminal;
+      with reason ``NodeLost`` it shows ``Unknown``.
+    """
+    p = obj(pod)
+    meta, spec, st = obj(p.get("metadata")), obj(p.get("spec")), obj(p.get("status"))
+    conditions = objs(st.get("conditions"))
+    init_specs = objs(spec.get("initContainers"))
+    sidecars = {text(c.get("name")) for c in init_specs if c.get("restartPolicy") == "Always"}
+    total = len(arr(spec.get("containers"))) + sum(
+        1 for c in init_specs if c.get("restartPolicy") == "Always"
+    )
+    n_init = len(arr(spec.get("initContainers")))
+    phase = text(st.get("phase"))
+    reason = text(st.get("reason")) or phase
+    for cond in conditions:
+        if cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    ready = 0
+    initializing = False
+    for i, cs in enumerate(arr(st.get("initContainerStatuses"))):
+        cs = obj(cs)
+        state = obj(cs.get("state"))
+        term, wait = state.get("terminated"), state.get("waiting")
+        if isinstance(term, dict) and num(term.get("exitCode")) == 0:
+            continue
+        if text(cs.get("name")) in sidecars and cs.get("started") is True:
+            if cs.get("ready") is True:
+                ready += 1
+            continue
+        if isinstance(term, dict):
+            reason = _exit_text(term, "Init:")
+        elif isinstance(wait, dict) and text(wait.get("reason")) not in ("", "PodInitializing"):
+            reason = "Init:" + text(wait.get("reason"))
+        else:
+            reason = f"Init:{i}/{n_init}"
+        initializing = True
+        break
+
+    if not initializing or _condition_true(conditions, "Initialized"):
+        has_running = False
+        for cs in reversed(arr(st.get("containerStatuses"))):
+            cs = obj(cs)
+            state = obj(cs.get("state"))
+            term, wait = state.get("terminated"), state.get("waiting")
+            if isinstance(wait, dict) and text(wait.get("reason")):
+                reason = text(wait.get("reason"))
+            elif isinstance(term, dict):
+                reason = _exit_text(term)
+            elif cs.get("ready") is True and isinstance(state.get("running"), dict):
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            reason = "Running" if _condition_true(conditions, "Ready") else "NotReady"
+
+    if meta.get("deletionTimestamp"):
+        if text(st.get("reason")) == "NodeLost":
+            reason = "Unknown"
+        elif phase not in _TERMINAL:
+            reason = "Terminating"
+    return reason or "Unknown", ready, total
+
+
+def _restarts(st: Mapping[str, Any]) -> tuple[int, datetime | None]:
+    restarts, last = 0, None
+    for key in ("initContainerStatuses", "containerStatuses"):
+        for cs in objs(st.get(key)):
+            restarts += count(cs.get("restartCount"))
+            term = obj(obj(cs.get("lastState")).get("terminated"))
+            if term:
+                last = _later(last, parse_time(term.get("finishedAt")))
+    return restarts, last
+
+
+def summarize(pod: Any) -> PodSummary:
+    """The list row of one pod JSON object (never raises)."""
+    p = obj(pod)
+    meta, spec, st = obj(p.get("metadata")), obj(p.get("spec")), obj(p.get("status"))
+    status, ready, total = pod_status(p)
+    restarts, last = _restarts(st)
+    kind, owner = owner_of(meta)
+    containers = sum(
+        len(arr(spec.get(k))) for k in ("initContainers", "containers", "ephemeralContainers")
+    )
+    return PodSummary(
+        uid=text(meta.get("uid")),
+        namespace=text(meta.get("namespace")),
+        name=text(meta.get("name")),
+        ready=ready,
+        total=total,
+        status=status,
+        restarts=restarts,
+        last_restart=last,
+        created=parse_time(meta.get("creationTimestamp")),
+        pod_ip=text(st.get("podIP")),
+        node=text(spec.get("nodeName")),
+        owner_kind=kind,
+        owner_name=owner,
+        containers=containers,
+        labels=pairs(meta.get("labels")),
+        phase=text(st.get("phase")),
+        deleting=bool(meta.get("deletionTimestamp")),
+    )

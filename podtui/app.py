@@ -1,0 +1,213 @@
+"""The podtui App: wires the cluster services to the screens."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from podtui.cluster.connection import Connection, connect
+from podtui.cluster.errors import ClusterError, describe
+from podtui.ui.pod_list import PodListScreen
+from podtui.ui.themes import DEFAULT_THEME, load_themes
+
+
+class PodTuiApp(App):
+    TITLE = "podtui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("q", "quit", "Quit", show=False),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("T", "next_theme", "Theme", show=False),
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        readonly: bool = False,
+        theme: str | None = None,
+        all_namespaces: bool = False,
+    ) -> None:
+        super().__init__()
+        conn.readonly = conn.readonly or readonly
+        self.conn = conn
+        self.namespace = conn.namespace
+        #: What the user may do here, from SelfSubjectAccessReviews (absent: not known yet).
+        self.allowed: dict[str, bool] = {}
+        self.all_namespaces = all_namespaces
+        self.readonly = readonly
+        self._theme_errors: list[str] = []
+        themes, self._theme_errors = load_themes()
+        for item in themes:
+            self.register_theme(item)
+        self.theme_names = [t.name for t in themes]
+        self._wanted_theme = theme or DEFAULT_THEME
+
+    def on_mount(self) -> None:
+        if self._wanted_theme in self.available_themes:
+            self.theme = self._wanted_theme
+        else:
+            self._theme_errors.append(f"unknown theme {self._wanted_theme!r}")
+        self.push_screen(PodListScreen())
+        self.check_access()
+        for line in self._theme_errors:
+            self.notify(line, severity="warning")
+
+    @property
+    def pod_list(self) -> PodListScreen:
+        return next(s for s in self.screen_stack if isinstance(s, PodListScreen))
+
+    def say(self, text: str, error: bool = True) -> None:
+        """One clear line on the current screen."""
+        screen = self.screen
+        if isinstance(screen, PodListScreen):
+            screen.message(text, error)
+        else:
+            self.notify(text, severity="error" if error else "information")
+
+    # --- navigation ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="access")
+    def check_access(self) -> None:
+        from podtui.cluster.pod_actions import can_i
+
+        namespace = None if self.all_namespaces else self.namespace
+        allowed = {verb: can_i(self.conn, verb, "pods", namespace) for verb in ("create", "delete")}
+        self.call_from_thread(self._set_access, allowed)
+
+    def _set_access(self, allowed: dict[str, bool]) -> None:
+        self.allowed = allowed
+        self.screen.refresh_bindings()
+
+    def may(self, verb: str) -> bool:
+        """Offer the action? Read-only never; otherwise unless the server said no."""
+        return not self.readonly and self.allowed.get(verb, True)
+
+    def switch_namespace(self, namespace: str | None) -> None:
+        self.all_namespaces = namespace is None
+        if namespace:
+            self.namespace = namespace
+        self.pod_list.start_feed()
+        self.check_access()
+
+    def switch_context(self, context: str) -> None:
+        try:
+            conn = connect(kubeconfig=self.conn.kubeconfig, context=context)
+        except ClusterError as exc:
+            self.say(describe(exc))
+            return
+        conn.readonly = self.readonly
+        self.conn.close()
+        self.conn = conn
+        self.namespace = conn.namespace
+        self.allowed = {}
+        self.pod_list.start_feed()
+        self.check_access()
+
+    def run_command_line(self, line: str) -> None:
+        words = line.strip().split()
+        if not words:
+            return
+        verb, args = words[0].lower(), words[1:]
+        if verb in ("q", "quit", "q!"):
+            self.exit()
+        elif verb in ("ns", "namespace"):
+            if not args:
+                self.say(f"namespace is {self.namespace}; use :ns NAME or :ns all", error=False)
+            else:
+                self.switch_namespace(None if args[0] in ("all", "-A", "*") else args[0])
+        elif verb in ("ctx", "context"):
+            if not args:
+                have = ", ".join(self.conn.contexts) or "none"
+                self.say(f"context is {self.conn.context}; contexts: {have}", error=False)
+            else:
+                self.switch_context(args[0])
+        elif verb == "theme" and args:
+            if args[0] in self.available_themes:
+                self.theme = args[0]
+            else:
+                self.say(f"unknown theme {args[0]!r} (have: {', '.join(self.theme_names)})")
+        elif verb in ("pods", "po", "pod"):
+            pass
+        else:
+            self.say(f"unknown command {verb!r}: try ns, ctx, theme, q")
+
+    def action_next_theme(self) -> None:
+        names = self.theme_names or [self.theme]
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self.say(f"theme {self.theme}", error=False)
+
+    def action_help(self) -> None:
+        from podtui.ui.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def open_detail(self, pod: dict) -> None:
+        from podtui.ui.pod_detail import PodDetailScreen
+
+        self.push_screen(PodDetailScreen(pod))
+
+    def open_yaml(self, pod: dict) -> None:
+        from podtui.ui.pod_detail import PodYamlScreen
+
+        self.push_screen(PodYamlScreen(pod))
+
+    def open_logs(self, pod: dict, containers: list[str] | None = None) -> None:
+        from podtui.ui.logs_screen import LogsScreen
+
+        metadata = pod.get("metadata") or {}
+        spec = pod.get("spec") or {}
+        names = [c.get("name", "") for c in spec.get("containers") or []]
+        sidecars = [c.get("name", "") for c in spec.get("initContainers") or []
+                    if c.get("restartPolicy") == "Always"]
+        every = names + sidecars
+        chosen = containers or (every[:2] if every else [])
+        if not chosen:
+            self.say("this pod has no containers to show logs for")
+            return
+        self.push_screen(
+            LogsScreen(self.conn, metadata.get("namespace", self.namespace),
+                       metadata.get("name", ""), chosen, all_containers=every)
+        )
+
+    def open_new_pod(self) -> None:
+        if self.readonly:
+            self.say("read-only mode: creating pods is disabled")
+            return
+        self.say("creating pods from templates is not available yet")
+
+    def confirm_delete(self, pods: list[dict]) -> None:
+        if self.readonly:
+            self.say("read-only mode: deleting pods is disabled")
+            return
+        pods = [p for p in pods if p]
+        if not pods:
+            return
+        from podtui.ui.dialogs import ConfirmDeleteScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice in ("graceful", "force"):
+                self.delete_pods(pods, force=choice == "force")
+
+        self.push_screen(ConfirmDeleteScreen(pods), chosen)
+
+    @work(thread=True, group="writes")
+    def delete_pods(self, pods: list[dict], force: bool) -> None:
+        from podtui.cluster.pod_actions import delete_pod
+
+        results = []
+        for pod in pods:
+            metadata = pod.get("metadata") or {}
+            results.append(delete_pod(self.conn, metadata.get("namespace", self.namespace),
+                                      metadata.get("name", ""), force=force))
+        failed = [r for r in results if not r.ok]
+        text = "; ".join(r.message for r in (failed or results))
+        self.call_from_thread(self.say, text, bool(failed))
+        self.call_from_thread(self._clear_marks)
+
+    def _clear_marks(self) -> None:
+        self.pod_list.table.marked.clear()
+        self.pod_list.table.refresh()

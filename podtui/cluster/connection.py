@@ -1,0 +1,120 @@
+"""Connections to an API server: kubeconfig (file, KUBECONFIG list, context) or in-cluster."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from podtui.cluster.errors import ClusterError, redact
+
+if TYPE_CHECKING:
+    from kubernetes.client import ApiClient, CoreV1Api
+
+#: Seconds to wait for a TCP connection; read timeouts are per call.
+CONNECT_TIMEOUT = 5.0
+
+
+@dataclass
+class Connection:
+    api: ApiClient
+    context: str
+    namespace: str
+    server: str
+    user: str = ""
+    insecure: bool = False
+    contexts: tuple[str, ...] = ()
+    kubeconfig: str | None = None
+    #: --readonly: the cluster layer refuses every write, whatever the UI asks.
+    readonly: bool = False
+    _core: CoreV1Api | None = field(default=None, repr=False)
+
+    @property
+    def core(self) -> CoreV1Api:
+        if self._core is None:
+            from kubernetes.client import CoreV1Api
+
+            self._core = CoreV1Api(self.api)
+        return self._core
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # closing must never fail the caller
+            self.api.close()
+
+
+def _kubeconfig_paths(kubeconfig: str | None) -> list[Path]:
+    if kubeconfig:
+        return [Path(kubeconfig).expanduser()]
+    env = os.environ.get("KUBECONFIG")
+    if env:
+        return [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+    return [Path("~/.kube/config").expanduser()]
+
+
+def connect(
+    kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None
+) -> Connection:
+    """Load credentials and build a client; raises ClusterError with one clear line."""
+    from kubernetes import config as kconfig
+    from kubernetes.client import ApiClient, Configuration
+
+    paths = _kubeconfig_paths(kubeconfig)
+    existing = [p for p in paths if p.is_file()]
+    cfg = Configuration()
+    if not existing:
+        if os.environ.get("KUBERNETES_SERVICE_HOST") and not kubeconfig and not context:
+            try:
+                kconfig.load_incluster_config(client_configuration=cfg)
+            except kconfig.ConfigException as exc:
+                raise ClusterError(f"in-cluster config: {redact(str(exc))}") from None
+            ns_file = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+            ns = namespace or (ns_file.read_text().strip() if ns_file.is_file() else "default")
+            return _finish(ApiClient, cfg, "in-cluster", ns, "", (), None)
+        shown = ", ".join(str(p) for p in paths)
+        raise ClusterError(f"no kubeconfig found at {shown} (use --kubeconfig or set KUBECONFIG)")
+
+    config_file = str(existing[0]) if kubeconfig else None
+    try:
+        all_contexts, active = kconfig.list_kube_config_contexts(config_file)
+    except kconfig.ConfigException as exc:
+        raise ClusterError(f"kubeconfig: {redact(str(exc))}") from None
+    except Exception as exc:  # noqa: BLE001 - YAML errors and friends
+        raise ClusterError(f"kubeconfig {existing[0]} is not valid: {type(exc).__name__}") from None
+    names = tuple(c.get("name", "") for c in all_contexts or ())
+    chosen = context or (active or {}).get("name")
+    match = next((c for c in all_contexts or () if c.get("name") == chosen), None)
+    if match is None:
+        have = ", ".join(names) or "none"
+        raise ClusterError(f"context {chosen!r} is not in the kubeconfig (contexts: {have})")
+    ctx = match.get("context") or {}
+    try:
+        kconfig.load_kube_config(
+            config_file=config_file, context=chosen, client_configuration=cfg, persist_config=False
+        )
+    except kconfig.ConfigException as exc:
+        raise ClusterError(f"kubeconfig context {chosen!r}: {redact(str(exc))}") from None
+    except Exception as exc:  # noqa: BLE001 - bad base64, unreadable cert files, ...
+        raise ClusterError(
+            f"kubeconfig context {chosen!r} has unusable credentials: {type(exc).__name__}"
+        ) from None
+    ns = namespace or ctx.get("namespace") or "default"
+    return _finish(ApiClient, cfg, chosen, ns, ctx.get("user", ""), names, config_file)
+
+
+def _finish(api_client_cls, cfg, context, namespace, user, contexts, config_file) -> Connection:
+    # Our own layers retry with backoff and say so on screen; urllib3's silent retries
+    # would only make a dead server look slow.
+    cfg.retries = False
+    cfg.connection_pool_maxsize = 32
+    return Connection(
+        api=api_client_cls(configuration=cfg),
+        context=context,
+        namespace=namespace,
+        server=cfg.host,
+        user=user,
+        insecure=not cfg.verify_ssl,
+        contexts=contexts,
+        kubeconfig=config_file,
+    )

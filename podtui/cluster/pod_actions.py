@@ -1,0 +1,94 @@
+"""Writes: create (after a server-side dry run) and delete, plus access checks.
+
+Every write goes through here, so `--readonly` is enforced in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from podtui.cluster.connection import Connection
+from podtui.cluster.errors import ClusterError, api_status, describe
+
+
+class ReadOnlyError(ClusterError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"read-only mode: {what} refused")
+
+
+def _guard(conn: Connection, what: str) -> None:
+    if conn.readonly:
+        raise ReadOnlyError(what)
+
+
+def create_pod(conn: Connection, manifest: dict, dry_run: bool = False) -> dict:
+    """Create (or with dry_run, only validate on the server) a pod; returns the server's pod."""
+    _guard(conn, "create pod")
+    metadata = manifest.get("metadata") or {}
+    namespace = metadata.get("namespace") or conn.namespace
+    try:
+        response = conn.core.create_namespaced_pod(
+            namespace, manifest, dry_run="All" if dry_run else None,
+            _preload_content=False, _request_timeout=(5, 30),
+        )
+    except Exception as exc:  # noqa: BLE001
+        raise ClusterError(_write_error("create", metadata.get("name", "?"), namespace, exc),
+                           api_status(exc)) from None
+    import orjson
+
+    return orjson.loads(response.data)
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    namespace: str
+    name: str
+    ok: bool
+    message: str
+
+
+def delete_pod(conn: Connection, namespace: str, name: str, force: bool = False) -> DeleteResult:
+    """Graceful delete (the pod's own grace period), or forced with grace period 0."""
+    _guard(conn, "delete pod")
+    try:
+        conn.core.delete_namespaced_pod(
+            name, namespace, grace_period_seconds=0 if force else None,
+            _preload_content=False, _request_timeout=(5, 30),
+        )
+    except Exception as exc:  # noqa: BLE001
+        return DeleteResult(namespace, name, False, _write_error("delete", name, namespace, exc))
+    how = "force-deleted (grace 0)" if force else "deleting (graceful)"
+    return DeleteResult(namespace, name, True, f"{namespace}/{name}: {how}")
+
+
+def _write_error(verb: str, name: str, namespace: str, exc: Exception) -> str:
+    status = api_status(exc)
+    if status == 409:
+        return f"cannot {verb} pod {namespace}/{name}: a pod with that name already exists"
+    if status == 404 and verb == "delete":
+        return f"pod {namespace}/{name} is already gone"
+    return f"cannot {verb} pod {namespace}/{name}: {describe(exc)}"
+
+
+def can_i(conn: Connection, verb: str, resource: str = "pods", namespace: str | None = None,
+          subresource: str = "") -> bool:
+    """SelfSubjectAccessReview; `--readonly` answers no to every write."""
+    if conn.readonly and verb in ("create", "delete", "update", "patch", "deletecollection"):
+        return False
+    from kubernetes.client import AuthorizationV1Api
+
+    body = {
+        "apiVersion": "authorization.k8s.io/v1",
+        "kind": "SelfSubjectAccessReview",
+        "spec": {"resourceAttributes": {"verb": verb, "resource": resource,
+                                        "namespace": namespace or "",
+                                        "subresource": subresource}},
+    }
+    try:
+        review = AuthorizationV1Api(conn.api).create_self_subject_access_review(
+            body, _preload_content=False, _request_timeout=(5, 10))
+    except Exception:  # noqa: BLE001 - unknown means "let the server decide"
+        return True
+    import orjson
+
+    return bool((orjson.loads(review.data).get("status") or {}).get("allowed"))

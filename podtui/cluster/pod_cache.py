@@ -1,0 +1,87 @@
+"""The pods we know of, kept current from the watcher's events.
+
+Applying a batch returns what changed, so a view updates only those rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from podtui.anatomy import PodSummary, summarize
+from podtui.cluster.pods import Change, Page, WatchEvent
+
+
+@dataclass
+class Delta:
+    upserted: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.upserted or self.removed)
+
+
+def _uid(pod: dict) -> str:
+    metadata = pod.get("metadata") or {}
+    return metadata.get("uid") or f"{metadata.get('namespace')}/{metadata.get('name')}"
+
+
+class PodCache:
+    def __init__(self) -> None:
+        self.pods: dict[str, dict] = {}
+        self.summaries: dict[str, PodSummary] = {}
+        self._snapshot: set[str] | None = None  # uids seen by a (re-)list in progress
+        self.synced = False  # the first full list has arrived
+
+    def apply(self, events: Iterable[WatchEvent]) -> Delta:
+        delta = Delta()
+        for event in events:
+            if isinstance(event, Page):
+                if event.first:
+                    self._snapshot = set()
+                for pod in event.pods:
+                    uid = self._put(pod)
+                    delta.upserted.add(uid)
+                    if self._snapshot is not None:
+                        self._snapshot.add(uid)
+                if event.last and self._snapshot is not None:
+                    # Pods that vanished while we were not watching (re-list after 410).
+                    for uid in set(self.pods) - self._snapshot:
+                        self._drop(uid, delta)
+                    self._snapshot = None
+                    self.synced = True
+            elif isinstance(event, Change):
+                if event.kind == "DELETED":
+                    self._drop(_uid(event.pod), delta)
+                else:
+                    uid = self._put(event.pod)
+                    delta.upserted.add(uid)
+                    delta.removed.discard(uid)
+                    if self._snapshot is not None:
+                        self._snapshot.add(uid)
+        return delta
+
+    def clear(self) -> None:
+        self.pods.clear()
+        self.summaries.clear()
+        self._snapshot = None
+        self.synced = False
+
+    def find(self, namespace: str, name: str) -> dict | None:
+        for summary in self.summaries.values():
+            if summary.name == name and summary.namespace == namespace:
+                return self.pods.get(summary.uid)
+        return None
+
+    def _put(self, pod: dict) -> str:
+        summary = summarize(pod)
+        uid = summary.uid or _uid(pod)
+        self.pods[uid] = pod
+        self.summaries[uid] = summary
+        return uid
+
+    def _drop(self, uid: str, delta: Delta) -> None:
+        if self.pods.pop(uid, None) is not None:
+            self.summaries.pop(uid, None)
+            delta.removed.add(uid)
+            delta.upserted.discard(uid)

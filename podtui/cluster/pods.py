@@ -1,0 +1,230 @@
+"""Watch the pods (or events) of a namespace or all: list + watch with resourceVersion.
+
+Raw JSON all the way (orjson, `_preload_content=False`): the typed models cost about
+ten times more for big lists. The watcher runs in its own thread and hands plain
+events to a callback; the UI decides how to batch them.
+
+- The list is paged (`limit`/`continue`) so the first rows arrive before the rest.
+- Watches ask for bookmarks, so a reconnect resumes from a recent resourceVersion.
+- 410 Gone (history compacted) -> re-list; the UI replaces its rows in place.
+- Any other failure -> "reconnecting" with backoff, then resume the watch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+
+from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
+from podtui.cluster.errors import api_status, describe
+
+PAGE_SIZE = 500
+#: The server ends each watch after this many seconds; we then resume from the last version.
+WATCH_SECONDS = 240
+BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+State = Literal["connecting", "live", "reconnecting", "forbidden", "error", "stopped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of a (re-)list. `first` starts a new snapshot, `last` ends it."""
+
+    pods: list[dict]
+    first: bool
+    last: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: Literal["ADDED", "MODIFIED", "DELETED"]
+    pod: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    state: State
+    message: str = ""
+
+
+WatchEvent = Page | Change | Status
+
+
+class Gone(Exception):
+    """The watch's resourceVersion is too old (HTTP 410)."""
+
+
+def _path(resource: str, namespace: str | None) -> str:
+    return f"/api/v1/namespaces/{namespace}/{resource}" if namespace else f"/api/v1/{resource}"
+
+
+def raw_get(conn: Connection, path: str, query: list[tuple[str, Any]], timeout):
+    """GET through the client's auth and TLS settings without model decoding."""
+    return conn.api.call_api(
+        path,
+        "GET",
+        query_params=query,
+        header_params={"Accept": "application/json"},
+        auth_settings=["BearerToken"],
+        _preload_content=False,
+        _request_timeout=timeout,
+        _return_http_data_only=True,
+    )
+
+
+def iter_lines(response) -> Iterator[bytes]:
+    """Lines of a chunked response as they arrive (a watch sends one JSON object a line)."""
+    buffer = b""
+    for chunk in response.stream(65536, decode_content=True):
+        buffer += chunk
+        if b"\n" not in chunk:
+            continue
+        *lines, buffer = buffer.split(b"\n")
+        yield from (line for line in lines if line)
+    if buffer.strip():
+        yield buffer
+
+
+def _normalize(pod: dict) -> dict:
+    # A list omits kind/apiVersion on items; watches carry them. Make both alike, and drop
+    # managedFields (often half of a pod's JSON; kubectl hides them too) to save memory.
+    if "spec" in pod:
+        pod.setdefault("kind", "Pod")
+        pod.setdefault("apiVersion", "v1")
+    metadata = pod.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("managedFields", None)
+    return pod
+
+
+class PodWatcher:
+    """`run()` blocks until `stop()`; call it from a worker thread."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        namespace: str | None,
+        emit: Callable[[WatchEvent], None],
+        resource: str = "pods",
+        field_selector: str = "",
+    ) -> None:
+        self.conn = conn
+        self.namespace = namespace  # None = all namespaces
+        self.emit = emit
+        self.resource = resource
+        self.field_selector = field_selector
+        self.resource_version = ""
+        self._stop = threading.Event()
+        self._response = None
+
+    def stop(self) -> None:
+        self._stop.set()
+        response = self._response
+        if response is not None:
+            with contextlib.suppress(Exception):  # best effort: the thread checks _stop too
+                response.shutdown()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self) -> None:
+        attempt = 0
+        need_list = not self.resource_version  # resume a known version without a re-list
+        self.emit(Status("connecting", self.conn.server))
+        while not self._stop.is_set():
+            try:
+                if need_list:
+                    self._list()
+                    need_list = False
+                self.emit(Status("live"))
+                attempt = 0
+                self._watch()
+            except Gone:
+                need_list = True
+                continue
+            except Exception as exc:  # noqa: BLE001 - every failure is shown, then retried
+                if self._stop.is_set():
+                    break
+                status = api_status(exc)
+                if status == 410:
+                    need_list = True
+                    continue
+                message = describe(exc, self.conn.server)
+                if status in (401, 403):
+                    self.emit(Status("forbidden", message))
+                    self._stop.wait(15)
+                    continue
+                self.emit(Status("reconnecting", message))
+                self._stop.wait(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+                attempt += 1
+        self.emit(Status("stopped"))
+
+    def _selector(self) -> list[tuple[str, Any]]:
+        return [("fieldSelector", self.field_selector)] if self.field_selector else []
+
+    def _list(self) -> None:
+        path = _path(self.resource, self.namespace)
+        token = ""
+        first = True
+        while True:
+            query: list[tuple[str, Any]] = [("limit", PAGE_SIZE), *self._selector()]
+            if token:
+                query.append(("continue", token))
+            response = raw_get(self.conn, path, query, (CONNECT_TIMEOUT, 60))
+            try:
+                data = orjson.loads(response.data)
+            finally:
+                response.release_conn()
+            metadata = data.get("metadata") or {}
+            token = metadata.get("continue") or ""
+            items = data.get("items") or []
+            for pod in items:
+                _normalize(pod)
+            self.emit(Page(items, first=first, last=not token))
+            first = False
+            if not token:
+                self.resource_version = metadata.get("resourceVersion", "")
+                return
+            if self._stop.is_set():
+                return
+
+    def _watch(self) -> None:
+        query = [
+            ("watch", "true"),
+            ("allowWatchBookmarks", "true"),
+            ("resourceVersion", self.resource_version),
+            ("timeoutSeconds", WATCH_SECONDS),
+            *self._selector(),
+        ]
+        response = raw_get(
+            self.conn,
+            _path(self.resource, self.namespace),
+            query,
+            (CONNECT_TIMEOUT, WATCH_SECONDS + 30),
+        )
+        self._response = response
+        try:
+            for line in iter_lines(response):
+                if self._stop.is_set():
+                    return
+                event = orjson.loads(line)
+                kind = event.get("type")
+                obj = event.get("object") or {}
+                version = (obj.get("metadata") or {}).get("resourceVersion")
+                if kind == "ERROR":
+                    if obj.get("code") == 410:
+                        raise Gone(obj.get("message", ""))
+                    raise RuntimeError(obj.get("message", "watch error"))
+                if version:
+                    self.resource_version = version
+                if kind in ("ADDED", "MODIFIED", "DELETED"):
+                    self.emit(Change(kind, _normalize(obj)))
+        finally:
+            self._response = None
+            response.release_conn()

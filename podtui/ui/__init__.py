@@ -1,0 +1,1 @@
+"""Textual screens, widgets and styles of podtui."""

@@ -1,0 +1,260 @@
+"""The pod list: live rows, filter, sort, namespace and context switching."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from podtui.cluster.pod_feed import PodFeed
+from podtui.cluster.pods import Status
+from podtui.ui.pod_table import PodTable
+
+if TYPE_CHECKING:
+    from podtui.app import PodTuiApp
+
+STATE_LABEL = {
+    "connecting": ("connecting", "warning"),
+    "live": ("live", "success"),
+    "reconnecting": ("reconnecting", "warning"),
+    "forbidden": ("forbidden", "error"),
+    "error": ("error", "error"),
+    "stopped": ("stopped", "warning"),
+}
+
+SORT_BINDINGS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
+                 "O": "node", "C": "containers", "E": "namespace"}
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+
+class MessageLine(Static):
+    """One line for errors and confirmations; it clears itself after a while."""
+
+    DEFAULT_CSS = """
+    MessageLine { height: auto; max-height: 2; padding: 0 1; color: $text-error; display: none; }
+    MessageLine.-info { color: $text-success; }
+    """
+
+    def show(self, text: str, error: bool = True, seconds: float = 8.0) -> None:
+        self.update(text)
+        self.set_class(not error, "-info")
+        self.display = True
+        if getattr(self, "_timer", None):
+            self._timer.stop()
+        self._timer = self.set_timer(seconds, self.clear_line)
+
+    def clear_line(self) -> None:
+        self.display = False
+
+
+class PodListScreen(Screen):
+    BINDINGS = [
+        Binding("enter,d", "describe", "Describe"),
+        Binding("l", "logs", "Logs"),
+        Binding("y", "yaml", "YAML"),
+        Binding("slash", "filter", "Filter"),
+        Binding("colon", "command", "Cmd"),
+        Binding("0", "all_namespaces", "All ns"),
+        Binding("n", "new_pod", "New"),
+        Binding("ctrl+d", "delete", "Delete"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("escape", "clear_filter", "Clear", show=False),
+        *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_BINDINGS.items()),
+    ]
+
+    DEFAULT_CSS = """
+    PodListScreen Input { dock: bottom; display: none; height: 3; }
+    PodListScreen Input.-active { display: block; }
+    """
+
+    app: PodTuiApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.feed: PodFeed | None = None
+        self.status = Status("connecting")
+        self._input_mode = ""
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield PodTable(id="pods")
+        yield MessageLine(id="message")
+        yield Input(id="prompt")
+        yield Footer()
+
+    @property
+    def table(self) -> PodTable:
+        return self.query_one(PodTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.start_feed()
+        self.set_interval(0.05, self.drain)
+        self.set_interval(1.0, self.table.refresh)  # ages tick
+
+    def on_unmount(self) -> None:
+        if self.feed:
+            self.feed.stop()
+
+    def start_feed(self) -> None:
+        if self.feed:
+            self.feed.stop()
+        app = self.app
+        namespace = None if app.all_namespaces else app.namespace
+        self.feed = PodFeed(app.conn, namespace)
+        self.table.all_namespaces = app.all_namespaces
+        self.table.marked.clear()
+        self.table.update_rows({}, ())
+        self.status = Status("connecting", app.conn.server)
+        self.feed.start()
+        self.render_status()
+
+    def drain(self) -> None:
+        if not self.feed:
+            return
+        delta, rows, status = self.feed.take()
+        if delta is not None:
+            self.table.update_rows(rows, delta.upserted | delta.removed)
+        if status is not None:
+            self.status = status
+            if status.state in ("forbidden", "error") or (
+                status.state == "reconnecting" and status.message
+            ):
+                self.message(status.message)
+        if delta is not None or status is not None:
+            self.render_status()
+
+    def render_status(self) -> None:
+        app = self.app
+        label, colour = STATE_LABEL.get(self.status.state, (self.status.state, "warning"))
+        rows = self.table.rows.values()
+        counts: dict[str, int] = {}
+        for summary in rows:
+            counts[summary.phase] = counts.get(summary.phase, 0) + 1
+        shown = len(self.table.order)
+        total = len(self.table.rows)
+        pods = f"{total} pods" if shown == total else f"{shown}/{total} pods"
+        detail = " ".join(f"{v} {k.lower()}" for k, v in sorted(counts.items()) if k)
+        ns = "all namespaces" if app.all_namespaces else app.namespace
+        parts = [
+            "[b]podtui[/]",
+            f"ctx [b]{app.conn.context}[/]",
+            f"ns [b]{ns}[/]",
+            f"[$text-{colour}]● {label}[/]",
+            f"{pods}" + (f" ({detail})" if detail else ""),
+        ]
+        if self.table.filter_terms:
+            parts.append(f"filter [b]{' '.join(self.table.filter_terms)}[/]")
+        if app.readonly:
+            parts.append("[$text-warning]READONLY[/]")
+        if app.conn.insecure:
+            parts.append("[$text-error]TLS verification off (kubeconfig)[/]")
+        self.query_one(StatusBar).update("  ".join(parts))
+
+    def message(self, text: str, error: bool = True) -> None:
+        self.query_one(MessageLine).show(text, error)
+
+    # --- prompt: filter and commands ---------------------------------------------------
+
+    def _open_prompt(self, mode: str, value: str = "") -> None:
+        self._input_mode = mode
+        prompt = self.query_one(Input)
+        prompt.placeholder = (
+            "filter: name, status, phase or label=value (esc clears)"
+            if mode == "filter"
+            else "command: ns NAME | ns all | ctx NAME | theme NAME | q"
+        )
+        prompt.value = value
+        prompt.add_class("-active")
+        prompt.focus()
+
+    def action_filter(self) -> None:
+        self._open_prompt("filter", " ".join(self.table.filter_terms))
+
+    def action_command(self) -> None:
+        self._open_prompt("command")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._input_mode == "filter":
+            self.table.set_filter(event.value)
+            self.render_status()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        mode, self._input_mode = self._input_mode, ""
+        event.input.remove_class("-active")
+        self.table.focus()
+        if mode == "command":
+            self.app.run_command_line(event.value)
+
+    def action_clear_filter(self) -> None:
+        prompt = self.query_one(Input)
+        if prompt.has_class("-active"):
+            prompt.remove_class("-active")
+            self._input_mode = ""
+            self.table.focus()
+            return
+        if self.table.filter_terms:
+            self.table.set_filter("")
+            self.render_status()
+        elif self.table.marked:
+            self.table.marked.clear()
+            self.table.refresh()
+
+    def action_sort(self, key: str) -> None:
+        self.table.set_sort(key)
+
+    def action_all_namespaces(self) -> None:
+        self.app.switch_namespace(None)
+
+    # --- row actions -----------------------------------------------------------------
+
+    def _selected_pod(self) -> dict | None:
+        summary = self.table.selected
+        if summary is None or self.feed is None:
+            self.message("no pod selected")
+            return None
+        return self.feed.pod(summary.uid)
+
+    def on_pod_table_selected(self, event: PodTable.Selected) -> None:
+        self.action_describe()
+
+    def action_describe(self) -> None:
+        pod = self._selected_pod()
+        if pod:
+            self.app.open_detail(pod)
+
+    def action_yaml(self) -> None:
+        pod = self._selected_pod()
+        if pod:
+            self.app.open_yaml(pod)
+
+    def action_logs(self) -> None:
+        pod = self._selected_pod()
+        if pod:
+            self.app.open_logs(pod)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Hide what this user may not do (--readonly, or RBAC said no).
+        if action == "new_pod":
+            return self.app.may("create")
+        if action == "delete":
+            return self.app.may("delete")
+        return True
+
+    def action_new_pod(self) -> None:
+        self.app.open_new_pod()
+
+    def action_delete(self) -> None:
+        pods = self.table.marked_or_selected()
+        if not pods:
+            self.message("no pod selected")
+            return
+        self.app.confirm_delete([self.feed.pod(p.uid) or {} for p in pods] if self.feed else [])

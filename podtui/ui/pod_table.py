@@ -1,0 +1,352 @@
+"""A virtual pod table: renders only the visible rows, so 10,000 pods cost what 50 do.
+
+Rows are PodSummary view models keyed by uid. A batch of changes re-sorts the order
+(a list of uids) and refreshes; no widget per row, no table rebuild.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from podtui.anatomy import PodSummary
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int  # minimum width (NAME grows to fit)
+    keep: int  # higher survives longer when the terminal is narrow
+    right: bool = False
+
+
+COLUMNS = (
+    Column("namespace", "NAMESPACE", 12, 7),
+    Column("name", "NAME", 16, 10),
+    Column("ready", "READY", 5, 9),
+    Column("status", "STATUS", 10, 9),
+    Column("restarts", "RESTARTS", 8, 6, right=True),
+    Column("age", "AGE", 5, 8, right=True),
+    Column("ip", "IP", 13, 7),
+    Column("node", "NODE", 10, 4),
+    Column("containers", "CTRS", 4, 5, right=True),
+    Column("owner", "OWNER", 14, 3),
+)
+
+SORT_KEYS: dict[str, Callable[[PodSummary], object]] = {
+    "namespace": lambda s: (s.namespace, s.name),
+    "name": lambda s: (s.name, s.namespace),
+    "ready": lambda s: (s.ready - s.total, s.name),
+    "status": lambda s: (s.status, s.name),
+    "restarts": lambda s: (s.restarts, s.name),
+    "age": lambda s: (-(s.created.timestamp() if s.created else 0), s.name),
+    "ip": lambda s: (tuple(int(p) if p.isdigit() else 0 for p in s.pod_ip.split(".")), s.name),
+    "node": lambda s: (s.node, s.name),
+    "containers": lambda s: (s.containers, s.name),
+    "owner": lambda s: (s.owner_kind, s.owner_name, s.name),
+}
+
+BAD = ("Error", "CrashLoopBackOff", "OOMKilled", "Failed", "ImagePullBackOff", "ErrImagePull",
+       "Evicted", "CreateContainerConfigError", "Unknown", "ExitCode", "Signal", "Init:Error",
+       "Init:CrashLoopBackOff")
+
+
+def status_class(summary: PodSummary) -> str:
+    status = summary.status
+    if summary.deleting:
+        return "pod-table--deleting"
+    if any(status.startswith(b) for b in BAD):
+        return "pod-table--bad"
+    if status in ("Completed", "Succeeded"):
+        return "pod-table--done"
+    if status == "Running" and summary.ready == summary.total:
+        return "pod-table--ok"
+    return "pod-table--pending"
+
+
+def matches(summary: PodSummary, terms: list[str]) -> bool:
+    """Each term must match: `key=value` a label, anything else name, status or phase."""
+    for term in terms:
+        if "=" in term:
+            key, _, value = term.partition("=")
+            if summary.label(key) != value:
+                return False
+        elif not (
+            term in summary.name.lower()
+            or term in summary.status.lower()
+            or term in summary.phase.lower()
+            or term in summary.namespace.lower()
+        ):
+            return False
+    return True
+
+
+class PodTable(ScrollView, can_focus=True):
+    """Keyboard-first pod table (j/k, g/G, space marks)."""
+
+    COMPONENT_CLASSES = {
+        "pod-table--header",
+        "pod-table--cursor",
+        "pod-table--marked",
+        "pod-table--ok",
+        "pod-table--pending",
+        "pod-table--bad",
+        "pod-table--done",
+        "pod-table--deleting",
+        "pod-table--dim",
+    }
+
+    DEFAULT_CSS = """
+    PodTable { height: 1fr; }
+    PodTable > .pod-table--header { text-style: bold; color: $text-accent; }
+    PodTable > .pod-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+    PodTable > .pod-table--marked { color: $text-warning; text-style: bold; }
+    PodTable > .pod-table--ok { color: $text-success; }
+    PodTable > .pod-table--pending { color: $text-warning; }
+    PodTable > .pod-table--bad { color: $text-error; text-style: bold; }
+    PodTable > .pod-table--done { color: $text-muted; }
+    PodTable > .pod-table--deleting { color: $text-secondary; text-style: italic; }
+    PodTable > .pod-table--dim { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", show=False),
+        Binding("k,up", "cursor(-1)", "Up", show=False),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
+        Binding("g,home", "edge(0)", "Top", show=False),
+        Binding("G,end", "edge(1)", "Bottom", show=False),
+        Binding("space", "mark", "Mark", show=False),
+    ]
+
+    cursor = reactive(0, always_update=True)
+    all_namespaces = reactive(False)
+
+    class Selected(Message):
+        """Enter on a row."""
+
+        def __init__(self, uid: str) -> None:
+            super().__init__()
+            self.uid = uid
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: dict[str, PodSummary] = {}
+        self.order: list[str] = []
+        self.marked: set[str] = set()
+        self.sort_key = "name"
+        self.sort_reverse = False
+        self.filter_terms: list[str] = []
+        self._name_width = 16
+        self._layout: list[tuple[Column, int]] = []
+
+    # --- data -------------------------------------------------------------------------
+
+    def update_rows(self, summaries: dict[str, PodSummary], changed: Iterable[str]) -> None:
+        """Take the current summaries; `changed` names the uids added, updated or removed."""
+        self.rows = summaries
+        for uid in changed:
+            summary = summaries.get(uid)
+            if summary is not None and len(summary.name) > self._name_width:
+                self._name_width = min(len(summary.name), 63)
+        self.marked &= summaries.keys()
+        self._reorder()
+
+    def set_sort(self, key: str) -> None:
+        if key == self.sort_key:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_key, self.sort_reverse = key, False
+        self._reorder()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_terms = text.lower().split()
+        self._reorder()
+
+    @property
+    def selected(self) -> PodSummary | None:
+        if 0 <= self.cursor < len(self.order):
+            return self.rows.get(self.order[self.cursor])
+        return None
+
+    def marked_or_selected(self) -> list[PodSummary]:
+        if self.marked:
+            return [self.rows[uid] for uid in self.order if uid in self.marked]
+        return [self.selected] if self.selected else []
+
+    def select_uid(self, uid: str) -> None:
+        if uid in self.order:
+            self.cursor = self.order.index(uid)
+
+    def _reorder(self) -> None:
+        current = self.order[self.cursor] if 0 <= self.cursor < len(self.order) else None
+        rows = self.rows.values()
+        if self.filter_terms:
+            rows = [s for s in rows if matches(s, self.filter_terms)]
+        key = SORT_KEYS[self.sort_key]
+        self.order = [s.uid for s in sorted(rows, key=key, reverse=self.sort_reverse)]
+        if current is not None and current in self.rows:
+            try:
+                self.cursor = self.order.index(current)
+            except ValueError:
+                self.cursor = min(self.cursor, max(len(self.order) - 1, 0))
+        else:
+            self.cursor = min(self.cursor, max(len(self.order) - 1, 0))
+        self._relayout()
+        self.refresh()
+
+    # --- layout and rendering -----------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def watch_all_namespaces(self) -> None:
+        self._relayout()
+        self.refresh()
+
+    def _relayout(self) -> None:
+        width = max(self.scrollable_content_region.width, 20)
+        columns = [c for c in COLUMNS if c.key != "namespace" or self.all_namespaces]
+        sized = {c.key: c.width for c in columns}
+        sized["name"] = max(16, self._name_width)
+        # Drop the least important columns until the rest fit (one space between columns).
+        while sum(sized.values()) + len(sized) + 1 > width and len(sized) > 3:
+            victim = min((c for c in columns if c.key in sized and c.key != "name"),
+                         key=lambda c: c.keep)
+            sized.pop(victim.key)
+        spare = width - (sum(sized.values()) + len(sized) + 1)
+        if spare < 0:
+            sized["name"] = max(8, sized["name"] + spare)
+        elif "owner" in sized:
+            sized["owner"] += spare
+        else:
+            sized["name"] += spare
+        self._layout = [(c, sized[c.key]) for c in columns if c.key in sized]
+        self.virtual_size = Size(width, len(self.order) + 1)
+
+    def _cell(self, summary: PodSummary, key: str, now: datetime) -> str:
+        if key == "namespace":
+            return summary.namespace
+        if key == "name":
+            return summary.name
+        if key == "ready":
+            return summary.ready_text()
+        if key == "status":
+            return summary.status
+        if key == "restarts":
+            return summary.restarts_text(now) if self.size.width >= 100 else str(summary.restarts)
+        if key == "age":
+            return summary.age(now)
+        if key == "ip":
+            return summary.pod_ip or "-"
+        if key == "node":
+            return summary.node or "<none>"
+        if key == "containers":
+            return str(summary.containers)
+        if key == "owner":
+            return f"{summary.owner_kind}/{summary.owner_name}" if summary.owner_kind else "-"
+        return ""
+
+    def _line(self, cells: list[tuple[str, Style]], marker: str, base: Style) -> Strip:
+        segments = [Segment(marker, base)]
+        for (column, width), (text, style) in zip(self._layout, cells, strict=True):
+            if len(text) > width:
+                text = text[: max(width - 1, 0)] + "…"
+            text = text.rjust(width) if column.right else text.ljust(width)
+            segments.append(Segment(text + " ", base + style))
+        return Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            header = self.get_component_rich_style("pod-table--header")
+            titles = [(c.title + self._sort_mark(c.key), Style()) for c, _ in self._layout]
+            return self._line(titles, " ", header).crop_extend(0, width, header)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.order):
+            return Strip.blank(width, self.rich_style)
+        summary = self.rows[self.order[index]]
+        now = datetime.now(UTC)
+        base = self.rich_style
+        if index == self.cursor and self.has_focus:
+            base = self.get_component_rich_style("pod-table--cursor")
+        elif index == self.cursor:
+            base = self.get_component_rich_style("pod-table--marked") + Style(reverse=True)
+        status_style = self.get_component_rich_style(status_class(summary), partial=True)
+        dim = self.get_component_rich_style("pod-table--dim", partial=True)
+        cells = []
+        for column, _ in self._layout:
+            style = Style()
+            if column.key in ("status", "ready"):
+                style = status_style
+            elif column.key in ("age", "node", "owner", "namespace"):
+                style = dim
+            cells.append((self._cell(summary, column.key, now), style))
+        marked = summary.uid in self.marked
+        if marked:
+            base = base + self.get_component_rich_style("pod-table--marked", partial=True)
+        return self._line(cells, "●" if marked else " ", base).crop_extend(0, width, base)
+
+    def _sort_mark(self, key: str) -> str:
+        if key != self.sort_key:
+            return ""
+        return "↓" if self.sort_reverse else "↑"
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def watch_cursor(self, cursor: int) -> None:
+        body = self.scrollable_content_region.height - 1
+        if cursor < self.scroll_offset.y:
+            self.scroll_to(y=cursor, animate=False)
+        elif body > 0 and cursor >= self.scroll_offset.y + body:
+            self.scroll_to(y=cursor - body + 1, animate=False)
+        self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        if self.order:
+            self.cursor = max(0, min(len(self.order) - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(self.scrollable_content_region.height - 2, 1))
+
+    def action_edge(self, end: int) -> None:
+        self.cursor = max(len(self.order) - 1, 0) if end else 0
+
+    def action_mark(self) -> None:
+        summary = self.selected
+        if summary is not None:
+            self.marked ^= {summary.uid}
+            self.action_cursor(1)
+            self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y - 1
+        if 0 <= index < len(self.order):
+            if index == self.cursor and event.chain >= 2:
+                self.post_message(self.Selected(self.order[index]))
+            self.cursor = index
+
+    def key_enter(self) -> None:
+        summary = self.selected
+        if summary is not None:
+            self.post_message(self.Selected(summary.uid))

@@ -1,0 +1,239 @@
+"""Objects and KWOK configuration for the sandbox (stdlib only: runs before any venv).
+
+    render_config.py kwok BIN_DIR STATE_DIR   KWOK's config (stages + log sources) as YAML
+    render_config.py objects NODES NS         one "API-PATH JSON" line per object to create
+    render_config.py seed                     the seed pod (about-pods.md) as JSON
+"""
+
+import json
+import sys
+from pathlib import Path
+
+SEED_NAME = "seed-sidecar-logs"
+CRASH_ANNOTATION = "sandbox.podtui.dev/crash-container"
+
+# Pods whose log files the sandbox (or a test) writes: (namespace, pod, container) -> file stem.
+# Every other container reads generic.log.
+LOG_SOURCES = [
+    ("default", SEED_NAME, "node", "seed-node"),
+    ("default", SEED_NAME, "busybox", "seed-busybox"),
+    ("default", "log-test", "writer", "test-writer"),
+    ("default", "log-test", "tailer", "test-tailer"),
+    ("default", "log-bench", "a", "bench-a"),
+    ("default", "log-bench", "b", "bench-b"),
+]
+
+# A sidecar named by the annotation "crashes": exit 1, CrashLoopBackOff, restarts counted.
+CRASH_STAGE = """\
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: sandbox-container-crash
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.podIP'
+      operator: 'Exists'
+    - key: '.metadata.annotations["@ANNOTATION@"]'
+      operator: 'Exists'
+  delay:
+    durationMilliseconds: 4000
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      {{ $crash := index .metadata.annotations "@ANNOTATION@" }}
+      {{ $status := .status }}
+      phase: Running
+      conditions:
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "False"
+        type: Ready
+        reason: ContainersNotReady
+        message: {{ printf "containers with unready status: [%s]" $crash | Quote }}
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "False"
+        type: ContainersReady
+        reason: ContainersNotReady
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: Initialized
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: PodScheduled
+      containerStatuses:
+      {{ range $i, $c := .spec.containers }}
+      {{ $restarts := 0 }}
+      {{ range $status.containerStatuses }}{{ if eq .name $c.name }}
+      {{ $restarts = .restartCount }}
+      {{ end }}{{ end }}
+      - image: {{ $c.image | Quote }}
+        name: {{ $c.name | Quote }}
+        {{ if eq $c.name $crash }}
+        ready: false
+        started: false
+        restartCount: {{ add $restarts 1 }}
+        state:
+          waiting:
+            reason: CrashLoopBackOff
+            message: {{ printf "back-off restarting failed container %s" $c.name | Quote }}
+        lastState:
+          terminated:
+            exitCode: 1
+            reason: Error
+            startedAt: {{ $now | Quote }}
+            finishedAt: {{ $now | Quote }}
+        {{ else }}
+        ready: true
+        started: true
+        restartCount: {{ $restarts }}
+        state:
+          running:
+            startedAt: {{ $status.startTime | Quote }}
+        {{ end }}
+      {{ end }}
+""".replace("@ANNOTATION@", CRASH_ANNOTATION)
+
+
+def kwok_config(bin_dir: Path, state: Path) -> str:
+    docs = [
+        "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n"
+    ]
+    logs = state / "podlogs"
+    for namespace, pod, container, stem in LOG_SOURCES:
+        docs.append(
+            json.dumps(
+                {
+                    "apiVersion": "kwok.x-k8s.io/v1alpha1",
+                    "kind": "ClusterLogs",
+                    "metadata": {"name": stem},
+                    "spec": {
+                        "selector": {"matchNamespaces": [namespace], "matchNames": [pod]},
+                        "logs": [
+                            {
+                                "containers": [container],
+                                "logsFile": str(logs / f"{stem}.log"),
+                                "previousLogsFile": str(logs / f"{stem}.previous.log"),
+                                "follow": True,
+                            }
+                        ],
+                    },
+                }
+            )
+        )
+    docs.append(
+        json.dumps(
+            {
+                "apiVersion": "kwok.x-k8s.io/v1alpha1",
+                "kind": "ClusterLogs",
+                "metadata": {"name": "generic"},
+                "spec": {
+                    "selector": {},
+                    "logs": [
+                        {
+                            "logsFile": str(logs / "generic.log"),
+                            "previousLogsFile": str(logs / "generic.previous.log"),
+                            "follow": True,
+                        }
+                    ],
+                },
+            }
+        )
+    )
+    for stage in sorted(bin_dir.glob("pod-*.yaml")):
+        docs.append(stage.read_text())
+    docs.append(CRASH_STAGE)
+    return "\n---\n".join(docs)
+
+
+def objects(nodes: int, limited_ns: str):
+    for i in range(nodes):
+        name = f"kwok-node-{i}"
+        yield "/api/v1/nodes", {
+            "apiVersion": "v1",
+            "kind": "Node",
+            "metadata": {
+                "name": name,
+                "labels": {"type": "kwok", "kubernetes.io/hostname": name},
+                "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
+            },
+        }
+    yield "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
+                                 "metadata": {"name": limited_ns}}
+    rbac = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{limited_ns}"
+    yield rbac + "/roles", {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": {"name": "pod-reader", "namespace": limited_ns},
+        "rules": [
+            {"apiGroups": [""], "resources": ["pods", "pods/log", "events"],
+             "verbs": ["get", "list", "watch"]},
+        ],
+    }
+    yield rbac + "/rolebindings", {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "RoleBinding",
+        "metadata": {"name": "dev-user-pod-reader", "namespace": limited_ns},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-reader"},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "dev-user"}],
+    }
+
+
+def seed_pod() -> dict:
+    """The example of about-pods.md: Node.js writes /app/logs/app.log, busybox tails it."""
+    app = (
+        "const fs=require('fs');const http=require('http');"
+        "const log=m=>fs.appendFileSync('/app/logs/app.log',new Date().toISOString()+' '+m+'\\n');"
+        "http.createServer((q,r)=>{log('INFO '+q.method+' '+q.url);r.end('ok')}).listen(3000);"
+        "log('INFO server listening on :3000')"
+    )
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": SEED_NAME,
+            "namespace": "default",
+            "labels": {"app": "web", "example": "about-pods"},
+        },
+        "spec": {
+            "containers": [
+                {
+                    "name": "node",
+                    "image": "node:20-alpine",
+                    "command": ["node", "-e", app],
+                    "ports": [{"name": "http", "containerPort": 3000}],
+                    "volumeMounts": [{"name": "logs", "mountPath": "/app/logs"}],
+                    "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}},
+                },
+                {
+                    "name": "busybox",
+                    "image": "busybox:1.36",
+                    "command": ["sh", "-c", "tail -F /logs/app.log"],
+                    "volumeMounts": [{"name": "logs", "mountPath": "/logs", "readOnly": True}],
+                    "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                },
+            ],
+            "volumes": [{"name": "logs", "emptyDir": {}}],
+        },
+    }
+
+
+def main(argv: list[str]) -> None:
+    what = argv[1]
+    if what == "kwok":
+        print(kwok_config(Path(argv[2]), Path(argv[3])))
+    elif what == "objects":
+        for path, obj in objects(int(argv[2]), argv[3]):
+            print(path, json.dumps(obj))
+    elif what == "seed":
+        print(json.dumps(seed_pod()))
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,121 @@
+"""Shared fixtures. Integration and UI tests talk to the sandbox's real API server
+(`sandbox/sandbox up`); when it is not reachable they fail, they never skip."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SANDBOX_DIR = Path(os.environ.get("PODTUI_SANDBOX_DIR", "/tmp/podtui-sandbox"))
+ADMIN_KUBECONFIG = SANDBOX_DIR / "admin.kubeconfig"
+LIMITED_KUBECONFIG = SANDBOX_DIR / "limited.kubeconfig"
+SEED_POD = "seed-sidecar-logs"
+
+
+@pytest.fixture(scope="session")
+def sandbox_dir() -> Path:
+    if not ADMIN_KUBECONFIG.is_file():
+        pytest.fail(
+            f"the sandbox is not running ({ADMIN_KUBECONFIG} missing): run `make test` "
+            "or `sandbox/sandbox up` first",
+            pytrace=False,
+        )
+    return SANDBOX_DIR
+
+
+@pytest.fixture(scope="session")
+def admin_kubeconfig(sandbox_dir: Path) -> str:
+    return str(sandbox_dir / "admin.kubeconfig")
+
+
+@pytest.fixture(scope="session")
+def conn(admin_kubeconfig: str):
+    from podtui.cluster.connection import connect
+
+    connection = connect(kubeconfig=admin_kubeconfig)
+    try:
+        connection.core.get_api_resources(_request_timeout=5)
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"the sandbox API server does not answer: {exc}", pytrace=False)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def namespace(conn) -> Iterator[str]:
+    """A fresh namespace per test, deleted afterwards, so tests never see each other's pods."""
+    from kubernetes.client import V1Namespace, V1ObjectMeta
+
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    conn.core.create_namespace(V1Namespace(metadata=V1ObjectMeta(name=name)))
+    wait_for(lambda: conn.core.list_namespaced_service_account(name).items, "service account")
+    yield name
+    conn.core.delete_namespace(name, grace_period_seconds=0)
+
+
+def wait_for(predicate, what: str, timeout: float = 30.0, interval: float = 0.05):
+    """Poll until predicate() is truthy; return its value. Fails the test with `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}", pytrace=False)
+        time.sleep(interval)
+
+
+def compact_etcd() -> int:
+    """Compact the sandbox's etcd history up to now (what the API server does every 5 min),
+    so watches from older resourceVersions get 410 Gone. Returns the revision."""
+    import json
+    import urllib.request
+
+    base = f"http://127.0.0.1:{os.environ.get('PODTUI_SANDBOX_ETCD_PORT', '12379')}/v3/kv"
+
+    def post(path: str, body: dict) -> dict:
+        request = urllib.request.Request(f"{base}/{path}", json.dumps(body).encode())
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    revision = int(post("range", {"key": "Lw=="})["header"]["revision"])
+    post("compaction", {"revision": str(revision), "physical": True})
+    return revision
+
+
+def sandbox_cmd(*args: str) -> None:
+    """Run sandbox/sandbox (stop/start/restart of a component, for fault tests)."""
+    import subprocess
+
+    script = Path(__file__).resolve().parents[1] / "sandbox" / "sandbox"
+    subprocess.run([str(script), *args], check=True, capture_output=True, timeout=120)
+
+
+def make_pod(name: str, containers: list[str] | None = None, **labels: str) -> dict:
+    """A small pod manifest (plain dict, as the API takes it)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": labels or {"test": "podtui"}},
+        "spec": {
+            "containers": [
+                {"name": c, "image": "busybox:1.36", "command": ["sleep", "3600"]}
+                for c in (containers or ["main"])
+            ],
+            "terminationGracePeriodSeconds": 0,
+        },
+    }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: every integration test must really run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("CI") and skipped:
+        reporter.write_line(f"CI: {skipped} test(s) skipped; failing the run", red=True)
+        session.exitstatus = 1

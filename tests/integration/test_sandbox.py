@@ -1,0 +1,48 @@
+"""The sandbox is a real control plane: the seed pod is scheduled, Running and has one IP."""
+
+from __future__ import annotations
+
+from tests.conftest import SEED_POD, make_pod, wait_for
+
+
+def test_seed_pod_runs_with_one_ip_for_both_containers(conn):
+    pod = wait_for(
+        lambda: (p := conn.core.read_namespaced_pod(SEED_POD, "default")).status.phase == "Running"
+        and p,
+        "the seed pod to run",
+    )
+    names = [c.name for c in pod.spec.containers]
+    assert names == ["node", "busybox"]
+    statuses = {s.name: s for s in pod.status.container_statuses}
+    assert set(statuses) == {"node", "busybox"}
+    assert all(s.ready and s.state.running for s in statuses.values())
+    # One pod IP, one set of pod IPs: the containers share the network namespace.
+    assert pod.status.pod_ip
+    assert [ip.ip for ip in pod.status.pod_i_ps] == [pod.status.pod_ip]
+    assert pod.spec.node_name.startswith("kwok-node-")
+    mounts = {c.name: [(m.name, m.mount_path) for m in c.volume_mounts]
+              for c in pod.spec.containers}
+    assert ("logs", "/app/logs") in mounts["node"]
+    assert ("logs", "/logs") in mounts["busybox"]
+    assert pod.spec.volumes[0].empty_dir is not None
+
+
+def test_scheduler_and_kwok_give_new_pods_distinct_ips(conn, namespace):
+    for name in ("one", "two"):
+        conn.core.create_namespaced_pod(namespace, make_pod(name, ["a", "b"]))
+    pods = wait_for(
+        lambda: (items := conn.core.list_namespaced_pod(namespace).items)
+        and all(p.status.phase == "Running" and p.status.pod_ip for p in items)
+        and len(items) == 2 and items,
+        "both pods to run",
+    )
+    assert len({p.status.pod_ip for p in pods}) == 2
+
+
+def test_seed_logs_are_served_through_the_api_server(conn):
+    for container in ("node", "busybox"):
+        text = conn.core.read_namespaced_pod_log(SEED_POD, "default", container=container,
+                                                 tail_lines=5)
+        assert text.strip(), f"no log lines for {container}"
+    node = conn.core.read_namespaced_pod_log(SEED_POD, "default", container="node")
+    assert "server listening on :3000" in node

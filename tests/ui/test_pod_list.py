@@ -1,0 +1,77 @@
+"""Pilot tests: the real app against the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from podtui.app import PodTuiApp
+from podtui.cluster.connection import connect
+from podtui.ui.pod_list import PodListScreen
+from podtui.ui.pod_table import PodTable
+from tests.conftest import SEED_POD, make_pod
+
+
+async def until(pilot, predicate, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def table(app: PodTuiApp) -> PodTable:
+    return app.screen.query_one(PodTable)
+
+
+def row(app: PodTuiApp, name: str):
+    return next((s for s in table(app).rows.values() if s.name == name), None)
+
+
+
+def _lines(app: PodTuiApp) -> str:
+    widget = table(app)
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+async def test_seed_pod_row_shows_running_ready_and_ip(admin_kubeconfig):
+    app = PodTuiApp(connect(admin_kubeconfig))
+    async with app.run_test(size=(120, 30)) as pilot:
+        seed = await until(pilot, lambda: (r := row(app, SEED_POD)) and r.pod_ip and r, "seed row")
+        assert isinstance(app.screen, PodListScreen)
+        assert seed.status == "Running"
+        assert seed.ready_text() == "2/2"
+        text = _lines(app)
+        line = next(line for line in text.splitlines() if SEED_POD in line)
+        assert "2/2" in line and "Running" in line and seed.pod_ip in line
+
+
+async def test_created_pod_appears_and_deleted_pod_disappears(conn, namespace, admin_kubeconfig):
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: app.pod_list.feed.cache.synced, "the first list")
+        await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, make_pod("fresh"))
+        await until(pilot, lambda: row(app, "fresh"), "the new pod's row")
+        await until(pilot, lambda: "fresh" in _lines(app), "the row on screen")
+        await asyncio.to_thread(conn.core.delete_namespaced_pod, "fresh", namespace,
+                                grace_period_seconds=0)
+        await until(pilot, lambda: row(app, "fresh") is None, "the row to go")
+        assert "fresh" not in _lines(app)
+
+
+async def test_filter_and_sort_keys(conn, namespace, admin_kubeconfig):
+    for name in ("alpha", "beta", "gamma"):
+        conn.core.create_namespaced_pod(namespace, make_pod(name, tier="web" if name != "beta"
+                                                            else "db"))
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: len(table(app).rows) == 3, "three rows")
+        assert [table(app).rows[u].name for u in table(app).order] == ["alpha", "beta", "gamma"]
+        await pilot.press("N")  # same key again reverses
+        assert [table(app).rows[u].name for u in table(app).order] == ["gamma", "beta", "alpha"]
+        await pilot.press("slash", *"tier=db", "enter")
+        assert [table(app).rows[u].name for u in table(app).order] == ["beta"]
+        await pilot.press("escape")
+        assert len(table(app).order) == 3
