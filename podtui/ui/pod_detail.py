@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 
 from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
+from podtui.ui import clock
 
 if TYPE_CHECKING:
     from podtui.app import PodTuiApp
@@ -160,8 +161,10 @@ class PodView:
         for v in self.pod.volumes:
             if v.shared:
                 who = ", ".join(f"{m.container} at {m.path}" for m in v.mounts)
-                notes.append(self.s(f"{v.name}: one {v.type} seen by {who}: what one writes the "
-                                    "others read.", "italic"))
+                what = ("the same read-only files" if all(m.read_only for m in v.mounts)
+                        else "what one writes, the others read")
+                notes.append(self.s(f"{v.name} ({v.type}) is shared by {who}: {what}.",
+                                    "italic"))
         return Group(*notes)
 
     def lifecycle(self, events: list[Event]) -> Group:
@@ -217,8 +220,13 @@ class PodDetailScreen(Screen):
     ]
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
-    PodDetailScreen #detail-message { height: auto; padding: 0 1; color: $text-error; }
-    PodDetailScreen VerticalScroll { padding: 0 1; }
+    PodDetailScreen #detail-message { height: auto; padding: 0 1; color: $text-error;
+        display: none; }
+    PodDetailScreen #detail-message.-shown { display: block; }
+    PodDetailScreen TabbedContent { height: 1fr; }
+    PodDetailScreen ContentSwitcher { height: 1fr; }
+    PodDetailScreen TabPane { height: 1fr; padding: 0; }
+    PodDetailScreen VerticalScroll { height: 1fr; padding: 0 1; }
     """
 
     app: PodTuiApp
@@ -283,8 +291,10 @@ class PodDetailScreen(Screen):
         pod = feed.pod(self.uid) if feed else None
         if pod is None and feed is not None and feed.cache.synced and not self.gone:
             self.gone = True
-            self.query_one("#detail-message", Static).update(
+            message = self.query_one("#detail-message", Static)
+            message.update(
                 f"pod {self.pod_namespace}/{self.pod_name} was deleted; showing its last state")
+            message.add_class("-shown")
             return
         version = ((pod or {}).get("metadata") or {}).get("resourceVersion", "")
         with self._events_lock:
@@ -298,7 +308,7 @@ class PodDetailScreen(Screen):
     def render_pod(self) -> None:
         pod = pod_from_json(self.raw)
         self._version = (self.raw.get("metadata") or {}).get("resourceVersion", "")
-        now = datetime.now(UTC)
+        now = clock.now()
         with self._events_lock:
             events = sorted(self.events.values(),
                             key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from podtui.anatomy import PodSummary
+from podtui.ui import clock
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ class PodTable(ScrollView, can_focus=True):
         if index >= len(self.order):
             return Strip.blank(width, self.rich_style)
         summary = self.rows[self.order[index]]
-        now = datetime.now(UTC)
+        now = clock.now()
         base = self.rich_style
         if index == self.cursor and self.has_focus:
             base = self.get_component_rich_style("pod-table--cursor")

@@ -10,7 +10,7 @@ from textual.theme import Theme
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "themes"
 DEFAULT_THEME = "podtui-dark"
-FIELDS = ("primary", "secondary", "accent", "warning", "error", "success", "foreground",
+FIELDS = ("secondary", "accent", "warning", "error", "success", "foreground",
           "background", "surface", "panel", "boost", "dark", "luminosity_spread", "text_alpha",
           "ansi", "variables")
 

@@ -3,37 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.ui.pod_list import PodListScreen
-from podtui.ui.pod_table import PodTable
 from tests.conftest import SEED_POD, make_pod
-
-
-async def until(pilot, predicate, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def table(app: PodTuiApp) -> PodTable:
-    return app.screen.query_one(PodTable)
-
-
-def row(app: PodTuiApp, name: str):
-    return next((s for s in table(app).rows.values() if s.name == name), None)
-
-
-
-def _lines(app: PodTuiApp) -> str:
-    widget = table(app)
-    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+from tests.ui.helpers import row, table, table_text, until
 
 
 async def test_seed_pod_row_shows_running_ready_and_ip(admin_kubeconfig):
@@ -43,7 +18,7 @@ async def test_seed_pod_row_shows_running_ready_and_ip(admin_kubeconfig):
         assert isinstance(app.screen, PodListScreen)
         assert seed.status == "Running"
         assert seed.ready_text() == "2/2"
-        text = _lines(app)
+        text = table_text(app)
         line = next(line for line in text.splitlines() if SEED_POD in line)
         assert "2/2" in line and "Running" in line and seed.pod_ip in line
 
@@ -54,11 +29,11 @@ async def test_created_pod_appears_and_deleted_pod_disappears(conn, namespace, a
         await until(pilot, lambda: app.pod_list.feed.cache.synced, "the first list")
         await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, make_pod("fresh"))
         await until(pilot, lambda: row(app, "fresh"), "the new pod's row")
-        await until(pilot, lambda: "fresh" in _lines(app), "the row on screen")
+        await until(pilot, lambda: "fresh" in table_text(app), "the row on screen")
         await asyncio.to_thread(conn.core.delete_namespaced_pod, "fresh", namespace,
                                 grace_period_seconds=0)
         await until(pilot, lambda: row(app, "fresh") is None, "the row to go")
-        assert "fresh" not in _lines(app)
+        assert "fresh" not in table_text(app)
 
 
 async def test_filter_and_sort_keys(conn, namespace, admin_kubeconfig):

@@ -1,0 +1,50 @@
+"""Helpers for Pilot tests of the real app against the sandbox."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widget import Widget
+
+from podtui.app import PodTuiApp
+from podtui.ui.pod_table import PodTable
+
+
+async def until(pilot, predicate, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def table(app: PodTuiApp) -> PodTable:
+    return app.pod_list.query_one(PodTable)
+
+
+def row(app: PodTuiApp, name: str):
+    return next((s for s in table(app).rows.values() if s.name == name), None)
+
+
+def table_text(app: PodTuiApp) -> str:
+    widget = table(app)
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+def widget_text(widget: Widget) -> str:
+    """What a Static-like widget shows, as plain text."""
+    from rich.console import Console
+
+    console = Console(width=widget.app.size.width - 2, record=True, color_system=None)
+    console.print(getattr(widget, "content", None) or widget.render())
+    return console.export_text()
+
+
+async def open_pod(pilot, app: PodTuiApp, name: str, key: str = "enter") -> None:
+    """Select the pod's row in the list and press `key` on it."""
+    summary = await until(pilot, lambda: row(app, name), f"the row of {name}")
+    table(app).select_uid(summary.uid)
+    await pilot.press(key)
+    await pilot.pause(0.2)

@@ -1,0 +1,67 @@
+"""The seed pod's anatomy, opened in the real app against the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Static, TextArea
+
+from podtui.app import PodTuiApp
+from podtui.cluster.connection import connect
+from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen
+from tests.conftest import SEED_POD, make_pod
+from tests.ui.helpers import open_pod, until, widget_text
+
+
+def section(app: PodTuiApp, name: str) -> str:
+    return widget_text(app.screen.query_one(f"#section-{name}", Static))
+
+
+async def test_seed_pod_detail_shows_what_the_containers_share(conn, admin_kubeconfig):
+    pod = conn.core.read_namespaced_pod(SEED_POD, "default")
+    ip = pod.status.pod_ip
+    app = PodTuiApp(connect(admin_kubeconfig))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_pod(pilot, app, SEED_POD)
+        assert isinstance(app.screen, PodDetailScreen)
+        header = widget_text(app.screen.query_one("#detail-header", Static))
+        assert f"IP {ip}" in header and "Running 2/2" in header
+
+        containers = section(app, "containers")
+        assert "node:20-alpine" in containers and "busybox:1.36" in containers
+        assert containers.count("running") >= 2
+
+        network = section(app, "network")
+        assert f"Pod IP {ip}" in network
+        assert "localhost" in network
+        assert "3000" in network and "node" in network
+
+        volumes = section(app, "volumes")
+        logs_line = next(line for line in volumes.splitlines() if line.startswith("logs"))
+        assert "emptyDir" in logs_line and "SHARED" in logs_line
+        assert "node → /app/logs rw" in volumes
+        assert "busybox → /logs ro" in volumes
+
+        lifecycle = section(app, "lifecycle")
+        assert "restartPolicy Always" in lifecycle
+        assert "If one container dies" in lifecycle
+
+        await pilot.press("y")
+        assert isinstance(app.screen, PodYamlScreen)
+        yaml_text = app.screen.query_one(TextArea).text
+        assert f"podIP: {ip}" in yaml_text and "mountPath: /app/logs" in yaml_text
+        await pilot.press("escape", "escape")
+        assert not isinstance(app.screen, PodDetailScreen)
+
+
+async def test_detail_says_when_the_pod_is_deleted(conn, namespace, admin_kubeconfig):
+    conn.core.create_namespaced_pod(namespace, make_pod("short-lived", ["a", "b"]))
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_pod(pilot, app, "short-lived")
+        assert isinstance(app.screen, PodDetailScreen)
+        await asyncio.to_thread(conn.core.delete_namespaced_pod, "short-lived", namespace,
+                                grace_period_seconds=0)
+        message = app.screen.query_one("#detail-message", Static)
+        await until(pilot, lambda: "was deleted" in widget_text(message), "the deleted line")
+        assert isinstance(app.screen, PodDetailScreen)  # still usable: last state shown
