@@ -8,6 +8,7 @@ from textual.binding import Binding
 
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
+from podtui.cluster.pod_feed import PodFeed
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -21,6 +22,9 @@ class PodTuiApp(App):
         Binding("T", "next_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help", show=False),
     ]
+
+    #: Builds the live pod feed for a namespace (None = all); snapshot tests pass a recorded one.
+    feed_factory = PodFeed
 
     def __init__(
         self,
@@ -177,7 +181,9 @@ class PodTuiApp(App):
         if self.readonly:
             self.say("read-only mode: creating pods is disabled")
             return
-        self.say("creating pods from templates is not available yet")
+        from podtui.ui.new_pod import TemplatePickerScreen
+
+        self.push_screen(TemplatePickerScreen())
 
     def confirm_delete(self, pods: list[dict]) -> None:
         if self.readonly:

@@ -193,7 +193,7 @@ class PodView:
         return Group(*parts)
 
     def overview(self, events: list[Event]) -> Group:
-        parts: list = [self.header(), Text(""), self.heading("Containers"),
+        parts: list = [self.heading("Containers"),
                        self.containers(compact=True), Text(""),
                        self.heading("Shared network"), self.network(), Text(""),
                        self.heading("Shared volumes"), self.volumes(), Text(""),

@@ -9,12 +9,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Status
 from podtui.ui.pod_table import PodTable
 
 if TYPE_CHECKING:
     from podtui.app import PodTuiApp
+    from podtui.cluster.pod_feed import PodFeed
 
 STATE_LABEL = {
     "connecting": ("connecting", "warning"),
@@ -109,7 +109,7 @@ class PodListScreen(Screen):
             self.feed.stop()
         app = self.app
         namespace = None if app.all_namespaces else app.namespace
-        self.feed = PodFeed(app.conn, namespace)
+        self.feed = app.feed_factory(app.conn, namespace)
         self.table.all_namespaces = app.all_namespaces
         self.table.marked.clear()
         self.table.update_rows({}, ())

@@ -28,23 +28,26 @@ from podtui.ui import clock
 class Column:
     key: str
     title: str
-    width: int  # minimum width (NAME grows to fit)
+    least: int  # narrower than this and the column is dropped instead
+    ideal: int  # what it gets when the terminal is wide enough (NAME: its longest value)
     keep: int  # higher survives longer when the terminal is narrow
     right: bool = False
 
 
 COLUMNS = (
-    Column("namespace", "NAMESPACE", 12, 7),
-    Column("name", "NAME", 16, 10),
-    Column("ready", "READY", 5, 9),
-    Column("status", "STATUS", 10, 9),
-    Column("restarts", "RESTARTS", 8, 6, right=True),
-    Column("age", "AGE", 5, 8, right=True),
-    Column("ip", "IP", 13, 7),
-    Column("node", "NODE", 10, 4),
-    Column("containers", "CTRS", 4, 5, right=True),
-    Column("owner", "OWNER", 14, 3),
+    Column("namespace", "NAMESPACE", 9, 16, 7),
+    Column("name", "NAME", 16, 16, 10),
+    Column("ready", "READY", 5, 5, 9),
+    Column("status", "STATUS", 9, 17, 9),
+    Column("restarts", "RESTARTS", 8, 14, 6, right=True),
+    Column("age", "AGE", 4, 6, 8, right=True),
+    Column("ip", "IP", 11, 15, 7),
+    Column("node", "NODE", 8, 16, 4),
+    Column("containers", "CTRS", 4, 4, 5, right=True),
+    Column("owner", "OWNER", 10, 32, 3),
 )
+#: Who gets spare width first.
+GROW_ORDER = ("name", "status", "ip", "age", "restarts", "namespace", "node", "owner")
 
 SORT_KEYS: dict[str, Callable[[PodSummary], object]] = {
     "namespace": lambda s: (s.namespace, s.name),
@@ -154,6 +157,7 @@ class PodTable(ScrollView, can_focus=True):
         self.filter_terms: list[str] = []
         self._name_width = 16
         self._layout: list[tuple[Column, int]] = []
+        self._widths: dict[str, int] = {}
 
     # --- data -------------------------------------------------------------------------
 
@@ -220,24 +224,26 @@ class PodTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _relayout(self) -> None:
-        width = max(self.scrollable_content_region.width, 20)
+        width = max(self.scrollable_content_region.width, 20) - 1  # the mark column
         columns = [c for c in COLUMNS if c.key != "namespace" or self.all_namespaces]
-        sized = {c.key: c.width for c in columns}
-        sized["name"] = max(16, self._name_width)
-        # Drop the least important columns until the rest fit (one space between columns).
-        while sum(sized.values()) + len(sized) + 1 > width and len(sized) > 3:
+        sized = {c.key: c.least for c in columns}
+        # Drop the least important columns until the rest fit (one space after each).
+        while sum(sized.values()) + len(sized) > width and len(sized) > 3:
             victim = min((c for c in columns if c.key in sized and c.key != "name"),
                          key=lambda c: c.keep)
             sized.pop(victim.key)
-        spare = width - (sum(sized.values()) + len(sized) + 1)
+        spare = width - (sum(sized.values()) + len(sized))
         if spare < 0:
             sized["name"] = max(8, sized["name"] + spare)
-        elif "owner" in sized:
-            sized["owner"] += spare
-        else:
-            sized["name"] += spare
+        ideal = {c.key: c.ideal for c in columns} | {"name": max(16, self._name_width)}
+        for key in GROW_ORDER:
+            if key in sized and spare > 0:
+                grow = min(spare, max(ideal[key] - sized[key], 0))
+                sized[key] += grow
+                spare -= grow
         self._layout = [(c, sized[c.key]) for c in columns if c.key in sized]
-        self.virtual_size = Size(width, len(self.order) + 1)
+        self._widths = sized
+        self.virtual_size = Size(width + 1, len(self.order) + 1)
 
     def _cell(self, summary: PodSummary, key: str, now: datetime) -> str:
         if key == "namespace":
@@ -249,7 +255,8 @@ class PodTable(ScrollView, can_focus=True):
         if key == "status":
             return summary.status
         if key == "restarts":
-            return summary.restarts_text(now) if self.size.width >= 100 else str(summary.restarts)
+            full = summary.restarts_text(now)
+            return full if len(full) <= self._widths.get("restarts", 0) else str(summary.restarts)
         if key == "age":
             return summary.age(now)
         if key == "ip":
