@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
 from podtui.ui import clock
+from podtui.ui.pod_table import status_class
 
 if TYPE_CHECKING:
     from podtui.app import PodTuiApp
@@ -72,7 +73,9 @@ class PodView:
         text = Text()
         text.append_text(self.s(f"{p.namespace}/{p.name}", "bold"))
         text.append("  ")
-        status_style = "$text-success" if summary.status == "Running" else "$text-warning"
+        status_style = status_class(summary).replace("pod-table--", "")
+        status_style = {"ok": "$text-success", "bad": "bold $text-error",
+                        "done": "$text-muted"}.get(status_style, "$text-warning")
         text.append_text(self.s(f"{summary.status} {summary.ready_text()}", status_style))
         text.append(f"  IP {p.network.pod_ip or '-'}  node {p.node or '-'}")
         if p.owner_kind:
@@ -91,12 +94,12 @@ class PodView:
                 last = f"\nlast: {c.last_state.describe(self.now)}"
             table.add_row(
                 self.s(c.name, "bold"),
-                KIND_LABEL.get(c.kind, c.kind),
-                c.image,
+                Text(KIND_LABEL.get(c.kind, c.kind)),
+                Text(c.image),
                 Text.assemble(self.s(c.state.describe(self.now), state_style(c)), last),
-                "yes" if c.ready else "no",
-                str(c.restarts),
-                ports,
+                Text("yes" if c.ready else "no"),
+                Text(str(c.restarts)),
+                Text(ports),
             )
         return table
 
@@ -120,8 +123,8 @@ class PodView:
             clashing = {(c.port, c.protocol) for c in n.clashes}
             for p in n.ports:
                 style = "bold $text-error" if (p.port, p.protocol) in clashing else ""
-                table.add_row(self.s(str(p.port), style), p.protocol, p.name or "-", p.container,
-                              str(p.host_port) if p.host_port else "-")
+                table.add_row(self.s(str(p.port), style), Text(p.protocol), Text(p.name or "-"),
+                              Text(p.container), Text(str(p.host_port) if p.host_port else "-"))
             lines.append(table)
         else:
             lines.append(Text("No container declares a port."))
@@ -184,9 +187,17 @@ class PodView:
         for c in lc.conditions:
             since = f"{c.last_transition:%H:%M:%S}" if c.last_transition else "-"
             style = "$text-success" if c.status == "True" else "$text-warning"
-            conditions.add_row(c.type, self.s(c.status, style), since,
-                               " ".join(x for x in (c.reason, c.message) if x) or "-")
-        parts += [Text(""), conditions, Text(""), self.heading("If one container dies")]
+            conditions.add_row(Text(c.type), self.s(c.status, style), Text(since),
+                               Text(" ".join(x for x in (c.reason, c.message) if x) or "-"))
+        history = Table(box=None, pad_edge=False, show_edge=False)
+        for name in ("CONTAINER", "STATE", "LAST STATE", "RESTARTS"):
+            history.add_column(name, overflow="fold")
+        for c in self.pod.containers:
+            last = c.last_state.describe(self.now) if c.last_state else "-"
+            history.add_row(self.s(c.name, "bold"), self.s(c.state.describe(self.now),
+                            state_style(c)), Text(last), Text(str(c.restarts)))
+        parts += [Text(""), conditions, Text(""), history, Text(""),
+                  self.heading("If one container dies")]
         parts += [Text(f"• {line}") for line in lc.if_container_dies]
         parts += [Text(""), self.heading(f"Events ({len(events)})")]
         parts += [Text(e.describe(self.now)) for e in events[-30:]] or [Text("none")]

@@ -1,0 +1,153 @@
+"""Screenshots of the real app against the sandbox (`make screenshots`).
+
+Creates a few demo pods beside the seed pod in namespace `default`, drives the app
+with Textual's Pilot, saves SVGs next to this file, and deletes the demo pods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from podtui.app import PodTuiApp  # noqa: E402
+from podtui.cluster.connection import connect  # noqa: E402
+
+KUBECONFIG = os.environ.get(
+    "KUBECONFIG_SANDBOX",
+    str(Path(os.environ.get("PODTUI_SANDBOX_DIR", "/tmp/podtui-sandbox")) / "admin.kubeconfig"),
+)
+SEED = "seed-sidecar-logs"
+
+DEMO_PODS = [
+    {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "checkout-crashing-sidecar",
+                     "annotations": {"sandbox.podtui.dev/crash-container": "metrics"}},
+        "spec": {
+            "containers": [
+                {"name": "app", "image": "nginx:1.27", "ports": [{"containerPort": 8080}]},
+                {"name": "metrics", "image": "busybox:1.36",
+                 "command": ["sh", "-c", "sleep 5; exit 1"]},
+            ],
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "api-native-sidecar"},
+        "spec": {
+            "initContainers": [
+                {"name": "log-shipper", "image": "busybox:1.36", "restartPolicy": "Always",
+                 "command": ["sh", "-c", "tail -F /var/log/app/access.log"],
+                 "volumeMounts": [{"name": "logs", "mountPath": "/var/log/app",
+                                   "readOnly": True}]},
+            ],
+            "containers": [
+                {"name": "api", "image": "nginx:1.27", "ports": [{"containerPort": 80}],
+                 "volumeMounts": [{"name": "logs", "mountPath": "/var/log/nginx"}]},
+            ],
+            "volumes": [{"name": "logs", "emptyDir": {}}],
+        },
+    },
+]
+
+
+async def until(pilot, predicate, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit("screenshots: timed out waiting for the app")
+        await pilot.pause(0.05)
+
+
+async def shoot(name: str, size: tuple[int, int], steps) -> None:
+    app = PodTuiApp(connect(KUBECONFIG))
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: any(s.name == SEED for s in app.pod_list.table.rows.values()))
+        await steps(pilot, app)
+        await pilot.pause(0.5)
+        app.save_screenshot(str(HERE / f"{name}.svg"))
+        print(f"screenshots/{name}.svg")
+
+
+async def select(pilot, app, name: str) -> None:
+    table = app.pod_list.table
+    await until(pilot, lambda: any(s.name == name for s in table.rows.values()))
+    table.select_uid(next(u for u, s in table.rows.items() if s.name == name))
+    await pilot.pause(0.1)
+
+
+async def nothing(pilot, app) -> None:
+    await until(pilot, lambda: len(app.pod_list.table.rows) >= 3)
+    await select(pilot, app, SEED)
+
+
+async def detail(pilot, app) -> None:
+    await select(pilot, app, SEED)
+    await pilot.press("enter")
+
+
+async def detail_volumes(pilot, app) -> None:
+    await detail(pilot, app)
+    await pilot.press("4")
+
+
+async def crash_lifecycle(pilot, app) -> None:
+    await select(pilot, app, "checkout-crashing-sidecar")
+    await pilot.press("enter", "5")
+
+
+async def logs(pilot, app) -> None:
+    await select(pilot, app, SEED)
+    await pilot.press("l")
+    await pilot.pause(3.0)  # a few lines of both containers
+
+
+async def delete_confirm(pilot, app) -> None:
+    await select(pilot, app, "api-native-sidecar")
+    await pilot.press("ctrl+d")
+
+
+async def new_pod(pilot, app) -> None:
+    await pilot.press("n")
+
+
+SHOTS = [
+    ("pod-list", (100, 24), nothing),
+    ("pod-detail", (100, 40), detail),
+    ("pod-detail-volumes", (100, 24), detail_volumes),
+    ("pod-lifecycle-crash", (100, 32), crash_lifecycle),
+    ("logs-side-by-side", (160, 30), logs),
+    ("new-pod-picker", (100, 28), new_pod),
+    ("delete-confirm", (100, 24), delete_confirm),
+]
+
+
+async def main(only: list[str]) -> None:
+    conn = connect(KUBECONFIG)
+    for pod in DEMO_PODS:
+        try:
+            conn.core.create_namespaced_pod("default", pod)
+        except Exception as exc:  # noqa: BLE001 - already there from an earlier run is fine
+            if getattr(exc, "status", None) != 409:
+                raise
+    await asyncio.sleep(6)  # let the sandbox make the sidecar crash at least once
+    try:
+        for name, size, steps in SHOTS:
+            if not only or name in only:
+                await shoot(name, size, steps)
+    finally:
+        for pod in DEMO_PODS:
+            conn.core.delete_namespaced_pod(pod["metadata"]["name"], "default",
+                                            grace_period_seconds=0)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
