@@ -119,13 +119,12 @@ class PodTuiApp(App):
             self.exit()
         elif verb in ("ns", "namespace"):
             if not args:
-                self.say(f"namespace is {self.namespace}; use :ns NAME or :ns all", error=False)
+                self.pick_namespace()
             else:
                 self.switch_namespace(None if args[0] in ("all", "-A", "*") else args[0])
         elif verb in ("ctx", "context"):
             if not args:
-                have = ", ".join(self.conn.contexts) or "none"
-                self.say(f"context is {self.conn.context}; contexts: {have}", error=False)
+                self.pick_context()
             else:
                 self.switch_context(args[0])
         elif verb == "theme" and args:
@@ -137,6 +136,36 @@ class PodTuiApp(App):
             pass
         else:
             self.say(f"unknown command {verb!r}: try ns, ctx, theme, q")
+
+    @work(thread=True, exclusive=True, group="namespaces")
+    def pick_namespace(self) -> None:
+        """List namespaces (a user limited to one may not: say so, keep going)."""
+        from podtui.cluster.pods import raw_get
+
+        try:
+            response = raw_get(self.conn, "/api/v1/namespaces", [], (5, 15))
+            import orjson
+
+            items = orjson.loads(response.data).get("items") or []
+        except Exception as exc:  # noqa: BLE001
+            self.call_from_thread(self.say, f"cannot list namespaces: {describe(exc)}; "
+                                  "use :ns NAME")
+            return
+        names = ["all"] + sorted((i.get("metadata") or {}).get("name", "") for i in items)
+        self.call_from_thread(self._show_picker, "Namespace", names, self.namespace,
+                              lambda ns: ns and self.switch_namespace(None if ns == "all" else ns))
+
+    def pick_context(self) -> None:
+        if not self.conn.contexts:
+            self.say("no kubeconfig contexts (in-cluster connection)")
+            return
+        self._show_picker("Context", list(self.conn.contexts), self.conn.context,
+                          lambda ctx: ctx and self.switch_context(ctx))
+
+    def _show_picker(self, title: str, items: list[str], current: str, done) -> None:
+        from podtui.ui.picker import PickerScreen
+
+        self.push_screen(PickerScreen(title, items, current), done)
 
     def action_next_theme(self) -> None:
         names = self.theme_names or [self.theme]

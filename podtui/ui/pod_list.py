@@ -170,7 +170,7 @@ class PodListScreen(Screen):
         prompt.placeholder = (
             "filter: name, status, phase or label=value (esc clears)"
             if mode == "filter"
-            else "command: ns NAME | ns all | ctx NAME | theme NAME | q"
+            else "command: ns [NAME|all] | ctx [NAME] | theme NAME | q (ns, ctx alone: pick)"
         )
         prompt.value = value
         prompt.add_class("-active")

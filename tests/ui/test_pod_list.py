@@ -50,3 +50,22 @@ async def test_filter_and_sort_keys(conn, namespace, admin_kubeconfig):
         assert [table(app).rows[u].name for u in table(app).order] == ["beta"]
         await pilot.press("escape")
         assert len(table(app).order) == 3
+
+
+async def test_namespace_picker_switches_to_all_namespaces(conn, namespace, admin_kubeconfig):
+    conn.core.create_namespaced_pod(namespace, make_pod("here"))
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: row(app, "here"), "the pod of this namespace")
+        assert row(app, SEED_POD) is None
+        await pilot.press("colon", *"ns", "enter")
+        from podtui.ui.picker import PickerScreen
+
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the namespace picker")
+        await pilot.press(*namespace[:6])  # narrows the list to this namespace
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, PickerScreen), "the pick")
+        assert app.namespace == namespace and not app.all_namespaces
+        await pilot.press("0")  # k9s: all namespaces
+        await until(pilot, lambda: row(app, SEED_POD) and row(app, "here"), "rows of every ns")
+        assert "NAMESPACE" in table_text(app)
