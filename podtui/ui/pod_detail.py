@@ -84,7 +84,10 @@ class PodView:
 
     def containers(self, compact: bool = False) -> Table:
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
-        for name in ("CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"):
+        columns = ["CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"]
+        if not compact:
+            columns.append("REQUESTS / LIMITS")
+        for name in columns:
             table.add_column(name, no_wrap=name in ("CONTAINER", "READY", "RESTARTS"),
                              overflow="fold")
         for c in self.pod.containers:
@@ -92,7 +95,7 @@ class PodView:
             last = ""
             if c.last_state and not compact:
                 last = f"\nlast: {c.last_state.describe(self.now)}"
-            table.add_row(
+            cells = [
                 self.s(c.name, "bold"),
                 Text(KIND_LABEL.get(c.kind, c.kind)),
                 Text(c.image),
@@ -100,7 +103,12 @@ class PodView:
                 Text("yes" if c.ready else "no"),
                 Text(str(c.restarts)),
                 Text(ports),
-            )
+            ]
+            if not compact:
+                requests = " ".join(f"{k}={v}" for k, v in c.requests) or "-"
+                limits = " ".join(f"{k}={v}" for k, v in c.limits) or "-"
+                cells.append(Text(f"{requests}\n{limits}"))
+            table.add_row(*cells)
         return table
 
     def network(self) -> Group:
