@@ -41,7 +41,7 @@ class PodTuiApp(App):
         #: What the user may do here, from SelfSubjectAccessReviews (absent: not known yet).
         self.allowed: dict[str, bool] = {}
         self.all_namespaces = all_namespaces
-        self.readonly = readonly
+        self.readonly = conn.readonly  # a read-only connection makes a read-only app
         self._theme_errors: list[str] = []
         themes, self._theme_errors = load_themes()
         for item in themes:
@@ -90,6 +90,14 @@ class PodTuiApp(App):
         return not self.readonly and self.allowed.get(verb, True)
 
     def switch_namespace(self, namespace: str | None) -> None:
+        if namespace:
+            from podtui.cluster.names import check_namespace
+
+            try:
+                check_namespace(namespace)
+            except ClusterError as exc:
+                self.say(describe(exc))
+                return
         self.all_namespaces = namespace is None
         if namespace:
             self.namespace = namespace
@@ -229,15 +237,19 @@ class PodTuiApp(App):
 
         self.push_screen(ConfirmDeleteScreen(pods), chosen)
 
-    @work(thread=True, group="writes")
+    @work(thread=True, group="writes", exit_on_error=False)
     def delete_pods(self, pods: list[dict], force: bool) -> None:
         from podtui.cluster.pod_actions import delete_pod
 
         results = []
         for pod in pods:
             metadata = pod.get("metadata") or {}
-            results.append(delete_pod(self.conn, metadata.get("namespace", self.namespace),
-                                      metadata.get("name", ""), force=force))
+            try:
+                results.append(delete_pod(self.conn, metadata.get("namespace", self.namespace),
+                                          metadata.get("name", ""), force=force))
+            except ClusterError as exc:  # read-only: one line; the worker ends with the error
+                self.call_from_thread(self.say, describe(exc))
+                raise
         failed = [r for r in results if not r.ok]
         text = "; ".join(r.message for r in (failed or results))
         self.call_from_thread(self.say, text, bool(failed))

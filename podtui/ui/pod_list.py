@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -24,6 +26,9 @@ STATE_LABEL = {
     "error": ("error", "error"),
     "stopped": ("stopped", "warning"),
 }
+
+#: bench/run.py: write timing marks (first rows shown, whole list shown) to this file.
+BENCH_MARKS = os.environ.get("PODTUI_BENCH_MARKS", "")
 
 SORT_BINDINGS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
                  "O": "node", "C": "containers", "E": "namespace"}
@@ -82,6 +87,8 @@ class PodListScreen(Screen):
         self.feed: PodFeed | None = None
         self.status = Status("connecting")
         self._input_mode = ""
+        self._feed_said = False  # the message line shows the feed's error
+        self._bench_done: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -120,6 +127,7 @@ class PodListScreen(Screen):
     def drain(self) -> None:
         if not self.feed:
             return
+        synced = bool(BENCH_MARKS) and self.feed.cache.synced  # before take(): all rows in it
         delta, rows, status = self.feed.take()
         if delta is not None:
             self.table.update_rows(rows, delta.upserted | delta.removed)
@@ -129,8 +137,24 @@ class PodListScreen(Screen):
                 status.state == "reconnecting" and status.message
             ):
                 self.message(status.message)
+                self._feed_said = True
+            elif status.state == "live" and self._feed_said:
+                # Back again: the connection error on the message line is stale now.
+                self._feed_said = False
+                self.query_one(MessageLine).clear_line()
         if delta is not None or status is not None:
             self.render_status()
+        if BENCH_MARKS:
+            for mark, due in (("first_rows", bool(self.table.order)), ("loaded", synced)):
+                if due and mark not in self._bench_done:
+                    self._bench_done.add(mark)
+                    self.call_after_refresh(self._bench_mark, mark, len(self.table.order))
+
+    def _bench_mark(self, mark: str, rows: int) -> None:
+        with open(BENCH_MARKS, "a") as handle:
+            handle.write(f"{mark} {time.time():.6f} {rows}\n")
+        if mark == "loaded" and os.environ.get("PODTUI_BENCH_EXIT_WHEN_LOADED"):
+            self.app.exit()
 
     def render_status(self) -> None:
         app = self.app
@@ -160,6 +184,7 @@ class PodListScreen(Screen):
         self.query_one(StatusBar).update("  ".join(parts))
 
     def message(self, text: str, error: bool = True) -> None:
+        self._feed_said = False  # the line says something else now
         self.query_one(MessageLine).show(text, error)
 
     # --- prompt: filter and commands ---------------------------------------------------
@@ -248,6 +273,15 @@ class PodListScreen(Screen):
         if action == "delete":
             return self.app.may("delete")
         return True
+
+    def on_key(self, event) -> None:
+        # The bindings are hidden when not allowed; still answer the key with the reason.
+        verb = {"n": "create", "ctrl+d": "delete"}.get(event.key)
+        if verb and not self.app.may(verb):
+            event.stop()
+            why = "read-only mode" if self.app.readonly else "RBAC does not allow it here"
+            self.message(f"{why}: {'creating' if verb == 'create' else 'deleting'} pods "
+                         "is disabled")
 
     def action_new_pod(self) -> None:
         self.app.open_new_pod()

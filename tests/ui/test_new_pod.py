@@ -1,0 +1,287 @@
+"""Pilot tests of `n` (new pod from a template) on the real app against the sandbox:
+keys only, at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from podtui.app import PodTuiApp
+from podtui.cluster.connection import connect
+from podtui.ui.new_pod import (
+    VALID,
+    FieldError,
+    ParameterFormScreen,
+    PodPreviewScreen,
+    TemplatePickerScreen,
+)
+from podtui.ui.pod_list import MessageLine, PodListScreen
+from podtui.ui.pod_table import PodTable
+
+SIZES = [(80, 24), (120, 40)]
+
+BROKEN_TEMPLATE = """\
+name: broken
+pod: |
+  apiVersion: v1
+  kind: Pod
+  metadata:
+    name: broken
+   labels: {}
+"""
+
+POLICY_TEMPLATE = """\
+name: restart-policy
+title: Restart policy (any string)
+parameters:
+  - {name: name, default: policy-pod, kind: dns-name}
+  - {name: namespace, default: default, kind: dns-label}
+  - {name: policy, default: Sometimes}
+pod: |
+  apiVersion: v1
+  kind: Pod
+  metadata:
+    name: ${name}
+    namespace: ${namespace}
+  spec:
+    restartPolicy: ${policy}
+    containers:
+      - name: main
+        image: busybox:1.36
+"""
+
+
+@pytest.fixture(autouse=True)
+def user_templates(tmp_path, monkeypatch):
+    """User templates come from tmp_path only (none unless a test writes one)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    path = tmp_path / "config" / "podtui" / "templates"
+    path.mkdir(parents=True)
+    return path
+
+
+async def until(pilot, predicate, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def text(widget) -> str:
+    return str(widget.content)
+
+
+def message(app: PodTuiApp) -> str:
+    line = app.pod_list.query_one(MessageLine)
+    return text(line) if line.display else ""
+
+
+def row(app: PodTuiApp, name: str):
+    return next((s for s in app.pod_list.query_one(PodTable).rows.values() if s.name == name),
+                None)
+
+
+def pods(conn, namespace: str) -> list[str]:
+    return sorted(p.metadata.name for p in conn.core.list_namespaced_pod(namespace).items)
+
+
+async def start(pilot, app: PodTuiApp) -> None:
+    await until(pilot, lambda: app.pod_list.feed and app.pod_list.feed.cache.synced,
+                "the first list")
+
+
+async def pick(pilot, app: PodTuiApp, name: str) -> ParameterFormScreen:
+    """n, then arrow down to the template called `name`, then enter."""
+    await pilot.press("n")
+    screen = await until(pilot, lambda: isinstance(app.screen, TemplatePickerScreen)
+                         and app.screen, "the template picker")
+    options = screen.query_one(OptionList)
+    await until(pilot, lambda: options.option_count, "the templates")
+    index = [t.name for t in screen.templates].index(name)
+    await pilot.press(*(["down"] * index))
+    assert screen.highlighted.name == name
+    await pilot.press("enter")
+    return await until(pilot, lambda: isinstance(app.screen, ParameterFormScreen)
+                       and app.screen, "the parameter form")
+
+
+async def type_into(pilot, field: Input, value: str) -> None:
+    """Focus is already on `field`; replace its text by typing."""
+    assert field.has_focus
+    await pilot.press("ctrl+a", "ctrl+k", *value)
+
+
+async def tab_to(pilot, form: ParameterFormScreen, name: str) -> Input:
+    field = form.input_for(name)
+    for _ in range(20):
+        if field.has_focus:
+            return field
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached {name}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_n_template_form_preview_create(conn, namespace, admin_kubeconfig, size):
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=size) as pilot:
+        await start(pilot, app)
+        form = await pick(pilot, app, "localhost-pair")
+
+        # prefilled: the template's defaults, the namespace the app is showing
+        assert form.input_for("namespace").value == namespace
+        assert form.input_for("port").value == "8080"
+        assert form.input_for("name").has_focus
+        await type_into(pilot, form.input_for("name"), "made-by-keys")
+        await tab_to(pilot, form, "interval")
+        await pilot.press("shift+tab")
+        assert form.input_for("port").has_focus
+        await pilot.press("enter")
+
+        preview = await until(pilot, lambda: isinstance(app.screen, PodPreviewScreen)
+                              and app.screen, "the preview")
+        verdict = preview.query_one("#verdict", Static)
+        await until(pilot, lambda: preview.state == "valid", "the server dry run")
+        assert text(verdict) == VALID
+        yaml_text = preview.query_one("#yaml").text
+        assert "name: made-by-keys" in yaml_text and f"namespace: {namespace}" in yaml_text
+        assert pods(conn, namespace) == []  # the dry run created nothing
+
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back on the list")
+        assert message(app) == f"pod/made-by-keys created in {namespace}"
+        created = await until(pilot, lambda: row(app, "made-by-keys"), "the new row", 60)
+        table = app.pod_list.query_one(PodTable)
+        await until(pilot, lambda: table.selected and table.selected.uid == created.uid,
+                    "the cursor on the new pod")
+        assert pods(conn, namespace) == ["made-by-keys"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_bad_name_is_named_and_creates_nothing(conn, namespace, admin_kubeconfig, size):
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=size) as pilot:
+        await start(pilot, app)
+        form = await pick(pilot, app, "adapter")
+        await type_into(pilot, form.input_for("name"), "Bad_Name")
+        error = form.query_one("#error-name", FieldError)
+        assert error.display
+        assert text(error).startswith("name: 'Bad_Name' is not a valid DNS-1123 name")
+
+        await tab_to(pilot, form, "interval")
+        await pilot.press("enter")  # tries to go on: refused, focus back on the bad field
+        await pilot.pause(0.2)
+        assert app.screen is form
+        assert form.input_for("name").has_focus
+        assert text(form.query_one("#form-message", Static)).startswith("fix name: ")
+
+        await type_into(pilot, form.input_for("name"), "good-name")
+        assert not error.display
+        await pilot.press("escape", "escape")
+        await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back on the list")
+        await pilot.pause(0.5)
+        assert pods(conn, namespace) == []
+
+
+async def test_existing_name_is_refused_by_the_dry_run(conn, namespace, admin_kubeconfig):
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        form = await pick(pilot, app, "ambassador")
+        await type_into(pilot, form.input_for("name"), "twice")
+        await pilot.press("ctrl+s")
+        preview = await until(pilot, lambda: isinstance(app.screen, PodPreviewScreen)
+                              and app.screen, "the preview")
+        await until(pilot, lambda: preview.state == "valid", "the server dry run")
+        await pilot.press("enter")
+        await until(pilot, lambda: row(app, "twice"), "the first pod's row", 60)
+        uid = row(app, "twice").uid
+
+        form = await pick(pilot, app, "ambassador")
+        await type_into(pilot, form.input_for("name"), "twice")
+        await pilot.press("enter")
+        preview = await until(pilot, lambda: isinstance(app.screen, PodPreviewScreen)
+                              and app.screen, "the preview")
+        await until(pilot, lambda: preview.state == "invalid", "the dry run's refusal")
+        assert text(preview.query_one("#verdict", Static)) == (
+            f"cannot create pod {namespace}/twice: a pod with that name already exists")
+        await pilot.press("enter")  # create is refused while the dry run says no
+        await pilot.pause(0.5)
+        assert app.screen is preview
+        assert pods(conn, namespace) == ["twice"]
+        assert row(app, "twice").uid == uid
+        await pilot.press("escape")
+        assert app.screen is form
+
+
+async def test_server_validation_error_names_the_field(conn, namespace, admin_kubeconfig,
+                                                       user_templates):
+    (user_templates / "policy.yaml").write_text(POLICY_TEMPLATE)
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        await pick(pilot, app, "restart-policy")
+        await pilot.press("enter")
+        preview = await until(pilot, lambda: isinstance(app.screen, PodPreviewScreen)
+                              and app.screen, "the preview")
+        await until(pilot, lambda: preview.state == "invalid", "the dry run's refusal")
+        verdict = text(preview.query_one("#verdict", Static))
+        assert "spec.restartPolicy" in verdict and '"Sometimes"' in verdict
+        assert "\n" not in verdict
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen is preview and pods(conn, namespace) == []
+
+
+async def test_picker_lists_user_templates_and_their_load_errors(admin_kubeconfig, namespace,
+                                                                 user_templates):
+    (user_templates / "a-broken.yaml").write_text(BROKEN_TEMPLATE)
+    (user_templates / "policy.yaml").write_text(POLICY_TEMPLATE)
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        await pilot.press("n")
+        screen = await until(pilot, lambda: isinstance(app.screen, TemplatePickerScreen)
+                             and app.screen, "the picker")
+        await until(pilot, lambda: screen.query_one(OptionList).option_count, "the templates")
+        names = [t.name for t in screen.templates]
+        assert names[:7] == ["sidecar-log-tailer", "init-prepares-volume", "ambassador",
+                             "adapter", "localhost-pair", "crashing-sidecar", "native-sidecar"]
+        assert names[7:] == ["restart-policy"]
+        errors = screen.query_one("#load-errors", Static)
+        assert errors.display
+        assert text(errors) == ("not loaded: a-broken.yaml line 7: expected <block end>, "
+                                "but found '<block mapping start>'")
+        about = text(screen.query_one("#about", Static))
+        assert about.startswith("A Node.js app appends request and heartbeat lines")
+        await pilot.press("escape")
+        assert isinstance(app.screen, PodListScreen)
+
+
+async def test_readonly_n_creates_nothing(conn, namespace, admin_kubeconfig):
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, PodListScreen)
+        # and the app's entry point itself refuses, with one line
+        app.open_new_pod()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PodListScreen)
+        assert message(app) == "read-only mode: creating pods is disabled"
+    assert pods(conn, namespace) == []
+
+
+async def test_readonly_n_says_why(namespace, admin_kubeconfig):
+    """Pressing n in --readonly must say so in one line, not just do nothing."""
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        await pilot.press("n")
+        await until(pilot, lambda: message(app), "a one-line message", 3)
+        assert message(app) == "read-only mode: creating pods is disabled"
