@@ -1,0 +1,560 @@
+"""Logs side by side: one pane per container of one pod, each following its own stream.
+
+The reference case is the seed pod: a Node.js app writes /app/logs/app.log and a busybox
+sidecar tails the same file through a shared emptyDir; the two panes show both, and the
+time-aligned view (`a`) interleaves them by timestamp, each line tagged with its container.
+
+Every stream runs in its follower's own threads (`podtui.cluster.logs`); the threads post
+batches to this screen, so the event loop only appends lines and repaints visible rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from heapq import merge
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.events import DescendantFocus, Resize
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, SelectionList, Static
+
+from podtui.cluster import logs as cluster_logs
+from podtui.cluster.connection import Connection
+from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogStatus
+from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
+
+#: Narrower terminals stack the panes vertically.
+STACK_BELOW_COLUMNS = 100
+
+
+class FollowerEvent(Message):
+    """A follower's event, posted from its thread to the screen."""
+
+    def __init__(self, key: str, generation: int, event: LogEvent) -> None:
+        super().__init__()
+        self.key = key
+        self.generation = generation
+        self.event = event
+
+
+@dataclass
+class Pane:
+    container: str
+    view: LogView
+    follower: LogFollower | None = None
+    previous: bool = False
+    generation: int = 0
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "logs"
+
+
+def save_path(directory: Path, pod: str, container: str, when: datetime | None = None) -> Path:
+    """`<pod>_<container>_<YYYYmmdd-HHMMSS>.log` in `directory`, never overwriting a file."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base = f"{_safe(pod)}_{_safe(container)}_{stamp}"
+    path = directory / f"{base}.log"
+    counter = 1
+    while path.exists():
+        counter += 1
+        path = directory / f"{base}-{counter}.log"
+    return path
+
+
+def save_directory() -> Path:
+    return Path(os.environ.get("PODTUI_SAVE_DIR") or os.getcwd()).expanduser()
+
+
+def state_label(status: LogStatus, previous: bool = False) -> tuple[str, bool]:
+    """What a pane's border says about its stream: (text, is_error)."""
+    state = status.state
+    if state == cluster_logs.CONNECTING:
+        if status.message == cluster_logs.WAITING_FOR_OUTPUT:
+            return "waiting for output", False
+        return "connecting…", False
+    if state == cluster_logs.STREAMING:
+        return ("previous instance" if previous else "streaming"), False
+    if state == cluster_logs.RECONNECTING:
+        if status.error:
+            return f"reconnecting: {status.message}", True
+        return "reconnecting", False
+    if state == cluster_logs.ENDED:
+        return status.message or "ended", False
+    if state == cluster_logs.POD_DELETED:
+        return status.message or "pod deleted: stopped", True
+    if state == cluster_logs.ERROR:
+        return status.message or "error", True
+    return status.message or state, False
+
+
+class ContainerPicker(ModalScreen[list[str] | None]):
+    """Choose the containers to show: space toggles, enter shows them, escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "apply", "Show", priority=True),
+    ]
+    DEFAULT_CSS = """
+    ContainerPicker { align: center middle; }
+    ContainerPicker > Vertical { width: 60; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1; }
+    ContainerPicker SelectionList { height: auto; max-height: 16; }
+    ContainerPicker Horizontal { height: auto; align: right middle; }
+    ContainerPicker Button { margin: 0 1; min-width: 10; }
+    """
+
+    def __init__(self, containers: list[str], chosen: list[str]) -> None:
+        super().__init__()
+        self.containers = containers
+        self.chosen = chosen
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Containers to show side by side (space toggles, enter shows)")
+            yield SelectionList[str](
+                *((name, name, name in self.chosen) for name in self.containers),
+                id="containers",
+            )
+            with Horizontal():
+                yield Button("Show", variant="primary", id="apply")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_apply(self) -> None:
+        selected = list(self.query_one(SelectionList).selected)
+        if not selected:
+            self.notify("choose at least one container", severity="warning")
+            return
+        self.dismiss([c for c in self.containers if c in selected])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class LogsScreen(Screen):
+    """The logs of some containers of one pod, side by side."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "follow", "Follow/pause"),
+        Binding("F", "follow_all", "Follow/pause all"),
+        Binding("t", "timestamps", "Timestamps"),
+        Binding("w", "wrap", "Wrap"),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "previous_match", "Previous match"),
+        Binding("p", "previous", "Previous instance"),
+        Binding("c", "clear", "Clear"),
+        Binding("s", "save", "Save"),
+        Binding("a", "aligned", "Time-aligned"),
+        Binding("C", "choose", "Containers"),
+        Binding("tab", "next_pane", "Next pane"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    LogsScreen { layout: vertical; }
+    LogsScreen #logs-title { height: 1; padding: 0 1; background: $panel; color: $text; }
+    LogsScreen #panes { layout: horizontal; height: 1fr; }
+    LogsScreen #panes.-stacked { layout: vertical; }
+    LogsScreen #panes LogView { width: 1fr; height: 1fr; }
+    LogsScreen #panes.-aligned LogView.pane { display: none; }
+    LogsScreen #search { dock: bottom; display: none; height: 1; }
+    LogsScreen.-searching #search { display: block; }
+    LogsScreen.-searching Footer { display: none; }
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        namespace: str,
+        pod: str,
+        containers: list[str],
+        all_containers: list[str] | None = None,
+        tail: int = 200,
+        *,
+        max_lines: int = DEFAULT_MAX_LINES,
+    ) -> None:
+        super().__init__()
+        self.conn = conn
+        self.namespace = namespace
+        self.pod = pod
+        self.tail = tail
+        self.max_lines = max_lines
+        self.all_containers = list(all_containers or containers)
+        for name in containers:
+            if name not in self.all_containers:
+                self.all_containers.append(name)
+        self._timestamps = False
+        self._wrap = False
+        self._generations = itertools.count(1)
+        self.panes: dict[str, Pane] = {}
+        for name in dict.fromkeys(containers):
+            self._new_pane(name)
+        self._term = ""
+        self._aligned: LogView | None = None
+        self._last_view: LogView | None = None
+        self._pane_before: LogView | None = None
+        self.last_saved: Path | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._heading(), id="logs-title")
+        with Container(id="panes"):
+            for pane in self.panes.values():
+                yield pane.view
+        # One row, in place of the footer while it is open: the panes keep their size.
+        yield Input(placeholder="search (enter: find, escape: cancel)", id="search", compact=True)
+        yield Footer()
+
+    def _heading(self) -> str:
+        names = ", ".join(self.panes)
+        return f"Logs  {self.namespace}/{self.pod}  ({names})"
+
+    def _new_pane(self, container: str) -> Pane:
+        view = LogView(
+            self.max_lines,
+            title=container,
+            timestamps=self._timestamps,
+            wrap=self._wrap,
+            classes="pane",
+        )
+        pane = Pane(container, view)
+        self.panes[container] = pane
+        return pane
+
+    def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+        for pane in self.panes.values():
+            self._start(pane)
+        views = self.pane_views
+        if views:
+            self._focus_view(views[0])
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.query_one("#panes").set_class(width < STACK_BELOW_COLUMNS, "-stacked")
+
+    def on_unmount(self) -> None:
+        for pane in self.panes.values():
+            self._stop(pane)
+
+    @property
+    def pane_views(self) -> list[LogView]:
+        return [pane.view for pane in self.panes.values()]
+
+    def pane(self, container: str) -> Pane:
+        return self.panes[container]
+
+    # -- followers ------------------------------------------------------------------------
+
+    def _start(self, pane: Pane) -> None:
+        self._stop(pane)
+        # Unique across panes, old and new: a stopped follower's late events are ignored.
+        pane.generation = next(self._generations)
+        key, generation = pane.container, pane.generation
+
+        def deliver(event: LogEvent) -> None:
+            # Runs in the follower's thread; post_message is thread-safe.
+            self.post_message(FollowerEvent(key, generation, event))
+
+        pane.view.set_title(f"{pane.container} (previous)" if pane.previous else pane.container)
+        pane.follower = LogFollower(
+            self.conn,
+            self.namespace,
+            self.pod,
+            pane.container,
+            on_event=deliver,
+            tail=None if pane.previous else self.tail,
+            previous=pane.previous,
+        ).start()
+
+    def _stop(self, pane: Pane) -> None:
+        if pane.follower is not None:
+            pane.follower.stop()
+            pane.follower = None
+
+    @on(FollowerEvent)
+    def _on_follower_event(self, message: FollowerEvent) -> None:
+        pane = self.panes.get(message.key)
+        if pane is None or message.generation != pane.generation:
+            return  # a stopped follower's last words
+        event = message.event
+        if isinstance(event, LogBatch):
+            pane.view.add_lines(event.lines)
+            if self._aligned is not None:
+                self._aligned.add_lines(event.lines, tag=event.container)
+        else:
+            text, error = state_label(event, pane.previous)
+            pane.view.set_state(text, error)
+            if event.state == cluster_logs.ERROR or (
+                event.state == cluster_logs.RECONNECTING and event.error
+            ):
+                self.log.warning(f"logs {pane.container}: {event.message}")
+
+    # -- which view -------------------------------------------------------------------------
+
+    @on(DescendantFocus)
+    def _track_focus(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, LogView):
+            self._last_view = event.widget
+
+    def _views(self) -> list[LogView]:
+        if self._aligned is not None:
+            return [self._aligned]
+        return self.pane_views
+
+    def current_view(self) -> LogView | None:
+        """The focused pane, else the one focused last (search and dialogs take focus)."""
+        views = self._views()
+        focused = self.focused
+        if isinstance(focused, LogView) and focused in views:
+            return focused
+        if self._last_view in views:
+            return self._last_view
+        return views[0] if views else None
+
+    def _focus_view(self, view: LogView | None) -> None:
+        if view is not None:
+            self._last_view = view
+            view.focus()
+
+    def _pane_of(self, view: LogView | None) -> Pane | None:
+        return next((p for p in self.panes.values() if p.view is view), None)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.has_class("-searching"):
+            self._hide_search()
+            return
+        if self._aligned is not None:
+            self.run_worker(self.action_aligned(), exclusive=True, group="aligned")
+            return
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_follow(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.toggle_follow()
+
+    def action_follow_all(self) -> None:
+        views = self._views()
+        follow = not any(view.follow for view in views)
+        for view in views:
+            view.set_follow(follow)
+
+    def _all_views(self) -> list[LogView]:
+        views = self.pane_views
+        if self._aligned is not None:
+            views.append(self._aligned)
+        return views
+
+    def action_timestamps(self) -> None:
+        self._timestamps = not self._timestamps
+        for view in self._all_views():
+            view.set_timestamps(self._timestamps)
+
+    def action_wrap(self) -> None:
+        self._wrap = not self._wrap
+        for view in self._all_views():
+            view.set_wrap(self._wrap)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        self.add_class("-searching")
+        search.value = self._term
+        search.focus()
+
+    def _hide_search(self) -> None:
+        self.remove_class("-searching")
+        self._focus_view(self.current_view())
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._hide_search()
+        self.search(event.value)
+
+    def search(self, term: str) -> int:
+        """Highlight `term` in every pane; returns the matching lines of the current view."""
+        self._term = term
+        for view in self._all_views():
+            view.search(term)
+        view = self.current_view()
+        count = view.match_count if view is not None else 0
+        if term and view is not None and not view.match_count:
+            self.notify(f"no match for {term!r} in {view.title}", severity="warning")
+        return count
+
+    def action_next_match(self) -> None:
+        view = self.current_view()
+        if view is not None and view.search_term and not view.next_match():
+            self.notify(f"no match for {view.search_term!r}", severity="warning")
+
+    def action_previous_match(self) -> None:
+        view = self.current_view()
+        if view is not None and view.search_term and not view.previous_match():
+            self.notify(f"no match for {view.search_term!r}", severity="warning")
+
+    def action_previous(self) -> None:
+        pane = self._pane_of(self.current_view())
+        if pane is None:
+            self.notify("leave the time-aligned view (a) to choose a container's pane",
+                        severity="warning")
+            return
+        pane.previous = not pane.previous
+        pane.view.clear()
+        pane.view.set_follow(True)
+        self._start(pane)
+        which = "previous instance" if pane.previous else "current instance"
+        self.notify(f"{pane.container}: {which}")
+
+    def action_clear(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.clear()
+
+    def action_save(self) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        pane = self._pane_of(view)
+        name = pane.container if pane is not None else "aligned"
+        if pane is not None and pane.previous:
+            name += "-previous"
+        self._save(view.plain_lines(), name)
+
+    @work(thread=True, exclusive=False, group="save")
+    def _save(self, lines: list[str], container: str) -> None:
+        try:
+            path = save_path(save_directory(), self.pod, container)
+            write_lines(path, lines)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, f"cannot save: {exc.strerror or exc}", severity="error"
+            )
+            return
+        self.last_saved = path
+        self.app.call_from_thread(self.notify, f"saved {len(lines)} lines to {path}")
+
+    async def action_aligned(self) -> None:
+        panes = self.query_one("#panes")
+        if self._aligned is not None:
+            aligned, self._aligned = self._aligned, None
+            panes.remove_class("-aligned")
+            await aligned.remove()
+            self._focus_view(self._pane_before if self._pane_before in self.pane_views
+                             else self.current_view())
+            return
+        self._pane_before = self.current_view()
+        aligned = LogView(
+            self.max_lines,
+            title="time-aligned: " + ", ".join(self.panes),
+            timestamps=self._timestamps,
+            wrap=self._wrap,
+            ordered=True,
+            id="aligned",
+        )
+
+        def tagged(pane: Pane):
+            return ((line.ns if line.ns is not None else -1, pane.container, line)
+                    for line in pane.view.lines)
+
+        combined = list(merge(*(tagged(p) for p in self.panes.values()), key=lambda t: t[0]))
+        self._aligned = aligned
+        panes.add_class("-aligned")
+        await panes.mount(aligned)
+        # Feed in runs of the same container, oldest first.
+        run: list = []
+        run_tag = None
+        for _ns, tag, line in combined[-self.max_lines :]:
+            if tag != run_tag and run:
+                aligned.add_lines(run, tag=run_tag or "")
+                run = []
+            run_tag = tag
+            run.append(line)
+        if run:
+            aligned.add_lines(run, tag=run_tag or "")
+        if self._term:
+            aligned.search(self._term)
+        aligned.set_state("interleaved by timestamp")
+        self._focus_view(aligned)
+
+    def _focus_step(self, step: int) -> None:
+        views = self._views()
+        if not views:
+            return
+        current = self.current_view()
+        index = views.index(current) if current in views else -1
+        self._focus_view(views[(index + step) % len(views)])
+
+    def action_next_pane(self) -> None:
+        self._focus_step(+1)
+
+    def action_previous_pane(self) -> None:
+        self._focus_step(-1)
+
+    def action_choose(self) -> None:
+        chosen = list(self.panes)
+        self.app.push_screen(ContainerPicker(self.all_containers, chosen), self._chosen)
+
+    async def _chosen(self, containers: list[str] | None) -> None:
+        if not containers:
+            return
+        await self.show_containers(containers)
+
+    async def show_containers(self, containers: list[str]) -> None:
+        """Show exactly these containers (keeping the panes that stay)."""
+        if self._aligned is not None:
+            await self.action_aligned()
+        wanted = list(dict.fromkeys(containers))
+        for name in list(self.panes):
+            if name not in wanted:
+                pane = self.panes.pop(name)
+                self._stop(pane)
+                await pane.view.remove()
+        holder = self.query_one("#panes")
+        kept = dict(self.panes)
+        self.panes.clear()
+        for name in wanted:
+            if name in kept:
+                self.panes[name] = kept[name]
+                continue
+            pane = self._new_pane(name)
+            await holder.mount(pane.view)
+            if self._term:
+                pane.view.search(self._term)
+            self._start(pane)
+        for index, name in enumerate(wanted):
+            view = self.panes[name].view
+            if list(holder.children).index(view) != index:
+                holder.move_child(view, before=index)
+        self.query_one("#logs-title", Static).update(self._heading())
+        views = self.pane_views
+        if views and not any(v.has_focus for v in views):
+            self._focus_view(views[0])
