@@ -45,7 +45,11 @@ def _fail(message: str) -> int:
 def _connect(args):
     from podtui.cluster.connection import connect
 
-    return connect(args.kubeconfig, args.context, args.namespace)
+    conn = connect(args.kubeconfig, args.context, args.namespace)
+    if conn.insecure:
+        print(f"podtui: warning: TLS verification is off for {conn.server} "
+              "(insecure-skip-tls-verify in the kubeconfig)", file=sys.stderr)
+    return conn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +83,9 @@ def run_subcommand(argv: list[str]) -> int:
             _connection_args(parser)
             cli_logs.add_arguments(parser)
             args = parser.parse_args(rest)
+            from podtui.cluster.names import check_pod_name
+
+            check_pod_name(args.pod)  # before it goes into a URL path
             return cli_logs.run(_connect(args), args)
         from podtui import cli_templates
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from podtui.cluster.errors import ClusterError, redact
+from podtui.cluster.names import check_namespace
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient, CoreV1Api
@@ -71,6 +72,7 @@ def connect(
                 raise ClusterError(f"in-cluster config: {redact(str(exc))}") from None
             ns_file = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
             ns = namespace or (ns_file.read_text().strip() if ns_file.is_file() else "default")
+            check_namespace(ns)
             return _finish(ApiClient, cfg, "in-cluster", ns, "", (), None)
         shown = ", ".join(str(p) for p in paths)
         raise ClusterError(f"no kubeconfig found at {shown} (use --kubeconfig or set KUBECONFIG)")
@@ -99,7 +101,7 @@ def connect(
         raise ClusterError(
             f"kubeconfig context {chosen!r} has unusable credentials: {type(exc).__name__}"
         ) from None
-    ns = namespace or ctx.get("namespace") or "default"
+    ns = check_namespace(namespace or ctx.get("namespace") or "default")
     return _finish(ApiClient, cfg, chosen, ns, ctx.get("user", ""), names, config_file)
 
 
@@ -108,6 +110,15 @@ def _finish(api_client_cls, cfg, context, namespace, user, contexts, config_file
     # would only make a dead server look slow.
     cfg.retries = False
     cfg.connection_pool_maxsize = 32
+    if not cfg.verify_ssl:
+        # The kubeconfig asked for it (insecure-skip-tls-verify). We say so once, visibly
+        # (status bar, one stderr line for the command-line forms), instead of urllib3's
+        # multi-line warning on every request, which would also garble the CLI's stderr.
+        import warnings
+
+        from urllib3.exceptions import InsecureRequestWarning
+
+        warnings.filterwarnings("ignore", category=InsecureRequestWarning)
     return Connection(
         api=api_client_cls(configuration=cfg),
         context=context,

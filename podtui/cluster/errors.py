@@ -20,10 +20,14 @@ class ClusterError(Exception):
 
 
 _SECRETS = [
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"(?i)((?:token|password|client-key-data|client-certificate-data)"
                r"[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
     re.compile(r"-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----"),
+    # A bare JWT (service-account tokens) or base64 PEM ("LS0tLS1CRUdJTi..." decodes to
+    # "-----BEGIN"), wherever it turns up.
+    re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+    re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=]*"),
 ]
 
 
@@ -66,12 +70,17 @@ def describe(exc: BaseException, server: str = "") -> str:
         }.get(status, f"API error {status}")
         if status == 401:
             return prefix
+        if status == 403:
+            # 'pods is forbidden: User "u" cannot list resource "pods" in API group "" in the
+            # namespace "x"' -> 'User "u" cannot list resource "pods" in the namespace "x"'
+            message = re.sub(r'^.{0,200}? is forbidden: ', "", message)
+            message = message.replace(' in API group ""', "")
         return redact(f"{prefix}: {message}" if message else prefix)
     text = str(exc)
     lowered = text.lower()
     if "certificate verify failed" in lowered or "sslcertverificationerror" in lowered:
-        return (f"TLS verification failed for{where}: the server's certificate is not signed "
-                "by the CA in the kubeconfig")
+        return (f"TLS verification failed{' for' + where if where else ''}: the server's "
+                "certificate is not signed by the CA in the kubeconfig")
     if "connection refused" in lowered:
         return f"cannot reach the API server{where}: connection refused"
     if "name or service not known" in lowered or "nodename nor servname" in lowered:

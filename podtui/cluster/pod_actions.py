@@ -32,8 +32,8 @@ def create_pod(conn: Connection, manifest: dict, dry_run: bool = False) -> dict:
             _preload_content=False, _request_timeout=(5, 30),
         )
     except Exception as exc:  # noqa: BLE001
-        raise ClusterError(_write_error("create", metadata.get("name", "?"), namespace, exc),
-                           api_status(exc)) from None
+        raise ClusterError(_write_error("create", metadata.get("name", "?"), namespace, exc,
+                                        conn.server), api_status(exc)) from None
     import orjson
 
     return orjson.loads(response.data)
@@ -56,18 +56,19 @@ def delete_pod(conn: Connection, namespace: str, name: str, force: bool = False)
             _preload_content=False, _request_timeout=(5, 30),
         )
     except Exception as exc:  # noqa: BLE001
-        return DeleteResult(namespace, name, False, _write_error("delete", name, namespace, exc))
+        return DeleteResult(namespace, name, False,
+                            _write_error("delete", name, namespace, exc, conn.server))
     how = "force-deleted (grace 0)" if force else "deleting (graceful)"
     return DeleteResult(namespace, name, True, f"{namespace}/{name}: {how}")
 
 
-def _write_error(verb: str, name: str, namespace: str, exc: Exception) -> str:
+def _write_error(verb: str, name: str, namespace: str, exc: Exception, server: str = "") -> str:
     status = api_status(exc)
     if status == 409:
         return f"cannot {verb} pod {namespace}/{name}: a pod with that name already exists"
     if status == 404 and verb == "delete":
         return f"pod {namespace}/{name} is already gone"
-    return f"cannot {verb} pod {namespace}/{name}: {describe(exc)}"
+    return f"cannot {verb} pod {namespace}/{name}: {describe(exc, server)}"
 
 
 def can_i(conn: Connection, verb: str, resource: str = "pods", namespace: str | None = None,

@@ -13,6 +13,7 @@ events to a callback; the UI decides how to batch them.
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -90,6 +91,21 @@ def iter_lines(response) -> Iterator[bytes]:
         yield buffer
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while a page of pods is decoded and handed over. JSON makes no
+    reference cycles, yet a page of 500 pods (some 75,000 dicts and lists) triggers ~100
+    collections, and as the cache grows they scan ever more of the heap: listing 10,000
+    pods spent more time in the GC than in everything else (bench/RESULTS.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _normalize(pod: dict) -> dict:
     # A list omits kind/apiVersion on items; watches carry them. Make both alike, and drop
     # managedFields (often half of a pod's JSON; kubectl hides them too) to save memory.
@@ -121,6 +137,8 @@ class PodWatcher:
         self.resource_version = ""
         self._stop = threading.Event()
         self._response = None
+        self._attempt = 0  # failures in a row, for the backoff
+        self._live = False  # "live" was the last state emitted
 
     def stop(self) -> None:
         self._stop.set()
@@ -134,7 +152,7 @@ class PodWatcher:
         return self._stop.is_set()
 
     def run(self) -> None:
-        attempt = 0
+        self._attempt = 0
         need_list = not self.resource_version  # resume a known version without a re-list
         self.emit(Status("connecting", self.conn.server))
         while not self._stop.is_set():
@@ -142,9 +160,7 @@ class PodWatcher:
                 if need_list:
                     self._list()
                     need_list = False
-                self.emit(Status("live"))
-                attempt = 0
-                self._watch()
+                self._watch()  # says "live" once the server has accepted the watch
             except Gone:
                 need_list = True
                 continue
@@ -157,12 +173,14 @@ class PodWatcher:
                     continue
                 message = describe(exc, self.conn.server)
                 if status in (401, 403):
+                    self._live = False
                     self.emit(Status("forbidden", message))
                     self._stop.wait(15)
                     continue
+                self._live = False
                 self.emit(Status("reconnecting", message))
-                self._stop.wait(BACKOFF[min(attempt, len(BACKOFF) - 1)])
-                attempt += 1
+                self._stop.wait(BACKOFF[min(self._attempt, len(BACKOFF) - 1)])
+                self._attempt += 1
         self.emit(Status("stopped"))
 
     def _selector(self) -> list[tuple[str, Any]]:
@@ -177,16 +195,18 @@ class PodWatcher:
             if token:
                 query.append(("continue", token))
             response = raw_get(self.conn, path, query, (CONNECT_TIMEOUT, 60))
-            try:
-                data = orjson.loads(response.data)
-            finally:
-                response.release_conn()
-            metadata = data.get("metadata") or {}
-            token = metadata.get("continue") or ""
-            items = data.get("items") or []
-            for pod in items:
-                _normalize(pod)
-            self.emit(Page(items, first=first, last=not token))
+            with gc_paused():
+                try:
+                    data = orjson.loads(response.data)
+                finally:
+                    response.release_conn()
+                metadata = data.get("metadata") or {}
+                token = metadata.get("continue") or ""
+                items = data.get("items") or []
+                for pod in items:
+                    _normalize(pod)
+                self.emit(Page(items, first=first, last=not token))
+                del data, items  # freed now, before the collector would scan them
             first = False
             if not token:
                 self.resource_version = metadata.get("resourceVersion", "")
@@ -209,6 +229,14 @@ class PodWatcher:
             (CONNECT_TIMEOUT, WATCH_SECONDS + 30),
         )
         self._response = response
+        # Only an accepted watch is "live": saying so before each attempt made the status
+        # flicker between live and reconnecting (and reset the backoff) while the server
+        # was down.
+        self._attempt = 0
+        if not self._live:
+            self._live = True
+            self.emit(Status("live"))
+        finished = False
         try:
             for line in iter_lines(response):
                 if self._stop.is_set():
@@ -225,6 +253,13 @@ class PodWatcher:
                     self.resource_version = version
                 if kind in ("ADDED", "MODIFIED", "DELETED"):
                     self.emit(Change(kind, _normalize(obj)))
+            finished = True
         finally:
             self._response = None
+            if not finished:
+                # Left mid-stream (410, stop, error): the rest of the body may sit in the
+                # connection's buffer, and a pooled connection with an unread response
+                # fails the next request ("ResponseNotReady"). Close it instead of reusing.
+                with contextlib.suppress(Exception):
+                    response.close()
             response.release_conn()

@@ -1,0 +1,35 @@
+"""Check names the user types before they go into a URL path.
+
+A name goes into `/api/v1/namespaces/{ns}/pods/{name}` as is: `web/log` or `..` would
+reach another endpoint, so anything that is not a valid Kubernetes name is refused here
+with one clear line, before any request.
+"""
+
+from __future__ import annotations
+
+import re
+
+from podtui.cluster.errors import ClusterError
+
+_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+def check_namespace(name: str) -> str:
+    """A namespace is a DNS-1123 label: lowercase letters, digits and '-', at most 63."""
+    if len(name) > 63 or not _LABEL.fullmatch(name):
+        raise ClusterError(
+            f"invalid namespace name {name[:80]!r}: use lowercase letters, digits and '-' "
+            "(at most 63, starting and ending with a letter or digit)"
+        )
+    return name
+
+
+def check_pod_name(name: str) -> str:
+    """A pod name is a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'."""
+    if len(name) > 253 or not _SUBDOMAIN.fullmatch(name):
+        raise ClusterError(
+            f"invalid pod name {name[:80]!r}: use lowercase letters, digits, '-' and '.' "
+            "(at most 253, starting and ending with a letter or digit)"
+        )
+    return name
