@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import orjson
+
 from podtui.anatomy import PodSummary, summarize
 from podtui.cluster.pods import Change, Page, WatchEvent
 
@@ -28,7 +30,9 @@ def _uid(pod: dict) -> str:
 
 class PodCache:
     def __init__(self) -> None:
-        self.pods: dict[str, dict] = {}
+        #: Each pod as compact JSON, decoded on demand (`get`): 10,000 pods as dicts cost
+        #: ~200 MB and a heap the GC keeps scanning; as bytes ~40 MB (bench/RESULTS.md).
+        self.pods: dict[str, bytes] = {}
         self.summaries: dict[str, PodSummary] = {}
         self._snapshot: set[str] | None = None  # uids seen by a (re-)list in progress
         self.synced = False  # the first full list has arrived
@@ -67,16 +71,21 @@ class PodCache:
         self._snapshot = None
         self.synced = False
 
+    def get(self, uid: str) -> dict | None:
+        """The pod's JSON as a fresh dict (the caller may keep or change it)."""
+        data = self.pods.get(uid)
+        return None if data is None else orjson.loads(data)
+
     def find(self, namespace: str, name: str) -> dict | None:
         for summary in self.summaries.values():
             if summary.name == name and summary.namespace == namespace:
-                return self.pods.get(summary.uid)
+                return self.get(summary.uid)
         return None
 
     def _put(self, pod: dict) -> str:
         summary = summarize(pod)
         uid = summary.uid or _uid(pod)
-        self.pods[uid] = pod
+        self.pods[uid] = orjson.dumps(pod)
         self.summaries[uid] = summary
         return uid
 

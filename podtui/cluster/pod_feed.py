@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 
+import orjson
+
 from podtui.anatomy import PodSummary
 from podtui.cluster.connection import Connection
 from podtui.cluster.pod_cache import Delta, PodCache
@@ -59,5 +61,7 @@ class PodFeed:
             return delta, rows, status
 
     def pod(self, uid: str) -> dict | None:
+        """The pod's JSON (a fresh dict, decoded outside the lock)."""
         with self.lock:
-            return self.cache.pods.get(uid)
+            data = self.cache.pods.get(uid)
+        return None if data is None else orjson.loads(data)
