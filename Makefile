@@ -26,7 +26,7 @@ demo: setup sandbox-up
 	$(VENV)/bin/podtui --kubeconfig $(KUBECONFIG_SANDBOX)
 
 lint: setup
-	$(VENV)/bin/ruff check podtui tests bench sandbox
+	$(VENV)/bin/ruff check .
 
 # Builds (or reuses) the control plane, starts it, runs every test, stops it.
 test: setup lint
