@@ -15,6 +15,7 @@ SANDBOX_DIR = Path(os.environ.get("PODTUI_SANDBOX_DIR", "/tmp/podtui-sandbox"))
 ADMIN_KUBECONFIG = SANDBOX_DIR / "admin.kubeconfig"
 LIMITED_KUBECONFIG = SANDBOX_DIR / "limited.kubeconfig"
 SEED_POD = "seed-sidecar-logs"
+API_SERVER = f"https://127.0.0.1:{os.environ.get('PODTUI_SANDBOX_PORT', '16443')}"
 
 
 @pytest.fixture(scope="session")

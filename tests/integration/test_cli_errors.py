@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests import kubeconfigs
-from tests.conftest import LIMITED_KUBECONFIG, SEED_POD
+from tests.conftest import API_SERVER, LIMITED_KUBECONFIG, SEED_POD
 
 REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED = {
     "missing": "no kubeconfig found at",
     "unknown-context": "context 'nope' is not in the kubeconfig (contexts: ",
-    "wrong-ca": "TLS verification failed for https://127.0.0.1:16443: the server's certificate "
+    "wrong-ca": f"TLS verification failed for {API_SERVER}: the server's certificate "
                 "is not signed by the CA in the kubeconfig",
-    "wrong-ca-admin": "TLS verification failed for https://127.0.0.1:16443",
+    "wrong-ca-admin": f"TLS verification failed for {API_SERVER}",
     "bad-token": "unauthorized: the API server rejected the credentials (expired token?)",
     "unreachable": "cannot reach the API server https://127.0.0.1:1: connection refused",
     "unreachable-admin": "cannot reach the API server https://127.0.0.1:1: connection refused",
@@ -122,7 +122,7 @@ def test_insecure_kubeconfig_warns_in_one_line(setups):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "InsecureRequestWarning" not in result.stderr
     assert result.stderr.splitlines() == [
-        "podtui: warning: TLS verification is off for https://127.0.0.1:16443 "
+        f"podtui: warning: TLS verification is off for {API_SERVER} "
         "(insecure-skip-tls-verify in the kubeconfig)",
         "podtui logs: pod team-a/no-such-pod not found",
     ]

@@ -14,7 +14,7 @@ from podtui.cluster.pod_actions import ReadOnlyError, can_i, create_pod, delete_
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import raw_get
 from tests import kubeconfigs
-from tests.conftest import LIMITED_KUBECONFIG, make_pod, wait_for
+from tests.conftest import API_SERVER, LIMITED_KUBECONFIG, make_pod, wait_for
 
 TEAM = "team-a"
 
@@ -163,7 +163,7 @@ def test_wrong_ca_fails_it_never_falls_back_to_no_verification(tmp_path):
             assert conn.insecure is False
             assert conn.api.configuration.verify_ssl is True
             assert request_error(conn) == (
-                "TLS verification failed for https://127.0.0.1:16443: the server's certificate "
+                f"TLS verification failed for {API_SERVER}: the server's certificate "
                 "is not signed by the CA in the kubeconfig")
         finally:
             conn.close()

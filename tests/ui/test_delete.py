@@ -5,7 +5,6 @@ gracefully deleted row shows Terminating only briefly before it goes."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from textual.widgets import Static
@@ -16,6 +15,7 @@ from podtui.cluster.templates import load_templates, render
 from podtui.ui.dialogs import ConfirmDeleteScreen
 from podtui.ui.pod_list import MessageLine, PodListScreen
 from podtui.ui.pod_table import PodTable
+from tests.ui.helpers import until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -25,14 +25,6 @@ def no_user_templates(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
-async def until(pilot, predicate, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def table(app: PodTuiApp) -> PodTable:

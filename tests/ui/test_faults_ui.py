@@ -28,6 +28,7 @@ from podtui.ui.help import HelpScreen
 from podtui.ui.pod_list import MessageLine, PodListScreen, StatusBar
 from tests import kubeconfigs
 from tests.conftest import (
+    API_SERVER,
     LIMITED_KUBECONFIG,
     compact_etcd,
     make_pod,
@@ -141,7 +142,7 @@ async def test_pod_list_recovers_from_an_api_server_restart(conn, namespace, adm
             down_from = len(feed.log)
             await until(pilot, lambda: "● reconnecting" in status_text(app), "reconnecting")
             message = await until(pilot, lambda: message_text(app), "the reason on screen")
-            assert message == "cannot reach the API server https://127.0.0.1:16443: " \
+            assert message == f"cannot reach the API server {API_SERVER}: " \
                               "connection refused"
             assert await write(etcd_delete_pod, namespace, "gone-during") == 1
             # one more failed attempt while surely down (the backoff is at most 8 s)
@@ -296,9 +297,9 @@ BROKEN = {
     "unreachable-admin": ("● reconnecting",
                           "cannot reach the API server https://127.0.0.1:1: connection refused"),
     "wrong-ca": ("● reconnecting",
-                 "TLS verification failed for https://127.0.0.1:16443: the server's certificate "
+                 f"TLS verification failed for {API_SERVER}: the server's certificate "
                  "is not signed by the CA in the kubeconfig"),
-    "wrong-ca-admin": ("● reconnecting", "TLS verification failed for https://127.0.0.1:16443"),
+    "wrong-ca-admin": ("● reconnecting", f"TLS verification failed for {API_SERVER}"),
     "bad-token": ("● forbidden",
                   "unauthorized: the API server rejected the credentials (expired token?)"),
 }

@@ -17,16 +17,7 @@ from podtui.cluster.logs import parse_timestamp
 from podtui.ui.log_view import LogView
 from podtui.ui.logs_screen import ContainerPicker, LogsScreen
 from tests.conftest import SEED_POD
-
-
-async def until(pilot, predicate, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.ui.helpers import until
 
 
 def file_lines(path: Path) -> list[tuple[int, str]]:

@@ -3,8 +3,6 @@ keys only, at 80x24 and 120x40."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from textual.widgets import Input, OptionList, Static
 
@@ -19,6 +17,7 @@ from podtui.ui.new_pod import (
 )
 from podtui.ui.pod_list import MessageLine, PodListScreen
 from podtui.ui.pod_table import PodTable
+from tests.ui.helpers import until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -62,14 +61,6 @@ def user_templates(tmp_path, monkeypatch):
     return path
 
 
-async def until(pilot, predicate, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def text(widget) -> str:
