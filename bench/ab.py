@@ -1,0 +1,72 @@
+"""Before/after of a change: the real podtui process from two source trees, runs alternating
+(A, B, A, B, ...) so that both see the same machine load. Startup to the whole list, CPU
+time and VmRSS with the list shown.
+
+    .venv/bin/python bench/ab.py BEFORE_DIR [AFTER_DIR] [--size 10000] [--runs 3]
+
+A directory holds a `podtui` package (e.g. a copy of the tree before a change); AFTER
+defaults to this checkout. The namespace bench-SIZE must exist (bench/run.py makes it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PYTHON, ROOT, Kube, load, log, median  # noqa: E402
+from realproc import run_podtui  # noqa: E402
+
+
+def _argv(source: Path) -> list[str]:
+    code = (f"import sys; sys.path.insert(0, {str(source)!r}); "
+            "from podtui.cli import main; sys.exit(main())")
+    return [PYTHON, "-c", code]
+
+
+def _measure(source: Path, namespace: str, memory: bool) -> dict:
+    run = run_podtui(namespace, argv=_argv(source), exit_when_loaded=not memory,
+                     memory_settle=2.0 if memory else 0.0)
+    loaded = run.marks.get("loaded")
+    return {"whole_list_s": run.since_start(loaded[0]) if loaded else None,
+            "cpu_s": run.cpu_s, "rss_mb": run.rss_kb / 1024 if run.rss_kb else None,
+            "load": load()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path, nargs="?", default=ROOT)
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    namespace = f"bench-{args.size}"
+    kube = Kube()
+    results: dict[str, list[dict]] = {"before": [], "after": []}
+    for index in range(args.runs):
+        for label, source in (("before", args.before), ("after", args.after)):
+            kube.wait_ready()
+            for memory in (False, True):
+                got = _measure(source.resolve(), namespace, memory)
+                key = "memory" if memory else "startup"
+                results[label].append({"kind": key, **got})
+                log(f"run {index + 1} {label} {key}: {got}")
+    print(f"\n{'':8} {'whole list s':>13} {'CPU s':>7} {'VmRSS MB':>9}   ({namespace}, "
+          f"median of {args.runs})")
+    for label, runs in results.items():
+        startup = [r for r in runs if r["kind"] == "startup"]
+        memory = [r for r in runs if r["kind"] == "memory"]
+        whole = median(r["whole_list_s"] for r in startup if r["whole_list_s"] is not None)
+        cpu = median(r["cpu_s"] for r in startup if r["cpu_s"] is not None)
+        rss = median(r["rss_mb"] for r in memory if r["rss_mb"] is not None)
+        print(f"{label:8} {whole or 0:13.2f} {cpu or 0:7.2f} {rss or 0:9.1f}")
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""podtui benchmarks, side by side with kubectl on the same sandbox (`make bench`).
+
+    .venv/bin/python bench/run.py [--only startup,watch,memory,logs,version]
+                                  [--sizes 10,1000,10000] [--rates 10000,20000]
+
+Needs the sandbox (`make sandbox-up`). Creates its pods in its own namespaces (bench-10,
+bench-1000, bench-10000, bench-watch; reused when they already hold their pods, deleted
+at the end unless --keep-namespaces) and default/log-bench. Prints a table and writes
+bench/results/bench-<time>.json. Not a test: nothing here runs in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+from common import KUBECONFIG, RESULTS_DIR, Kube, Row, load, log, machine  # noqa: E402
+
+BENCHES = ("version", "startup", "memory", "watch", "logs")
+
+
+def _ints(text: str) -> list[int]:
+    return [int(float(part)) for part in text.split(",") if part.strip()]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(BENCHES),
+                        help=f"comma-separated subset of {', '.join(BENCHES)}")
+    parser.add_argument("--sizes", default="10,1000,10000",
+                        help="pod counts for startup (default 10,1000,10000)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="startup runs per size, podtui and kubectl alternating (median)")
+    parser.add_argument("--memory-size", type=int, default=10000,
+                        help="pods listed for the memory figure (default 10000)")
+    parser.add_argument("--churn-rate", type=float, default=50,
+                        help="watch: pods created per second, as many deleted (default 50)")
+    parser.add_argument("--churn-seconds", type=float, default=20)
+    parser.add_argument("--rates", default="10000,20000",
+                        help="logs: lines per second per pane (default 10000,20000)")
+    parser.add_argument("--log-seconds", type=float, default=10)
+    parser.add_argument("--version-runs", type=int, default=10)
+    parser.add_argument("--keep-namespaces", action="store_true",
+                        help="keep bench-* namespaces for the next run (they take a while)")
+    parser.add_argument("--out", type=Path, help="JSON file (default bench/results/...)")
+    args = parser.parse_args(argv)
+    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(args.only) - set(BENCHES)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    args.sizes = _ints(args.sizes)
+    args.rates = _ints(args.rates)
+    return args
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        return f"{value:.3f}"
+    if unit in ("lines/s",):
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def table(rows: list[Row]) -> str:
+    header = ("bench", "metric", "podtui", "reference", "ratio", "unit", "goal", "met", "load",
+              "note")
+    lines = [header]
+    for row in rows:
+        met = "-" if row.met is None else ("yes" if row.met else "NO")
+        ratio = "-" if row.ratio is None else f"{row.ratio:.2f}x"
+        lines.append((row.bench, row.metric, _fmt(row.podtui, row.unit),
+                      _fmt(row.reference, row.unit), ratio, row.unit, row.goal, met, row.load,
+                      row.note))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header) - 1)]
+    out = []
+    for index, line in enumerate(lines):
+        cells = [str(cell).ljust(width) for cell, width in zip(line, widths, strict=False)]
+        out.append(" | ".join([*cells, str(line[-1])]).rstrip())
+        if index == 0:
+            out.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 4)
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not KUBECONFIG.is_file():
+        print(f"bench: the sandbox is not running ({KUBECONFIG} missing): make sandbox-up",
+              file=sys.stderr)
+        return 1
+    kube = Kube()
+    kube.wait_ready()
+    rows: list[Row] = []
+    results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "args": {
+        k: v for k, v in vars(args).items() if k != "out"}, "load_start": load()}
+    results["machine"] = machine()
+    namespaces: set[str] = set()
+    try:
+        if "version" in args.only:
+            kube.wait_ready()
+            from version import bench_version
+
+            got, raw = bench_version(args.version_runs)
+            rows += got
+            results["version"] = raw
+        sizes = sorted(set(args.sizes) | ({args.memory_size} if "memory" in args.only else set()))
+        if {"startup", "memory"} & set(args.only):
+            from populate import ensure_pods
+
+            for size in sizes if "startup" in args.only else [args.memory_size]:
+                namespaces.add(ensure_pods(kube, size))
+        if "startup" in args.only:
+            kube.wait_ready()
+            from startup import bench_startup
+
+            got, raw = bench_startup(args.sizes, args.repeat)
+            rows += got
+            results["startup"] = raw
+        if "memory" in args.only:
+            kube.wait_ready()
+            from startup import bench_memory
+
+            got, raw = bench_memory(args.memory_size)
+            rows += got
+            results["memory"] = raw
+        if "watch" in args.only:
+            kube.wait_ready()
+            from watch_latency import NAMESPACE, bench_watch
+
+            namespaces.add(NAMESPACE)
+            got, raw = bench_watch(args.churn_rate, args.churn_seconds)
+            rows += got
+            results["watch"] = raw
+        if "logs" in args.only:
+            kube.wait_ready()
+            from log_throughput import bench_logs
+
+            got, raw = bench_logs(args.rates, args.log_seconds)
+            rows += got
+            results["logs"] = raw
+    finally:
+        if not args.keep_namespaces:
+            for namespace in sorted(namespaces):
+                log(f"deleting namespace {namespace}")
+                kube.delete_namespace(namespace)
+        results["rows"] = [asdict(row) | {"ratio": row.ratio} for row in rows]
+        results["load_end"] = load()
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        out = args.out or RESULTS_DIR / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        out.write_text(json.dumps(results, indent=2, default=str))
+        m = results["machine"]
+        print(f"\npodtui benchmarks, {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM; "
+              f"load (1/5/15 min) per row; versions {m['versions']}\n")
+        print(table(rows))
+        print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
