@@ -54,9 +54,26 @@ def namespace(conn) -> Iterator[str]:
 
     name = f"t-{uuid.uuid4().hex[:8]}"
     conn.core.create_namespace(V1Namespace(metadata=V1ObjectMeta(name=name)))
-    wait_for(lambda: conn.core.list_namespaced_service_account(name).items, "service account")
+    ensure_default_service_account(conn, name)
     yield name
     conn.core.delete_namespace(name, grace_period_seconds=0)
+
+
+def ensure_default_service_account(conn, namespace: str) -> None:
+    """Pods need the namespace's `default` service account. The controller-manager makes
+    it, but may lag after a fault test restarted the API server: then make it ourselves."""
+    from kubernetes.client.exceptions import ApiException
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if conn.core.list_namespaced_service_account(namespace).items:
+            return
+        time.sleep(0.1)
+    try:
+        conn.core.create_namespaced_service_account(namespace, {"metadata": {"name": "default"}})
+    except ApiException as exc:
+        if exc.status != 409:
+            raise
 
 
 def wait_for(predicate, what: str, timeout: float = 30.0, interval: float = 0.05):
