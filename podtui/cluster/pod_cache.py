@@ -30,7 +30,7 @@ def _uid(pod: dict) -> str:
 
 class PodCache:
     def __init__(self) -> None:
-        #: Each pod as compact JSON, decoded on demand (`get`): 10,000 pods as dicts cost
+        #: Each pod as compact JSON, decoded on demand (PodFeed.pod): 10,000 pods as dicts cost
         #: ~200 MB and a heap the GC keeps scanning; as bytes ~40 MB (bench/RESULTS.md).
         self.pods: dict[str, bytes] = {}
         self.summaries: dict[str, PodSummary] = {}
@@ -64,23 +64,6 @@ class PodCache:
                     if self._snapshot is not None:
                         self._snapshot.add(uid)
         return delta
-
-    def clear(self) -> None:
-        self.pods.clear()
-        self.summaries.clear()
-        self._snapshot = None
-        self.synced = False
-
-    def get(self, uid: str) -> dict | None:
-        """The pod's JSON as a fresh dict (the caller may keep or change it)."""
-        data = self.pods.get(uid)
-        return None if data is None else orjson.loads(data)
-
-    def find(self, namespace: str, name: str) -> dict | None:
-        for summary in self.summaries.values():
-            if summary.name == name and summary.namespace == namespace:
-                return self.get(summary.uid)
-        return None
 
     def _put(self, pod: dict) -> str:
         summary = summarize(pod)
