@@ -57,8 +57,11 @@ def test_limited_user_context_is_team_a_and_can_list_it(limited, team_pod):
     feed.start()
     try:
         wait_for(lambda: feed.cache.synced, "the list of team-a")
-        wait_for(lambda: feed.cache.find(TEAM, team_pod), "the admin's pod in the list")
-        assert feed.status.state == "live"
+        wait_for(lambda: any(s.name == team_pod and s.namespace == TEAM
+                             for s in list(feed.cache.summaries.values())),
+                 "the admin's pod in the list")
+        # "live" comes once the watch after the list is accepted.
+        wait_for(lambda: feed.status.state == "live", "a live feed")
     finally:
         feed.stop()
 
