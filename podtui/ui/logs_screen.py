@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
@@ -23,27 +24,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, SelectionList, Static
 
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
-from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogStatus
+from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
-
-
-class FollowerEvent(Message):
-    """A follower's event, posted from its thread to the screen."""
-
-    def __init__(self, key: str, generation: int, event: LogEvent) -> None:
-        super().__init__()
-        self.key = key
-        self.generation = generation
-        self.event = event
 
 
 @dataclass
@@ -208,6 +198,7 @@ class LogsScreen(Screen):
         self._timestamps = False
         self._wrap = False
         self._generations = itertools.count(1)
+        self._inbox: deque[tuple[str, int, LogEvent]] = deque()
         self.panes: dict[str, Pane] = {}
         for name in dict.fromkeys(containers):
             self._new_pane(name)
@@ -246,6 +237,7 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
+        self.set_interval(0.05, self._drain_inbox)
         for pane in self.panes.values():
             self._start(pane)
         views = self.pane_views
@@ -278,8 +270,9 @@ class LogsScreen(Screen):
         key, generation = pane.container, pane.generation
 
         def deliver(event: LogEvent) -> None:
-            # Runs in the follower's thread; post_message is thread-safe.
-            self.post_message(FollowerEvent(key, generation, event))
+            # Runs in the follower's thread; deque.append is atomic. One message per batch
+            # would queue key presses behind a flood; the screen drains this on a timer.
+            self._inbox.append((key, generation, event))
 
         pane.view.set_title(f"{pane.container} (previous)" if pane.previous else pane.container)
         pane.follower = LogFollower(
@@ -297,23 +290,36 @@ class LogsScreen(Screen):
             pane.follower.stop()
             pane.follower = None
 
-    @on(FollowerEvent)
-    def _on_follower_event(self, message: FollowerEvent) -> None:
-        pane = self.panes.get(message.key)
-        if pane is None or message.generation != pane.generation:
-            return  # a stopped follower's last words
-        event = message.event
-        if isinstance(event, LogBatch):
-            pane.view.add_lines(event.lines)
+    def _drain_inbox(self) -> None:
+        """Apply what the followers delivered since the last tick: each pane's lines in one
+        batch (one refresh), statuses in order."""
+        lines: dict[str, list[LogLine]] = {}
+        while self._inbox:
+            key, generation, event = self._inbox.popleft()
+            pane = self.panes.get(key)
+            if pane is None or generation != pane.generation:
+                continue  # a stopped follower's last words
+            if isinstance(event, LogBatch):
+                lines.setdefault(key, []).extend(event.lines)
+                continue
+            self._flush_lines(lines)  # keep lines before the status that followed them
+            self._apply_status(pane, event)
+        self._flush_lines(lines)
+
+    def _flush_lines(self, lines: dict[str, list[LogLine]]) -> None:
+        for key, batch in lines.items():
+            self.panes[key].view.add_lines(batch)
             if self._aligned is not None:
-                self._aligned.add_lines(event.lines, tag=event.container)
-        else:
-            text, error = state_label(event, pane.previous)
-            pane.view.set_state(text, error)
-            if event.state == cluster_logs.ERROR or (
-                event.state == cluster_logs.RECONNECTING and event.error
-            ):
-                self.log.warning(f"logs {pane.container}: {event.message}")
+                self._aligned.add_lines(batch, tag=key)
+        lines.clear()
+
+    def _apply_status(self, pane: Pane, event: LogStatus) -> None:
+        text, error = state_label(event, pane.previous)
+        pane.view.set_state(text, error)
+        if event.state == cluster_logs.ERROR or (
+            event.state == cluster_logs.RECONNECTING and event.error
+        ):
+            self.log.warning(f"logs {pane.container}: {event.message}")
 
     # -- which view -------------------------------------------------------------------------
 
