@@ -14,8 +14,10 @@ EXTRA = {
     "Pod list": [("j/k ↑/↓", "move"), ("g/G", "top/bottom"), ("space", "mark for delete"),
                  ("N A S R I O C E", "sort by name, age, status, restarts, IP, node, "
                   "containers, namespace (again: reverse)"),
-                 (":ns NAME | :ns all | :ctx NAME | :theme NAME", "commands")],
-    "Everywhere": [("?", "this help"), ("T", "next theme"), ("q", "quit"), ("esc", "back")],
+                 (":", "commands: ns [NAME|all], ctx [NAME] (alone: pick from a list), "
+                  "theme NAME, q")],
+    "Everywhere": [("?", "this help (j/k or arrows scroll it)"), ("T", "next theme"),
+                   ("q", "quit"), ("esc", "back")],
 }
 
 
