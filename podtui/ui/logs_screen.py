@@ -158,6 +158,7 @@ class LogsScreen(Screen):
         Binding("s", "save", "Save"),
         Binding("a", "aligned", "Time-aligned"),
         Binding("C", "choose", "Containers"),
+        Binding("o", "range", "Tail/since"),
         Binding("tab", "next_pane", "Next pane"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False),
     ]
@@ -190,6 +191,7 @@ class LogsScreen(Screen):
         self.namespace = namespace
         self.pod = pod
         self.tail = tail
+        self.since: int | datetime | None = None  # seconds or a time; None: the last `tail`
         self.max_lines = max_lines
         self.all_containers = list(all_containers or containers)
         for name in containers:
@@ -203,6 +205,7 @@ class LogsScreen(Screen):
         for name in dict.fromkeys(containers):
             self._new_pane(name)
         self._term = ""
+        self._prompt_mode = "search"
         self._aligned: LogView | None = None
         self._last_view: LogView | None = None
         self._pane_before: LogView | None = None
@@ -281,7 +284,8 @@ class LogsScreen(Screen):
             self.pod,
             pane.container,
             on_event=deliver,
-            tail=None if pane.previous else self.tail,
+            tail=None if pane.previous or self.since is not None else self.tail,
+            since=None if pane.previous else self.since,
             previous=pane.previous,
         ).start()
 
@@ -391,10 +395,37 @@ class LogsScreen(Screen):
             view.set_wrap(self._wrap)
 
     def action_search(self) -> None:
+        self._prompt("search", self._term, "search (enter: find, escape: cancel)")
+
+    def action_range(self) -> None:
+        self._prompt("range", "", f"tail N lines (now {self.tail}) or since 5m / 1h / an RFC 3339 "
+                     "time; enter reloads every pane")
+
+    def _prompt(self, mode: str, value: str, placeholder: str) -> None:
         search = self.query_one("#search", Input)
+        self._prompt_mode = mode
         self.add_class("-searching")
-        search.value = self._term
+        search.placeholder = placeholder
+        search.value = value
         search.focus()
+
+    def set_range(self, text: str) -> None:
+        """`200` = the last 200 lines; `5m`, `1h30m` or a time = everything since then."""
+        text = text.strip()
+        try:
+            if text.isdigit():
+                self.tail, self.since = int(text), None
+            else:
+                self.since = cluster_logs.parse_since(text)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        for pane in self.panes.values():
+            pane.view.clear()
+            pane.view.set_follow(True)
+            self._start(pane)
+        shown = f"last {self.tail} lines" if self.since is None else f"since {text}"
+        self.notify(f"reloaded: {shown}")
 
     def _hide_search(self) -> None:
         self.remove_class("-searching")
@@ -404,7 +435,10 @@ class LogsScreen(Screen):
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self._hide_search()
-        self.search(event.value)
+        if self._prompt_mode == "range":
+            self.set_range(event.value)
+        else:
+            self.search(event.value)
 
     def search(self, term: str) -> int:
         """Highlight `term` in every pane; returns the matching lines of the current view."""

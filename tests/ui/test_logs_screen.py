@@ -248,3 +248,24 @@ async def test_a_flood_of_lines_stays_bounded_and_complete(app, conn, sandbox_di
                 assert rows(view)[-1].strip() == f"{name} 14999"
     finally:
         await asyncio.to_thread(delete_pod, conn, "log-bench")
+
+
+async def test_tail_and_since_reload_both_panes(app, conn, sandbox_dir):
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_seed_logs(pilot, conn)
+        node = screen.pane("node").view
+        source = file_lines(sandbox_dir / "podlogs" / "seed-node.log")
+        await pilot.press("o", "3", "enter")
+        await until(pilot, lambda: 3 <= node.line_count, "the last 3 lines")
+        tailed = node.line_count
+        assert tailed < 10  # 3, plus what the feeder wrote in the meantime
+        hour_ago = time.time_ns() - 3600 * 10**9
+        await pilot.press("o", *"1h", "enter")
+        expected = [line for line in source if line[0] >= hour_ago - 10**9]
+        await until(pilot, lambda: node.line_count >= len(expected) - 5, "an hour of lines")
+        got = [(line.ns, line.text) for line in node.lines]
+        assert got[0][0] >= hour_ago - 10**9  # sinceTime is to the second
+        assert got[0] in expected[:5]
+        assert contiguous_in(got, file_lines(sandbox_dir / "podlogs" / "seed-node.log"))
+        await pilot.press("o", *"soon", "enter")  # not a duration: one clear line, no reload
+        assert node.line_count >= len(got)
