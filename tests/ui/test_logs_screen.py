@@ -256,7 +256,7 @@ async def test_tail_and_since_reload_both_panes(app, conn, sandbox_dir):
         node = screen.pane("node").view
         source = file_lines(sandbox_dir / "podlogs" / "seed-node.log")
         await pilot.press("o", "3", "enter")
-        await until(pilot, lambda: 3 <= node.line_count, "the last 3 lines")
+        await until(pilot, lambda: node.line_count >= 3, "the last 3 lines")
         tailed = node.line_count
         assert tailed < 10  # 3, plus what the feeder wrote in the meantime
         hour_ago = time.time_ns() - 3600 * 10**9
