@@ -44,7 +44,6 @@ class PodTuiApp(App):
         self.allowed: dict[str, bool] = {}
         self.all_namespaces = all_namespaces
         self.readonly = conn.readonly  # a read-only connection makes a read-only app
-        self._theme_errors: list[str] = []
         themes, self._theme_errors = load_themes()
         for item in themes:
             self.register_theme(item)
