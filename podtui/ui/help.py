@@ -33,7 +33,8 @@ def bindings_table(title: str, bindings: list[Binding]) -> Table:
     for key, text in EXTRA.get(title, []):
         table.add_row(key, text)
     for binding in bindings:
-        if binding.description and binding.show:
+        # Hidden footer keys are listed too; sorting keys are summed up in EXTRA.
+        if binding.description and not binding.action.startswith("sort("):
             table.add_row(_key_text(binding), binding.description)
     return table
 

@@ -145,21 +145,23 @@ class LogsScreen(Screen):
     """The logs of some containers of one pod, side by side."""
 
     BINDINGS = [
+        # The footer shows the everyday keys (80 columns); `?` lists them all.
         Binding("escape", "back", "Back"),
-        Binding("f", "follow", "Follow/pause"),
-        Binding("F", "follow_all", "Follow/pause all"),
-        Binding("t", "timestamps", "Timestamps"),
+        Binding("f", "follow", "Follow"),
+        Binding("F", "follow_all", "Follow/pause all", show=False),
+        Binding("t", "timestamps", "Time"),
         Binding("w", "wrap", "Wrap"),
         Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next match"),
-        Binding("N", "previous_match", "Previous match"),
-        Binding("p", "previous", "Previous instance"),
-        Binding("c", "clear", "Clear"),
+        Binding("n", "next_match", "Next match", show=False),
+        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("p", "previous", "Prev"),
+        Binding("c", "clear", "Clear", show=False),
         Binding("s", "save", "Save"),
-        Binding("a", "aligned", "Time-aligned"),
-        Binding("C", "choose", "Containers"),
+        Binding("a", "aligned", "Time-aligned", show=False),
+        Binding("C", "choose", "Containers", show=False),
         Binding("o", "range", "Tail/since"),
-        Binding("tab", "next_pane", "Next pane"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("tab", "next_pane", "Next pane", show=False),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False),
     ]
 
