@@ -11,13 +11,16 @@ import re
 
 from podtui.cluster.errors import ClusterError
 
-_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
+#: RFC 1123 label (namespaces, container names) and subdomain (pod names); callers check
+#: the length (63, 253) themselves.
+DNS_LABEL = re.compile(_LABEL)
+DNS_SUBDOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 
 
 def check_namespace(name: str) -> str:
     """A namespace is a DNS-1123 label: lowercase letters, digits and '-', at most 63."""
-    if len(name) > 63 or not _LABEL.fullmatch(name):
+    if len(name) > 63 or not DNS_LABEL.fullmatch(name):
         raise ClusterError(
             f"invalid namespace name {name[:80]!r}: use lowercase letters, digits and '-' "
             "(at most 63, starting and ending with a letter or digit)"
@@ -27,7 +30,7 @@ def check_namespace(name: str) -> str:
 
 def check_pod_name(name: str) -> str:
     """A pod name is a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'."""
-    if len(name) > 253 or not _SUBDOMAIN.fullmatch(name):
+    if len(name) > 253 or not DNS_SUBDOMAIN.fullmatch(name):
         raise ClusterError(
             f"invalid pod name {name[:80]!r}: use lowercase letters, digits, '-' and '.' "
             "(at most 253, starting and ending with a letter or digit)"

@@ -50,7 +50,7 @@ import os
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePath
@@ -58,6 +58,8 @@ from typing import Any, NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from podtui.cluster.names import DNS_LABEL, DNS_SUBDOMAIN
 
 __all__ = [
     "KINDS",
@@ -78,9 +80,6 @@ KINDS = ("dns-name", "dns-label", "image", "port", "int", "string")
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 
-_LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
-_DNS_LABEL_RE = re.compile(_LABEL)
-_DNS_NAME_RE = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 _IDENT_RE = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 _INT_RE = re.compile(r"-?[0-9]+")
 _PORT_RE = re.compile(r"[0-9]{1,5}")
@@ -200,7 +199,7 @@ def validate_value(parameter: Parameter, value: Any) -> str:
     if bad:
         raise ValueError(f"{_show(value)} contains a control character ({bad})")
     if kind == "dns-name":
-        if not _DNS_NAME_RE.fullmatch(value):
+        if not DNS_SUBDOMAIN.fullmatch(value):
             raise ValueError(
                 f"{_show(value)} is not a valid DNS-1123 name "
                 "(lowercase letters, digits, '-' and '.')"
@@ -208,7 +207,7 @@ def validate_value(parameter: Parameter, value: Any) -> str:
         if len(value) > 253:
             raise ValueError(f"{_show(value)} is longer than 253 characters")
     elif kind == "dns-label":
-        if not _DNS_LABEL_RE.fullmatch(value):
+        if not DNS_LABEL.fullmatch(value):
             raise ValueError(
                 f"{_show(value)} is not a valid DNS-1123 label (lowercase letters, digits and '-')"
             )
@@ -371,11 +370,8 @@ def _compose(text: str) -> tuple[yaml.SafeLoader, Node | None]:
         raise
 
 
-def _substitute(
-    root: Node, prepared: _Prepared, values: Mapping[str, str], kinds: Mapping[str, str]
-) -> list[_Scalar]:
-    """Put the values into the composed node graph; return the scalars touched."""
-    touched: list[_Scalar] = []
+def _nodes(root: Node) -> Iterator[Node]:
+    """Every node of a composed graph once (aliases make it a graph, not a tree)."""
     seen: set[int] = set()
     stack: list[Node] = [root]
     while stack:
@@ -383,12 +379,21 @@ def _substitute(
         if id(node) in seen:
             continue
         seen.add(id(node))
+        yield node
         if isinstance(node, MappingNode):
             for key, value in node.value:
                 stack.extend((key, value))
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
-        elif isinstance(node, ScalarNode) and prepared.token_re.search(node.value):
+
+
+def _substitute(
+    root: Node, prepared: _Prepared, values: Mapping[str, str], kinds: Mapping[str, str]
+) -> list[_Scalar]:
+    """Put the values into the composed node graph; return the scalars touched."""
+    touched: list[_Scalar] = []
+    for node in _nodes(root):
+        if isinstance(node, ScalarNode) and prepared.token_re.search(node.value):
             start, end = node.start_mark.index, node.end_mark.index
             prefix = _properties(prepared.text, start, end)
             touched.append(_Scalar(node, start, end, node.style, prefix))
@@ -406,16 +411,10 @@ def _substitute(
 
 
 def _check_keys(root: Node) -> None:
-    seen: set[int] = set()
-    stack: list[Node] = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in _nodes(root):
         if isinstance(node, MappingNode):
             keys: set[str] = set()
-            for key, value in node.value:
+            for key, _value in node.value:
                 if isinstance(key, ScalarNode) and key.value != "<<":
                     if key.value in keys:
                         raise TemplateError(
@@ -424,9 +423,6 @@ def _check_keys(root: Node) -> None:
                             line=key.start_mark.line + 1,
                         )
                     keys.add(key.value)
-                stack.extend((key, value))
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
 
 
 def _node_line(root: Node | None, path: tuple[str | int, ...]) -> int | None:
@@ -461,12 +457,12 @@ def _check_pod(data: Any, root: Node | None) -> None:
     name = metadata.get("name")
     if not isinstance(name, str) or not name:
         fail("metadata.name is required", "metadata")
-    if not _DNS_NAME_RE.fullmatch(name) or len(name) > 253:
+    if not DNS_SUBDOMAIN.fullmatch(name) or len(name) > 253:
         fail(f"metadata.name {_show(name)} is not a valid DNS-1123 name", "metadata", "name")
     namespace = metadata.get("namespace")
     if namespace is not None and (
         not isinstance(namespace, str)
-        or not _DNS_LABEL_RE.fullmatch(namespace)
+        or not DNS_LABEL.fullmatch(namespace)
         or len(namespace) > 63
     ):
         fail(
@@ -489,7 +485,7 @@ def _check_pod(data: Any, root: Node | None) -> None:
             if not isinstance(container, dict):
                 fail(f"spec.{field}[{i}] must be a mapping", *where)
             cname = container.get("name")
-            if not isinstance(cname, str) or not _DNS_LABEL_RE.fullmatch(cname):
+            if not isinstance(cname, str) or not DNS_LABEL.fullmatch(cname):
                 fail(f"spec.{field}[{i}].name {cname!r} is not a valid DNS-1123 label", *where)
             if cname in names:
                 fail(f"container name {cname!r} is used twice", *where, "name")
@@ -731,7 +727,7 @@ def parse_template(text: str, *, source: str, builtin: bool = False) -> Template
 
     name = text_field("name", True)
     assert name is not None
-    if not _DNS_LABEL_RE.fullmatch(name) or len(name) > 63:
+    if not DNS_LABEL.fullmatch(name) or len(name) > 63:
         raise _file_error(
             f"template name {_show(name)} must be a DNS-1123 label (lowercase letters, "
             "digits and '-')",
