@@ -35,6 +35,7 @@ class PodTuiApp(App):
         readonly: bool = False,
         theme: str | None = None,
         all_namespaces: bool = False,
+        feed: PodFeed | None = None,
     ) -> None:
         super().__init__()
         conn.readonly = conn.readonly or readonly
@@ -43,6 +44,8 @@ class PodTuiApp(App):
         #: What the user may do here, from SelfSubjectAccessReviews (absent: not known yet).
         self.allowed: dict[str, bool] = {}
         self.all_namespaces = all_namespaces
+        #: A feed the command line started before the app existed, for the first pod list.
+        self.started_feed = feed
         self.readonly = conn.readonly  # a read-only connection makes a read-only app
         themes, self._theme_errors = load_themes()
         for item in themes:
@@ -153,10 +156,8 @@ class PodTuiApp(App):
     @work(thread=True, exclusive=True, group="namespaces")
     def pick_namespace(self) -> None:
         """List namespaces (a user limited to one may not: say so, keep going)."""
-        from podtui.cluster.pods import raw_get
-
         try:
-            response = raw_get(self.conn, "/api/v1/namespaces", [], (5, 15))
+            response = self.conn.request("GET", "/api/v1/namespaces", timeout=(5, 15))
             import orjson
 
             items = orjson.loads(response.data).get("items") or []

@@ -63,10 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         conn = _connect(args)
     except ClusterError as exc:
         return _fail(str(exc))
+    from podtui.cluster.pod_feed import PodFeed
+
+    # The first list request runs while Textual is imported and the screen is built.
+    feed = PodFeed(conn, None if args.all_namespaces else conn.namespace)
+    feed.start()
     from podtui.app import PodTuiApp
 
     app = PodTuiApp(conn, readonly=args.readonly, theme=args.theme,
-                    all_namespaces=args.all_namespaces)
+                    all_namespaces=args.all_namespaces, feed=feed)
     app.run()
     return app.return_code or 0
 

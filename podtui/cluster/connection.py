@@ -6,7 +6,7 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from podtui.cluster.errors import ClusterError, redact
 from podtui.cluster.names import check_namespace
@@ -40,6 +40,23 @@ class Connection:
             self._core = CoreV1Api(self.api)
         return self._core
 
+    def request(self, method: str, path: str, query: list[tuple[str, Any]] | None = None,
+                body: dict | None = None, timeout=(CONNECT_TIMEOUT, 30),
+                accept: str = "application/json"):
+        """One call through the client's auth and TLS settings, without model decoding.
+
+        Returns the urllib3 response unread (stream it, or read `.data`); an HTTP error
+        raises the client's ApiException.
+        """
+        headers = {"Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return self.api.call_api(
+            path, method, query_params=query or [], header_params=headers, body=body,
+            auth_settings=["BearerToken"], _preload_content=False, _request_timeout=timeout,
+            _return_http_data_only=True,
+        )
+
     def close(self) -> None:
         with contextlib.suppress(Exception):  # closing must never fail the caller
             self.api.close()
@@ -58,12 +75,14 @@ def connect(
     kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None
 ) -> Connection:
     """Load credentials and build a client; raises ClusterError with one clear line."""
+    from podtui.cluster.kube_import import load
+
+    client = load()
     from kubernetes import config as kconfig
-    from kubernetes.client import ApiClient, Configuration
 
     paths = _kubeconfig_paths(kubeconfig)
     existing = [p for p in paths if p.is_file()]
-    cfg = Configuration()
+    cfg = client.Configuration()
     if not existing:
         if os.environ.get("KUBERNETES_SERVICE_HOST") and not kubeconfig and not context:
             try:
@@ -73,7 +92,7 @@ def connect(
             ns_file = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
             ns = namespace or (ns_file.read_text().strip() if ns_file.is_file() else "default")
             check_namespace(ns)
-            return _finish(ApiClient, cfg, "in-cluster", ns, "", (), None)
+            return _finish(client.ApiClient, cfg, "in-cluster", ns, "", (), None)
         shown = ", ".join(str(p) for p in paths)
         raise ClusterError(f"no kubeconfig found at {shown} (use --kubeconfig or set KUBECONFIG)")
 
@@ -102,7 +121,7 @@ def connect(
             f"kubeconfig context {chosen!r} has unusable credentials: {type(exc).__name__}"
         ) from None
     ns = check_namespace(namespace or ctx.get("namespace") or "default")
-    return _finish(ApiClient, cfg, chosen, ns, ctx.get("user", ""), names, config_file)
+    return _finish(client.ApiClient, cfg, chosen, ns, ctx.get("user", ""), names, config_file)
 
 
 def _finish(api_client_cls, cfg, context, namespace, user, contexts, config_file) -> Connection:

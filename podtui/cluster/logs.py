@@ -354,19 +354,6 @@ class _NoOutputYet(Exception):
 
 
 
-def _raw_get(conn: Connection, path: str, query: list[tuple[str, Any]], timeout, accept: str):
-    return conn.api.call_api(
-        path,
-        "GET",
-        query_params=query,
-        header_params={"Accept": accept},
-        auth_settings=["BearerToken"],
-        _preload_content=False,
-        _request_timeout=timeout,
-        _return_http_data_only=True,
-    )
-
-
 def _close_response(response, shutdown: bool = False) -> None:
     if response is None:
         return
@@ -535,13 +522,8 @@ class LogFollower:
     def _open(self):
         timeout = (CONNECT_TIMEOUT, HEADER_TIMEOUT if self.follow else 60.0)
         try:
-            response = _raw_get(
-                self.conn,
-                f"{_pod_path(self.namespace, self.pod)}/log",
-                self._query(),
-                timeout,
-                "*/*",
-            )
+            response = self.conn.request("GET", f"{_pod_path(self.namespace, self.pod)}/log",
+                                         self._query(), timeout=timeout, accept="*/*")
         except ReadTimeoutError:
             if self.follow:
                 raise _NoOutputYet from None
@@ -741,9 +723,7 @@ class LogFollower:
                 if not version:
                     # A list gives a current resourceVersion to watch from (a pod's own
                     # version may be older than the server's watch history).
-                    response = _raw_get(
-                        self.conn, pods, [selector], (CONNECT_TIMEOUT, 30), "application/json"
-                    )
+                    response = self.conn.request("GET", pods, [selector])
                     try:
                         listed = orjson.loads(response.data)
                     finally:
@@ -760,9 +740,7 @@ class LogFollower:
                     ("resourceVersion", version),
                     ("timeoutSeconds", 240),
                 ]
-                response = _raw_get(
-                    self.conn, pods, query, (CONNECT_TIMEOUT, 300), "application/json"
-                )
+                response = self.conn.request("GET", pods, query, timeout=(CONNECT_TIMEOUT, 300))
                 with self._lock:
                     self._watch_response = response
                 if self._stop.is_set():
@@ -835,9 +813,7 @@ def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list
     Raises ClusterError with one clear line.
     """
     try:
-        response = _raw_get(
-            conn, _pod_path(namespace, pod), [], (CONNECT_TIMEOUT, 30), "application/json"
-        )
+        response = conn.request("GET", _pod_path(namespace, pod))
         try:
             data = orjson.loads(response.data)
         finally:

@@ -27,10 +27,8 @@ def create_pod(conn: Connection, manifest: dict, dry_run: bool = False) -> dict:
     metadata = manifest.get("metadata") or {}
     namespace = metadata.get("namespace") or conn.namespace
     try:
-        response = conn.core.create_namespaced_pod(
-            namespace, manifest, dry_run="All" if dry_run else None,
-            _preload_content=False, _request_timeout=(5, 30),
-        )
+        response = conn.request("POST", f"/api/v1/namespaces/{namespace}/pods",
+                                [("dryRun", "All")] if dry_run else [], body=manifest)
     except Exception as exc:  # noqa: BLE001
         raise ClusterError(_write_error("create", metadata.get("name", "?"), namespace, exc,
                                         conn.server), api_status(exc)) from None
@@ -51,10 +49,8 @@ def delete_pod(conn: Connection, namespace: str, name: str, force: bool = False)
     """Graceful delete (the pod's own grace period), or forced with grace period 0."""
     _guard(conn, "delete pod")
     try:
-        conn.core.delete_namespaced_pod(
-            name, namespace, grace_period_seconds=0 if force else None,
-            _preload_content=False, _request_timeout=(5, 30),
-        )
+        conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/{name}",
+                     [("gracePeriodSeconds", 0)] if force else []).release_conn()
     except Exception as exc:  # noqa: BLE001
         return DeleteResult(namespace, name, False,
                             _write_error("delete", name, namespace, exc, conn.server))
@@ -76,8 +72,6 @@ def can_i(conn: Connection, verb: str, resource: str = "pods", namespace: str | 
     """SelfSubjectAccessReview; `--readonly` answers no to every write."""
     if conn.readonly and verb in ("create", "delete", "update", "patch", "deletecollection"):
         return False
-    from kubernetes.client import AuthorizationV1Api
-
     body = {
         "apiVersion": "authorization.k8s.io/v1",
         "kind": "SelfSubjectAccessReview",
@@ -86,8 +80,8 @@ def can_i(conn: Connection, verb: str, resource: str = "pods", namespace: str | 
                                         "subresource": subresource}},
     }
     try:
-        review = AuthorizationV1Api(conn.api).create_self_subject_access_review(
-            body, _preload_content=False, _request_timeout=(5, 10))
+        review = conn.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                              body=body, timeout=(5, 10))
     except Exception:  # noqa: BLE001 - unknown means "let the server decide"
         return True
     import orjson

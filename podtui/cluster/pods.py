@@ -64,20 +64,6 @@ def _path(resource: str, namespace: str | None) -> str:
     return f"/api/v1/namespaces/{namespace}/{resource}" if namespace else f"/api/v1/{resource}"
 
 
-def raw_get(conn: Connection, path: str, query: list[tuple[str, Any]], timeout):
-    """GET through the client's auth and TLS settings without model decoding."""
-    return conn.api.call_api(
-        path,
-        "GET",
-        query_params=query,
-        header_params={"Accept": "application/json"},
-        auth_settings=["BearerToken"],
-        _preload_content=False,
-        _request_timeout=timeout,
-        _return_http_data_only=True,
-    )
-
-
 def iter_lines(response) -> Iterator[bytes]:
     """Lines of a chunked response as they arrive (a watch sends one JSON object a line)."""
     buffer = b""
@@ -194,7 +180,7 @@ class PodWatcher:
             query: list[tuple[str, Any]] = [("limit", PAGE_SIZE), *self._selector()]
             if token:
                 query.append(("continue", token))
-            response = raw_get(self.conn, path, query, (CONNECT_TIMEOUT, 60))
+            response = self.conn.request("GET", path, query, timeout=(CONNECT_TIMEOUT, 60))
             with gc_paused():
                 try:
                     data = orjson.loads(response.data)
@@ -222,12 +208,8 @@ class PodWatcher:
             ("timeoutSeconds", WATCH_SECONDS),
             *self._selector(),
         ]
-        response = raw_get(
-            self.conn,
-            _path(self.resource, self.namespace),
-            query,
-            (CONNECT_TIMEOUT, WATCH_SECONDS + 30),
-        )
+        response = self.conn.request("GET", _path(self.resource, self.namespace), query,
+                                     timeout=(CONNECT_TIMEOUT, WATCH_SECONDS + 30))
         self._response = response
         # Only an accepted watch is "live": saying so before each attempt made the status
         # flicker between live and reconnecting (and reset the backoff) while the server

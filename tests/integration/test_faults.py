@@ -12,7 +12,6 @@ from podtui.cluster.connection import connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_actions import ReadOnlyError, can_i, create_pod, delete_pod
 from podtui.cluster.pod_feed import PodFeed
-from podtui.cluster.pods import raw_get
 from tests import kubeconfigs
 from tests.conftest import API_SERVER, LIMITED_KUBECONFIG, make_pod, wait_for
 
@@ -154,7 +153,7 @@ def test_connect_errors_are_one_line(tmp_path, admin_kubeconfig):
 
 def request_error(conn) -> str:
     with pytest.raises(Exception) as info:  # any failure: we judge its one line
-        raw_get(conn, f"/api/v1/namespaces/{TEAM}/pods", [("limit", 1)], (5, 10))
+        conn.request("GET", f"/api/v1/namespaces/{TEAM}/pods", [("limit", 1)], timeout=(5, 10))
     return one_clean_line(describe(info.value, conn.server))
 
 
@@ -202,7 +201,7 @@ def test_insecure_skip_tls_verify_is_flagged_and_works(tmp_path, team_pod):
     conn = connect(path)
     try:
         assert conn.insecure is True  # the status bar and the CLI say so (see the UI tests)
-        response = raw_get(conn, f"/api/v1/namespaces/{TEAM}/pods", [], (5, 10))
+        response = conn.request("GET", f"/api/v1/namespaces/{TEAM}/pods", timeout=(5, 10))
         try:
             assert team_pod.encode() in response.data
         finally:

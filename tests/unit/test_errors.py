@@ -10,6 +10,7 @@ import orjson
 import pytest
 from kubernetes.client.exceptions import ApiException
 
+from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe, redact
 from podtui.cluster.names import check_namespace, check_pod_name
 from podtui.cluster.pods import Page, PodWatcher, Status
@@ -189,6 +190,7 @@ class FakeApi:
 
 class FakeConn:
     server = "https://fake:6443"
+    request = Connection.request  # the real call, over the fake transport
 
     def __init__(self, api: FakeApi) -> None:
         self.api = api

@@ -1,0 +1,61 @@
+"""Import the parts of the official `kubernetes` client podtui uses, not the whole package.
+
+`import kubernetes` runs the package's `__init__`, which imports every API and model class:
+0.5-0.8 s, half of podtui's start-up, though podtui only needs `ApiClient.call_api` (raw
+JSON) and the kubeconfig loader. So the packages `kubernetes`, `kubernetes.client` and
+`kubernetes.client.models` are registered without running their `__init__`: their
+submodules import alone, and the first other attribute asked of such a package runs the
+real `__init__` (tests and `Connection.core` still get the whole client, just later).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import threading
+from types import ModuleType
+
+_DEFERRED = ("kubernetes", "kubernetes.client", "kubernetes.client.models")
+_lock = threading.RLock()
+
+
+def _register_deferred(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    module = importlib.util.module_from_spec(spec)
+    loaded = False
+
+    def __getattr__(attr: str):  # PEP 562: only for attributes the module lacks
+        nonlocal loaded
+        with _lock:
+            if not loaded and importlib.util.find_spec(f"{name}.{attr}") is not None:
+                return importlib.import_module(f"{name}.{attr}")  # `from pkg import submodule`
+            if not loaded:
+                loaded = True
+                del module.__getattr__
+                spec.loader.exec_module(module)
+        return getattr(module, attr)
+
+    module.__getattr__ = __getattr__
+    sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+
+
+def load() -> ModuleType:
+    """`kubernetes.client` with ApiClient and Configuration, and `kubernetes.config` loaded."""
+    with _lock:
+        if "kubernetes" not in sys.modules:
+            for name in _DEFERRED:
+                _register_deferred(name)
+        client = sys.modules["kubernetes.client"]
+        if "ApiClient" not in vars(client):
+            # kube_config.py does `from kubernetes.client import ApiClient, Configuration`:
+            # give it those two without running the package's __init__.
+            from kubernetes.client.api_client import ApiClient
+            from kubernetes.client.configuration import Configuration
+
+            client.ApiClient, client.Configuration = ApiClient, Configuration
+        importlib.import_module("kubernetes.config")
+        return client

@@ -1,0 +1,53 @@
+"""podtui uses the official client without importing all of it (podtui/cluster/kube_import.py):
+every call podtui makes works with only the client's transport and kubeconfig loader loaded,
+and the whole typed client still works when something asks for it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import SEED_POD
+
+SCRIPT = textwrap.dedent("""
+    import json, sys
+    import orjson
+    from podtui.cluster.connection import connect
+    from podtui.cluster.logs import pod_containers
+    from podtui.cluster.pod_actions import can_i, create_pod, delete_pod
+
+    conn = connect(sys.argv[1], namespace="default")
+    listed = orjson.loads(conn.request("GET", "/api/v1/namespaces/default/pods").data)
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "never-created"},
+           "spec": {"containers": [{"name": "c", "image": "busybox"}]}}
+    out = {
+        "pods": [p["metadata"]["name"] for p in listed["items"]],
+        "containers": pod_containers(conn, "default", sys.argv[2]),
+        "can_create": can_i(conn, "create", "pods", "default"),
+        "dry_run_uid": bool(create_pod(conn, pod, dry_run=True)["metadata"].get("uid")),
+        "delete_missing": delete_pod(conn, "default", "never-created").message,
+        "loaded": sorted(m for m in sys.modules if m.startswith("kubernetes")),
+    }
+    from kubernetes.client import CoreV1Api
+    typed = CoreV1Api(conn.api).read_namespaced_pod(sys.argv[2], "default")
+    out["typed"] = type(typed).__name__ + ":" + typed.metadata.name
+    print(json.dumps(out))
+""")
+
+
+def test_podtui_calls_need_only_the_client_transport(admin_kubeconfig):
+    result = subprocess.run([sys.executable, "-c", SCRIPT, admin_kubeconfig, SEED_POD],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert SEED_POD in out["pods"]
+    assert out["containers"]["app"] == ["node", "busybox"]
+    assert out["can_create"] is True
+    assert out["dry_run_uid"] is True
+    assert out["delete_missing"] == "pod default/never-created is already gone"
+    # None of the ~700 API and model modules: those are what made the import slow.
+    assert not [m for m in out["loaded"]
+                if m.startswith(("kubernetes.client.api.", "kubernetes.client.models."))]
+    assert out["typed"] == f"V1Pod:{SEED_POD}"
