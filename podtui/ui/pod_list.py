@@ -128,7 +128,7 @@ class PodListScreen(Screen):
         self.feed = feed
         self.table.all_namespaces = app.all_namespaces
         self.table.marked.clear()
-        self.table.update_rows({}, ())
+        self.table.update_rows({})
         self.status = Status("connecting", app.conn.server)
         self.render_status()
 

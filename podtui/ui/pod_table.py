@@ -1,12 +1,12 @@
 """A virtual pod table: renders only the visible rows, so 10,000 pods cost what 50 do.
 
-Rows are PodSummary view models keyed by uid. A batch of changes re-sorts the order
-(a list of uids) and refreshes; no widget per row, no table rebuild.
+Rows are PodSummary view models keyed by uid. A batch of changes moves only the changed
+rows in the order (RowOrder) and refreshes; no widget per row, no table rebuild.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from podtui.anatomy import PodSummary
 from podtui.ui import clock
+from podtui.ui.row_order import RowOrder
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class PodTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows: dict[str, PodSummary] = {}
-        self.order: list[str] = []
+        self.order = RowOrder()
         self.marked: set[str] = set()
         self.sort_key = "name"
         self.sort_reverse = False
@@ -161,15 +162,17 @@ class PodTable(ScrollView, can_focus=True):
 
     # --- data -------------------------------------------------------------------------
 
-    def update_rows(self, summaries: dict[str, PodSummary], changed: Iterable[str]) -> None:
-        """Take the current summaries; `changed` names the uids added, updated or removed."""
+    def update_rows(self, summaries: dict[str, PodSummary],
+                    changed: Collection[str] | None = None) -> None:
+        """Take the current summaries; `changed` names the uids added, updated or removed
+        (None: any may have changed)."""
         self.rows = summaries
-        for uid in changed:
+        for uid in summaries if changed is None else changed:
             summary = summaries.get(uid)
             if summary is not None and len(summary.name) > self._name_width:
                 self._name_width = min(len(summary.name), 63)
         self.marked &= summaries.keys()
-        self._reorder()
+        self._reorder(changed)
 
     def set_sort(self, key: str) -> None:
         if key == self.sort_key:
@@ -197,18 +200,17 @@ class PodTable(ScrollView, can_focus=True):
         if uid in self.order:
             self.cursor = self.order.index(uid)
 
-    def _reorder(self) -> None:
+    def _reorder(self, changed: Collection[str] | None = None) -> None:
         current = self.order[self.cursor] if 0 <= self.cursor < len(self.order) else None
-        rows = self.rows.values()
-        if self.filter_terms:
-            rows = [s for s in rows if matches(s, self.filter_terms)]
         key = SORT_KEYS[self.sort_key]
-        self.order = [s.uid for s in sorted(rows, key=key, reverse=self.sort_reverse)]
-        if current is not None and current in self.rows:
-            try:
-                self.cursor = self.order.index(current)
-            except ValueError:
-                self.cursor = min(self.cursor, max(len(self.order) - 1, 0))
+        terms = self.filter_terms
+        shown = (lambda s: matches(s, terms)) if terms else (lambda _s: True)
+        if changed is None:
+            self.order.rebuild(self.rows, key, shown, self.sort_reverse)
+        else:
+            self.order.update(self.rows, changed, key, shown)
+        if current in self.order:
+            self.cursor = self.order.index(current)
         else:
             self.cursor = min(self.cursor, max(len(self.order) - 1, 0))
         self._relayout()
