@@ -1,6 +1,6 @@
 """Before/after of a change: the real podtui process from two source trees, runs alternating
-(A, B, A, B, ...) so that both see the same machine load. Startup to the whole list, CPU
-time and VmRSS with the list shown.
+(A, B, A, B, ...) so that both see the same machine load. Startup to the whole list (the
+status bar's "N pods" reaching the terminal), CPU time and VmRSS with the list shown.
 
     .venv/bin/python bench/ab.py BEFORE_DIR [AFTER_DIR] [--size 10000] [--runs 3]
 
@@ -31,7 +31,8 @@ def _measure(source: Path, namespace: str, memory: bool) -> dict:
     run = run_podtui(namespace, argv=_argv(source), exit_when_loaded=not memory,
                      memory_settle=2.0 if memory else 0.0)
     loaded = run.marks.get("loaded")
-    return {"whole_list_s": run.since_start(loaded[0]) if loaded else None,
+    painted = run.screen.first_time(f"{namespace.removeprefix('bench-')} pods".encode())
+    return {"whole_list_s": run.since_start(painted or (loaded[0] if loaded else None)),
             "cpu_s": run.cpu_s, "rss_mb": run.rss_kb / 1024 if run.rss_kb else None,
             "load": load()}
 
