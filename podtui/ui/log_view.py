@@ -13,18 +13,19 @@ ordered mode for a time-aligned view of several containers (each line tagged).
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from heapq import merge
 from pathlib import Path
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -38,8 +39,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 TAG_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
 TS_WIDTH = 13  # "HH:MM:SS.mmmZ"
 
-# An entry: (line, tag, display text, display width of the text).
-_Entry = tuple[LogLine, str, str, int]
+# An entry: (ns, raw timestamp, text, tag, display text, display width of the text). A
+# plain tuple of strings and ints, which the GC stops tracking: a LogLine (a namedtuple)
+# would be scanned by every collection for as long as the pane keeps it.
+_Entry = tuple[int | None, str, str, str, str, int]
+_NS, _RAW, _TEXT, _TAG, _SHOWN, _WIDTH = range(6)
+#: Lines with wide characters, rendered whole to be cut by cells: a screenful or two.
+STRIP_CACHE_SIZE = 256
 
 
 def display_text(text: str) -> str:
@@ -53,20 +59,22 @@ def display_text(text: str) -> str:
     return text
 
 
-def short_time(ts: datetime | None) -> str:
-    if ts is None:
+def short_time(ns: int | None) -> str:
+    """Epoch nanoseconds -> 'HH:MM:SS.mmmZ' (UTC)."""
+    if ns is None:
         return " " * TS_WIDTH
-    return ts.strftime("%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+    seconds, nanos = divmod(ns, 1_000_000_000)
+    return time.strftime("%H:%M:%S.", time.gmtime(seconds)) + f"{nanos // 1_000_000:03d}Z"
 
 
-def plain_line(line: LogLine, tag: str = "", timestamps: bool = False) -> str:
+def plain_line(text: str, ts_raw: str = "", tag: str = "", timestamps: bool = False) -> str:
     """A line as saved to a file: `[tag] ` prefix, full RFC 3339 timestamp when wanted."""
     parts = []
-    if timestamps and line.ts_raw:
-        parts.append(line.ts_raw + " ")
+    if timestamps and ts_raw:
+        parts.append(ts_raw + " ")
     if tag:
         parts.append(f"[{tag}] ")
-    parts.append(line.text)
+    parts.append(text)
     return "".join(parts)
 
 
@@ -166,24 +174,27 @@ class LogView(ScrollView, can_focus=True):
         self._match_count = 0
         self._current: int | None = None  # seq of the current match
         self._tag_styles: dict[str, Style] = {}
-        self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        self._cache: LRUCache[int, Strip] = LRUCache(STRIP_CACHE_SIZE)
         self._base_style: Style | None = None
+        self._part_styles: dict[str, Style] = {}
+        self._border: tuple[str, str, bool] | None = None
+        self._view: tuple[Offset, int] | None = None  # while rendering: scroll, width
         self.set_class(wrap, "-wrap")
 
     # -- state --------------------------------------------------------------------------
 
     @property
     def lines(self) -> list[LogLine]:
-        return [entry[0] for entry in self._entries]
+        return [LogLine(e[_RAW], e[_TEXT], e[_NS]) for e in self._entries]
 
     @property
     def texts(self) -> list[str]:
         """The text of every line kept (no timestamps, no tags)."""
-        return [entry[0].text for entry in self._entries]
+        return [entry[_TEXT] for entry in self._entries]
 
     @property
     def tagged_lines(self) -> list[tuple[str, LogLine]]:
-        return [(entry[1], entry[0]) for entry in self._entries]
+        return [(e[_TAG], LogLine(e[_RAW], e[_TEXT], e[_NS])) for e in self._entries]
 
     @property
     def line_count(self) -> int:
@@ -223,7 +234,10 @@ class LogView(ScrollView, can_focus=True):
     @property
     def current_match(self) -> LogLine | None:
         index = self._current_index()
-        return None if index is None else self._entries[index][0]
+        if index is None:
+            return None
+        entry = self._entries[index]
+        return LogLine(entry[_RAW], entry[_TEXT], entry[_NS])
 
     @property
     def title(self) -> str:
@@ -264,6 +278,10 @@ class LogView(ScrollView, can_focus=True):
 
     def _update_border(self) -> None:
         title, subtitle = self.border_text()
+        border = (title, subtitle, self._state_is_error)
+        if border == self._border:
+            return  # setting a border title parses it and repaints the whole pane
+        self._border = border
         self.border_title = Text(title, style="bold red" if self._state_is_error else "")
         self.border_subtitle = subtitle
 
@@ -281,7 +299,7 @@ class LogView(ScrollView, can_focus=True):
             if not self._follow:
                 self._new_while_paused += len(lines) - self.max_lines
             lines = lines[-self.max_lines :]
-        new = [self._entry(line, tag) for line in lines]
+        new = self._new_entries(lines, tag)
         entries = self._entries
         if self.ordered and self._needs_merge(new):
             self._merge_in(new)
@@ -295,24 +313,39 @@ class LogView(ScrollView, can_focus=True):
         self._update_virtual_size()
         if self._follow:
             self._scroll_to_end()
-        self.refresh()
+        # The rows only: the border keeps its rendered lines unless its text changes.
+        self.refresh(self.size.region)
         self._update_border()
 
-    def _entry(self, line: LogLine, tag: str) -> _Entry:
-        text = display_text(line.text)
-        width = len(text) if text.isascii() else cell_len(text)
-        full = width + (len(tag) + 3 if tag else 0)
-        if full > self._max_width:
-            self._max_width = full
-        return (line, tag, text, width)
+    def _new_entries(self, lines: Sequence[LogLine], tag: str) -> list[_Entry]:
+        texts = [line.text for line in lines]
+        joined = " ".join(texts)
+        if joined.isascii() and joined.isprintable():
+            # The usual batch, checked at once: nothing to clean, a cell per character.
+            new = [
+                (line.ns, line.ts_raw, text, tag, text, len(text))
+                for line, text in zip(lines, texts, strict=True)
+            ]
+            widest = max(map(len, texts))
+        else:
+            new = []
+            for line in lines:
+                shown = display_text(line.text)
+                width = len(shown) if shown.isascii() else cell_len(shown)
+                new.append((line.ns, line.ts_raw, line.text, tag, shown, width))
+            widest = max(entry[_WIDTH] for entry in new)
+        widest += len(tag) + 3 if tag else 0
+        if widest > self._max_width:
+            self._max_width = widest
+        return new
 
     def _needs_merge(self, new: list[_Entry]) -> bool:
         """Whether appending `new` would break the time order (ordered mode)."""
-        previous = self._entries[-1][0].ns if self._entries else None
+        previous = self._entries[-1][_NS] if self._entries else None
         if previous is None:
             previous = -1
         for entry in new:
-            ns = entry[0].ns
+            ns = entry[_NS]
             if ns is not None and ns < previous:
                 return True
             if ns is not None:
@@ -321,7 +354,7 @@ class LogView(ScrollView, can_focus=True):
 
     def _merge_in(self, new: list[_Entry]) -> None:
         def key(entry: _Entry) -> int:
-            ns = entry[0].ns
+            ns = entry[_NS]
             return -1 if ns is None else ns
 
         new.sort(key=key)  # stable: a container's own order is kept
@@ -336,7 +369,7 @@ class LogView(ScrollView, can_focus=True):
         if self._wrap:
             self._recompute_rows(position)
         if self._term:
-            self._match_count += sum(1 for entry in new if self._matches(entry[2]))
+            self._match_count += sum(1 for entry in new if self._matches(entry[_SHOWN]))
 
     def _after_append(self, start: int) -> None:
         if self._wrap:
@@ -344,7 +377,7 @@ class LogView(ScrollView, can_focus=True):
         if self._term:
             matches = self._matches
             self._match_count += sum(
-                1 for entry in self._entries[start:] if matches(entry[2])
+                1 for entry in self._entries[start:] if matches(entry[_SHOWN])
             )
 
     def _prune(self) -> None:
@@ -354,7 +387,7 @@ class LogView(ScrollView, can_focus=True):
         removed = self._entries[:excess]
         if self._term:
             matches = self._matches
-            self._match_count -= sum(1 for entry in removed if matches(entry[2]))
+            self._match_count -= sum(1 for entry in removed if matches(entry[_SHOWN]))
         if self._wrap:
             removed_rows = (
                 self._row_starts[excess] if excess < len(self._row_starts) else self._row_end
@@ -377,8 +410,8 @@ class LogView(ScrollView, can_focus=True):
         return TS_WIDTH + 1 if self._timestamps else 0
 
     def _entry_width(self, entry: _Entry) -> int:
-        tag = entry[1]
-        return self._prefix_width() + (len(tag) + 3 if tag else 0) + entry[3]
+        tag = entry[_TAG]
+        return self._prefix_width() + (len(tag) + 3 if tag else 0) + entry[_WIDTH]
 
     def _rows_of(self, entry: _Entry, width: int) -> int:
         total = self._entry_width(entry)
@@ -475,12 +508,22 @@ class LogView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._cache.clear()
         self._base_style = None
+        self._part_styles.clear()
 
     @property
     def _style(self) -> Style:
         style = self._base_style
         if style is None:
             style = self._base_style = self.rich_style
+        return style
+
+    def _part_style(self, name: str) -> Style:
+        """The base style with a component's on top (cached until the styles change)."""
+        style = self._part_styles.get(name)
+        if style is None:
+            style = self._part_styles[name] = self._style + (
+                self.get_component_rich_style(name, partial=True)
+            )
         return style
 
     def _tag_style(self, tag: str) -> Style:
@@ -490,48 +533,83 @@ class LogView(ScrollView, can_focus=True):
             style = self._tag_styles[tag] = Style(color=colour, bold=True)
         return style
 
+    def _pieces(self, index: int) -> list[tuple[str, Style]]:
+        """The (text, style) runs of a line: timestamp, tag, text with its matches."""
+        ns, _raw, _text, tag, text, _width = self._entries[index]
+        base = self._style
+        pieces = []
+        if self._timestamps:
+            pieces.append((short_time(ns), self._part_style("logview--timestamp")))
+            pieces.append((" ", base))
+        if tag:
+            pieces.append((f"[{tag}] ", base + self._tag_style(tag)))
+        start = 0
+        if self._term_re is not None:
+            current = self._first_seq + index == self._current
+            match_style = self._part_style(
+                "logview--current-match" if current else "logview--match"
+            )
+            for found in self._term_re.finditer(text):
+                if found.start() > start:
+                    pieces.append((text[start : found.start()], base))
+                pieces.append((found.group(), match_style))
+                start = found.end()
+        if start < len(text):
+            pieces.append((text[start:] if start else text, base))
+        return pieces
+
     def _full_strip(self, index: int) -> Strip:
         seq = self._first_seq + index
         cached = self._cache.get(seq)
-        if cached is not None:
-            return cached
-        line, tag, text, _width = self._entries[index]
-        base = self._style
-        content = Text(no_wrap=True, end="")
-        if self._timestamps:
-            ts_style = self.get_component_rich_style("logview--timestamp", partial=True)
-            content.append(short_time(line.ts), ts_style)
-            content.append(" ")
-        if tag:
-            content.append(f"[{tag}] ", self._tag_style(tag))
-        offset = len(content.plain)
-        content.append(text)
-        if self._term_re is not None:
-            style_name = (
-                "logview--current-match" if seq == self._current else "logview--match"
+        if cached is None:
+            cached = self._cache[seq] = Strip(
+                [Segment(text, style) for text, style in self._pieces(index)],
+                self._entry_width(self._entries[index]),
             )
-            match_style = self.get_component_rich_style(style_name, partial=True)
-            for found in self._term_re.finditer(text):
-                content.stylize(match_style, offset + found.start(), offset + found.end())
-        content.stylize_before(base)
-        strip = Strip(content.render(self.app.console), content.cell_len)
-        self._cache[seq] = strip
-        return strip
+        return cached
+
+    def _row(self, index: int, start: int, end: int, width: int) -> Strip:
+        """Cells [start, end) of a line, padded to `width`."""
+        entry = self._entries[index]
+        if not (entry[_SHOWN].isascii() and entry[_TAG].isascii()):
+            # Wide characters: let Strip cut by cells (kept: a Strip caches its crops).
+            strip = self._full_strip(index).crop(start, end)
+            return strip.extend_cell_length(width, self._style).crop(0, width)
+        # One character, one cell: slice the runs (no Text, no intermediate strips).
+        segments = []
+        position = 0
+        for text, style in self._pieces(index):
+            size = len(text)
+            if position + size > start:
+                cut = text[max(0, start - position) : end - position]
+                if cut:
+                    segments.append(Segment(cut, style))
+            position += size
+            if position >= end:
+                break
+        used = min(end, max(position, start)) - start
+        if used < width:
+            segments.append(Segment(" " * (width - used), self._style))
+        return Strip(segments, width)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `size` and `scroll_offset` walk up the DOM: once per repaint, not once per row.
+        self._view = (self.scroll_offset, self.size.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._view = None
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.size.width
-        style = self._style
+        (scroll_x, scroll_y), width = self._view or (self.scroll_offset, self.size.width)
         located = self._locate(scroll_y + y)
         if located is None:
-            return Strip.blank(width, style)
+            return Strip.blank(width, self._style)
         index, segment = located
-        strip = self._full_strip(index)
         if self._wrap:
-            wrap = self._wrap_width
-            strip = strip.crop(segment * wrap, (segment + 1) * wrap)
-            return strip.extend_cell_length(width, style).crop(0, width)
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+            start = segment * self._wrap_width
+            return self._row(index, start, start + min(self._wrap_width, width), width)
+        return self._row(index, scroll_x, scroll_x + width, width)
 
     # -- follow / pause ------------------------------------------------------------------
 
@@ -639,7 +717,7 @@ class LogView(ScrollView, can_focus=True):
         flags = 0 if self._case_sensitive else re.IGNORECASE
         self._term_re = re.compile(re.escape(term), flags)
         matches = self._matches
-        self._match_count = sum(1 for entry in self._entries if matches(entry[2]))
+        self._match_count = sum(1 for entry in self._entries if matches(entry[_SHOWN]))
         if self._match_count:
             self._goto_match(reversed(range(len(self._entries))))
         else:
@@ -676,7 +754,7 @@ class LogView(ScrollView, can_focus=True):
     def _goto_match(self, order: Iterable[int]) -> bool:
         matches = self._matches
         for index in order:
-            if matches(self._entries[index][2]):
+            if matches(self._entries[index][_SHOWN]):
                 previous = self._current
                 self._current = self._first_seq + index
                 self._cache.discard(self._current)
@@ -724,14 +802,17 @@ class LogView(ScrollView, can_focus=True):
         if index is None:
             return None
         matches = self._matches
-        return sum(1 for entry in self._entries[: index + 1] if matches(entry[2]))
+        return sum(1 for entry in self._entries[: index + 1] if matches(entry[_SHOWN]))
 
     # -- save ------------------------------------------------------------------------------
 
     def plain_lines(self) -> list[str]:
         """The lines as saved: with full timestamps when shown, with tags when tagged."""
         timestamps = self._timestamps
-        return [plain_line(line, tag, timestamps) for line, tag, _t, _w in self._entries]
+        return [
+            plain_line(entry[_TEXT], entry[_RAW], entry[_TAG], timestamps)
+            for entry in self._entries
+        ]
 
     def save(self, path: str | Path) -> Path:
         """Write the kept lines to `path` (plain text); returns the path."""

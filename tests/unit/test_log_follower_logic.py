@@ -3,8 +3,10 @@ and the batching outbox (no cluster needed)."""
 
 from __future__ import annotations
 
+import http.client
+import io
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -14,6 +16,7 @@ from podtui.cluster.logs import (
     ERROR,
     STREAMING,
     LogBatch,
+    LogFollower,
     LogLine,
     LogStatus,
     ResumeCursor,
@@ -22,6 +25,7 @@ from podtui.cluster.logs import (
     parse_line,
     parse_since,
     parse_timestamp,
+    timestamp_ns,
 )
 
 NS = 1_000_000_000
@@ -66,6 +70,142 @@ def test_text_keeps_its_spaces():
 def test_since_time_is_the_second_containing_the_line():
     ns = parse_timestamp("2025-04-09T12:34:56.999999999Z")[0]
     assert format_since_time(ns) == "2025-04-09T12:34:56Z"
+
+
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2200, 1, 1)),
+    st.integers(0, NS - 1),
+    st.integers(-14 * 60, 14 * 60),
+)
+def test_timestamps_are_exact_to_the_nanosecond_in_any_zone(when, nanos, offset_minutes):
+    """Go's RFC3339Nano (trailing zeros trimmed), in UTC or with an offset: the nanoseconds
+    are exact, and the datetime made on demand is the same instant, in UTC, to the
+    microsecond."""
+    instant = when.replace(microsecond=0, tzinfo=UTC)
+    zone = timezone(timedelta(minutes=offset_minutes))
+    local = instant.astimezone(zone)
+    fraction = f"{nanos:09d}".rstrip("0")
+    if offset_minutes:
+        sign = "-" if offset_minutes < 0 else "+"
+        hours, minutes = divmod(abs(offset_minutes), 60)
+        suffix = f"{sign}{hours:02d}:{minutes:02d}"
+    else:
+        suffix = "Z"
+    raw = local.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + suffix
+    expected = int(instant.timestamp()) * NS + nanos
+    assert timestamp_ns(raw) == expected
+    line = parse_line(f"{raw} hello")
+    assert (line.ns, line.ts_raw, line.text) == (expected, raw, "hello")
+    assert line.ts == instant + timedelta(microseconds=nanos // 1000)
+    assert line.ts.tzinfo == UTC
+    assert parse_timestamp(raw) == (expected, line.ts)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2025-04-09T12:34:56.12345678xZ",  # the usual length, but not digits
+        "2025-04-09T12:34:56.１２３４５６７８９Z",  # digits, but not ASCII ones
+        "2025-04-09T12:34:56.1234567890Z",  # ten digits
+        "2025-04-09T12:34:56.Z",
+        "2025-04-09T12:34:56+0200",
+        "2025-02-30T12:34:56Z",
+        "2025-04-09T24:00:00Z",
+    ],
+)
+def test_malformed_timestamps_are_not_timestamps(raw):
+    assert timestamp_ns(raw) is None
+    assert parse_line(f"{raw} x") == LogLine("", f"{raw} x", None)
+
+
+def test_lowercase_t_and_z_are_accepted():
+    assert timestamp_ns("2025-04-09t12:34:56.5z") == timestamp_ns("2025-04-09T12:34:56.5Z")
+
+
+class _Chunks:
+    """A response whose read1 returns the given chunks, then EOF."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = list(chunks)
+
+    def read1(self, _size: int) -> bytes:
+        return self.chunks.pop(0) if self.chunks else b""
+
+
+def read_lines(response) -> list[LogLine]:
+    follower = LogFollower(None, "ns", "pod", "c")  # type: ignore[arg-type]
+    follower._read(response)
+    return follower._outbox._lines
+
+
+def test_lines_split_across_chunks_decode_as_one_line_at_a_time():
+    lines = [
+        "2025-04-09T12:34:56.1Z café".encode(),
+        b"2025-04-09T12:34:56.2Z bad \xe2\x82",  # a multi-byte sequence cut short
+        b"2025-04-09T12:34:56.3Z \xff\xfe odd bytes\r",
+        b"",
+        b"no timestamp",
+        b"2025-04-09T12:34:56.4Z the last line has no newline",
+    ]
+    body = b"\n".join(lines)
+    expected = [parse_line(line.decode("utf-8", "replace").removesuffix("\r")) for line in lines]
+    for size in (1, 3, 7, 64, len(body)):
+        chunks = [body[i : i + size] for i in range(0, len(body), size)]
+        assert read_lines(_Chunks(chunks)) == expected
+
+
+class _Socket:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def makefile(self, _mode: str) -> io.BufferedReader:
+        return io.BufferedReader(io.BytesIO(self.data))
+
+
+class _Urllib3Response:
+    """What the follower uses of urllib3's response: `_fp` (http.client's), headers."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._fp = http.client.HTTPResponse(_Socket(raw))  # type: ignore[arg-type]
+        self._fp.begin()
+        self.headers = dict(self._fp.getheaders())
+
+    def read1(self, _size: int) -> bytes:
+        raise AssertionError("the body is read through http.client")
+
+
+def chunked(body: bytes, size: int, end: bool = True) -> bytes:
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    parts = [b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size])
+             for i in range(0, len(body), size)]
+    return head + b"".join(parts) + (b"0\r\n\r\n" if end else b"")
+
+
+def test_a_chunked_stream_is_read_below_urllib3():
+    body = b"".join(b"2025-04-09T12:34:56.%dZ line %d\n" % (i + 1, i) for i in range(50))
+    got = read_lines(_Urllib3Response(chunked(body, 37)))
+    assert [line.text for line in got] == [f"line {i}" for i in range(50)]
+
+
+def test_an_encoded_body_is_left_to_urllib3():
+    body = b"2025-04-09T12:34:56Z decoded\n"
+
+    class Encoded(_Urllib3Response):
+        def read1(self, _size: int) -> bytes:
+            data, self.data = getattr(self, "data", body), b""
+            return data
+
+    response = Encoded(chunked(b"(gzip)", 6))
+    response.headers["content-encoding"] = "gzip"
+    assert [line.text for line in read_lines(response)] == ["decoded"]
+
+
+def test_a_stream_broken_mid_chunk_is_reported_as_urllib3_would():
+    from urllib3.exceptions import ProtocolError
+
+    raw = chunked(b"2025-04-09T12:34:56Z one\n" * 10, 25, end=False)[:-7]
+    with pytest.raises(ProtocolError, match="Connection broken"):
+        read_lines(_Urllib3Response(raw))
 
 
 @pytest.mark.parametrize(
@@ -197,7 +337,7 @@ def collect_outbox(feed, interval=0.01, max_batch=500) -> list:
 
 
 def lines(n: int, start: int = 0) -> list[LogLine]:
-    return [LogLine(None, "", f"line {i}", None) for i in range(start, start + n)]
+    return [LogLine("", f"line {i}", None) for i in range(start, start + n)]
 
 
 def test_outbox_keeps_every_line_in_order_with_statuses_in_place():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 from textual.app import App, ComposeResult
@@ -18,7 +19,7 @@ def make_lines(n: int, start: int = 0, text: str = "line {i}", step_ms: int = 10
         ts = T0 + timedelta(milliseconds=i * step_ms)
         raw = ts.strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
         ns = int(T0.timestamp()) * 1_000_000_000 + i * step_ms * 1_000_000
-        out.append(LogLine(ts, raw, text.format(i=i), ns))
+        out.append(LogLine(raw, text.format(i=i), ns))
     return out
 
 
@@ -185,10 +186,34 @@ async def test_ordered_mode_interleaves_by_timestamp_with_tags():
 async def test_control_characters_and_escapes_are_not_sent_to_the_terminal():
     async with Host().run_test(size=(80, 10)) as pilot:
         view = pilot.app.query_one(LogView)
-        view.add_lines([LogLine(None, "", "\x1b[31mred\x1b[0m\tand\x07bell", None)])
+        view.add_lines([LogLine("", "\x1b[31mred\x1b[0m\tand\x07bell", None)])
         await pilot.pause()
         assert rows(view)[0] == "red     and\ufffdbell"
         assert view.texts == ["\x1b[31mred\x1b[0m\tand\x07bell"]  # saved as received
+
+
+async def test_a_batch_mixing_plain_and_special_lines():
+    async with Host().run_test(size=(12, 10)) as pilot:  # 10 columns inside the border
+        view = pilot.app.query_one(LogView)
+        view.add_lines([LogLine("", "plain", None), LogLine("", "日本\tx yz", None)])
+        view.add_lines([LogLine("", "only plain", None)])
+        await pilot.pause()
+        assert rows(view)[:3] == ["plain", "日本", "only plain"]
+        view.scroll_to(x=2, animate=False, immediate=True)
+        await pilot.pause()
+        assert rows(view)[:3] == ["ain", "本      x", "ly plain"]  # cells, not characters
+
+
+async def test_kept_lines_are_not_tracked_by_the_gc():
+    """Every full collection scans the tracked objects: 10,000 lines per pane must not be
+    among them (entries are plain tuples of strings and numbers)."""
+    async with Host().run_test(size=(80, 10)) as pilot:
+        view = pilot.app.query_one(LogView)
+        view.add_lines(make_lines(100))
+        await pilot.pause()
+        gc.collect()
+        assert not any(gc.is_tracked(entry) for entry in view._entries)
+        assert view.lines == make_lines(100)
 
 
 async def test_many_batches_stay_bounded():
