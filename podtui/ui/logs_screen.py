@@ -34,6 +34,8 @@ from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
+#: How often the followers' lines reach the panes.
+DRAIN_SECONDS = 0.1
 
 
 @dataclass
@@ -242,7 +244,9 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
-        self.set_interval(0.05, self._drain_inbox)
+        # 10 Hz: a frame repaints every pane, and during a flood a key press waits for it;
+        # at 20 Hz keys waited ~120 ms (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
+        self.set_interval(DRAIN_SECONDS, self._drain_inbox)
         for pane in self.panes.values():
             self._start(pane)
         views = self.pane_views
