@@ -42,6 +42,7 @@ from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.pods import iter_lines
 
 # --- events ---------------------------------------------------------------------------
 
@@ -778,7 +779,7 @@ class LogFollower:
                     break
                 try:
                     clean = True
-                    for raw in _iter_lines(response):
+                    for raw in iter_lines(response):
                         event = orjson.loads(raw)
                         kind = event.get("type", "")
                         obj = event.get("object") or {}
@@ -818,21 +819,6 @@ class LogFollower:
 
 def _is_idle_timeout(exc: BaseException) -> bool:
     return "timed out" in str(exc).lower() or "timeout" in type(exc).__name__.lower()
-
-
-def _iter_lines(response) -> Iterator[bytes]:
-    buffer = b""
-    while True:
-        chunk = response.read1(65536)
-        if not chunk:
-            break
-        buffer += chunk
-        if b"\n" not in chunk:
-            continue
-        *lines, buffer = buffer.split(b"\n")
-        yield from (line for line in lines if line.strip())
-    if buffer.strip():
-        yield buffer
 
 
 # --- several containers at once (the command line) ---------------------------------------
