@@ -893,17 +893,10 @@ def merged_batches(
 
 
 def merged_logs(
-    conn: Connection,
-    namespace: str,
-    pod: str,
-    containers: Sequence[str],
-    *,
-    follow: bool = False,
-    tail: int | None = None,
-    since: float | timedelta | datetime | None = None,
-    previous: bool = False,
+    conn: Connection, namespace: str, pod: str, containers: Sequence[str], **options: Any
 ) -> Iterator[tuple[str, LogLine] | LogStatus]:
-    """The logs of several containers as one stream of `(container, line)`.
+    """The logs of several containers as one stream of `(container, line)`; `options` are
+    those of `merged_batches` (follow, tail, since, previous).
 
     Not following: every container is read to its end, then the lines come ordered by
     timestamp across containers (each container's own order is kept; for equal times the
@@ -912,10 +905,7 @@ def merged_logs(
     (errors, retries, pod deleted), until every container has reached a final state.
     Closing the iterator stops the followers.
     """
-    stream = merged_batches(
-        conn, namespace, pod, containers,
-        follow=follow, tail=tail, since=since, previous=previous,
-    )
+    stream = merged_batches(conn, namespace, pod, containers, **options)
     try:
         for item in stream:
             if isinstance(item, LogBatch):
