@@ -174,7 +174,8 @@ class PodListScreen(Screen):
             counts[summary.phase] = counts.get(summary.phase, 0) + 1
         shown = len(self.table.order)
         total = len(self.table.rows)
-        pods = f"{total} pods" if shown == total else f"{shown}/{total} pods"
+        noun = "pod" if total == 1 else "pods"
+        pods = f"{total} {noun}" if shown == total else f"{shown}/{total} {noun}"
         detail = " ".join(f"{v} {k.lower()}" for k, v in sorted(counts.items()) if k)
         ns = "all namespaces" if app.all_namespaces else app.namespace
         parts = [

@@ -48,3 +48,16 @@ async def open_pod(pilot, app: PodTuiApp, name: str, key: str = "enter") -> None
     table(app).select_uid(summary.uid)
     await pilot.press(key)
     await pilot.pause(0.2)
+
+
+def plain(widget: Widget) -> str:
+    """What a widget rendering Textual content shows, as plain text."""
+    rendered = widget.render()
+    return getattr(rendered, "plain", str(rendered))
+
+
+def status_text(app: PodTuiApp) -> str:
+    """The pod list's status bar."""
+    from podtui.ui.pod_list import StatusBar
+
+    return plain(app.pod_list.query_one(StatusBar))

@@ -25,7 +25,7 @@ from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
 from podtui.ui.dialogs import ConfirmDeleteScreen
 from podtui.ui.help import HelpScreen
-from podtui.ui.pod_list import MessageLine, PodListScreen, StatusBar
+from podtui.ui.pod_list import MessageLine, PodListScreen
 from tests import kubeconfigs
 from tests.conftest import (
     API_SERVER,
@@ -34,7 +34,7 @@ from tests.conftest import (
     make_pod,
     sandbox_cmd,
 )
-from tests.ui.helpers import row, table, table_text, until
+from tests.ui.helpers import plain, row, status_text, table, table_text, until
 
 TEAM = "team-a"
 
@@ -57,15 +57,6 @@ class RecordingFeed(PodFeed):
             if event.last:
                 self.log.append("page-last")
         super()._on_event(event)
-
-
-def plain(widget) -> str:
-    rendered = widget.render()
-    return getattr(rendered, "plain", str(rendered))
-
-
-def status_text(app: PodTuiApp) -> str:
-    return plain(app.pod_list.query_one(StatusBar))
 
 
 def message_text(app: PodTuiApp) -> str:

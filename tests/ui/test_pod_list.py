@@ -8,7 +8,7 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.ui.pod_list import PodListScreen
 from tests.conftest import SEED_POD, make_pod
-from tests.ui.helpers import row, table, table_text, until
+from tests.ui.helpers import row, status_text, table, table_text, until
 
 
 async def test_seed_pod_row_shows_running_ready_and_ip(admin_kubeconfig):
@@ -30,6 +30,7 @@ async def test_created_pod_appears_and_deleted_pod_disappears(conn, namespace, a
         await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, make_pod("fresh"))
         await until(pilot, lambda: row(app, "fresh"), "the new pod's row")
         await until(pilot, lambda: "fresh" in table_text(app), "the row on screen")
+        assert "1 pod (1 " in status_text(app)
         await asyncio.to_thread(conn.core.delete_namespaced_pod, "fresh", namespace,
                                 grace_period_seconds=0)
         await until(pilot, lambda: row(app, "fresh") is None, "the row to go")
