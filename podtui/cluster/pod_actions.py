@@ -49,8 +49,12 @@ def delete_pod(conn: Connection, namespace: str, name: str, force: bool = False)
     """Graceful delete (the pod's own grace period), or forced with grace period 0."""
     _guard(conn, "delete pod")
     try:
-        conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/{name}",
-                     [("gracePeriodSeconds", 0)] if force else []).release_conn()
+        response = conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/{name}",
+                                [("gracePeriodSeconds", 0)] if force else [])
+        # Read to the end: a pooled connection with an unread response fails the next
+        # request on it ("ResponseNotReady").
+        response.drain_conn()
+        response.release_conn()
     except Exception as exc:  # noqa: BLE001
         return DeleteResult(namespace, name, False,
                             _write_error("delete", name, namespace, exc, conn.server))

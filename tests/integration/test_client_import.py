@@ -9,7 +9,10 @@ import subprocess
 import sys
 import textwrap
 
-from tests.conftest import SEED_POD
+import orjson
+
+from podtui.cluster.pod_actions import delete_pod
+from tests.conftest import SEED_POD, make_pod
 
 SCRIPT = textwrap.dedent("""
     import json, sys
@@ -51,3 +54,16 @@ def test_podtui_calls_need_only_the_client_transport(admin_kubeconfig):
     assert not [m for m in out["loaded"]
                 if m.startswith(("kubernetes.client.api.", "kubernetes.client.models."))]
     assert out["typed"] == f"V1Pod:{SEED_POD}"
+
+
+def test_each_delete_leaves_its_pooled_connection_usable(conn, namespace):
+    """A write whose response body is left unread poisons the pooled connection: the next
+    request on it fails with ResponseNotReady."""
+    names = [f"short-{i}" for i in range(3)]
+    for name in names:
+        conn.core.create_namespaced_pod(namespace, make_pod(name))
+    for name in names:
+        assert delete_pod(conn, namespace, name, force=True).ok
+        listed = orjson.loads(conn.request("GET", f"/api/v1/namespaces/{namespace}/pods").data)
+        assert name not in [p["metadata"]["name"] for p in listed["items"]
+                            if not p["metadata"].get("deletionTimestamp")]
