@@ -1,12 +1,14 @@
 """A live pod feed: a watcher thread applying events to a cache, read in batches.
 
 JSON decoding and summarising happen in the watcher's thread, never on the UI's
-event loop; the UI calls `take()` on a timer and redraws only what changed.
+event loop; `on_change` tells the UI when changes wait, it calls `take()` and redraws
+only what changed.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import orjson
 
@@ -27,6 +29,9 @@ class PodFeed:
         self._status_changed = True
         self._watcher = PodWatcher(conn, namespace, self._on_event)
         self._thread: threading.Thread | None = None
+        #: Called in the watcher's thread when the first change since the last take()
+        #: arrives: one call per batch, however many events follow before the take().
+        self.on_change: Callable[[], None] | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._watcher.run, name="pod-watch", daemon=True)
@@ -39,15 +44,18 @@ class PodFeed:
         if self._watcher.stopped and not isinstance(event, Status):
             return
         with self.lock:
+            first = not self._pending and not self._status_changed
             if isinstance(event, Status):
                 self.status = event
                 self._status_changed = True
-                return
-            delta = self.cache.apply((event,))
-            self._pending.upserted -= delta.removed
-            self._pending.removed -= delta.upserted
-            self._pending.upserted |= delta.upserted
-            self._pending.removed |= delta.removed
+            else:
+                delta = self.cache.apply((event,))
+                self._pending.upserted -= delta.removed
+                self._pending.removed -= delta.upserted
+                self._pending.upserted |= delta.upserted
+                self._pending.removed |= delta.removed
+        if first and self.on_change is not None:
+            self.on_change()
 
     def take(self) -> tuple[Delta | None, dict[str, PodSummary], Status | None]:
         """What changed since the last call, a snapshot of the rows (a shallow copy, so the

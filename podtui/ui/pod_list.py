@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -30,8 +31,15 @@ STATE_LABEL = {
 #: bench/run.py: write timing marks (first rows shown, whole list shown) to this file.
 BENCH_MARKS = os.environ.get("PODTUI_BENCH_MARKS", "")
 
+#: Drains at most this often: a burst of changes becomes one table update.
+MIN_DRAIN_GAP = 0.03
+
 SORT_BINDINGS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
                  "O": "node", "C": "containers", "E": "namespace"}
+
+
+class FeedChanged(Message):
+    """Changes wait in the feed (posted from the watcher's thread)."""
 
 
 class StatusBar(Static):
@@ -89,6 +97,8 @@ class PodListScreen(Screen):
         self._input_mode = ""
         self._feed_said = False  # the message line shows the feed's error
         self._bench_done: set[str] = set()
+        self._last_drain = 0.0
+        self._drain_timer_set = False
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -103,11 +113,9 @@ class PodListScreen(Screen):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.start_feed()
-        self.drain()  # what a started feed already has makes the first frame
+        self.start_feed()  # what a started feed already has makes the first frame
         if BENCH_MARKS:
             self._bench_mark("mounted", len(self.table.order))
-        self.set_interval(0.05, self.drain)
         self.set_interval(1.0, self.table.refresh)  # ages tick
 
     def on_unmount(self) -> None:
@@ -126,15 +134,32 @@ class PodListScreen(Screen):
             feed = app.feed_factory(app.conn, namespace)
             feed.start()
         self.feed = feed
+        # Woken by the feed instead of polling it: a change reaches the table as soon as
+        # the event loop is free (polling every 50 ms added 25 ms on average).
+        feed.on_change = lambda: self.post_message(FeedChanged())
         self.table.all_namespaces = app.all_namespaces
         self.table.marked.clear()
         self.table.update_rows({})
         self.status = Status("connecting", app.conn.server)
         self.render_status()
+        self.drain()  # what came before on_change was set
+
+    def on_feed_changed(self, _message: FeedChanged) -> None:
+        wait = self._last_drain + MIN_DRAIN_GAP - time.monotonic()
+        if wait <= 0:
+            self.drain()
+        elif not self._drain_timer_set:
+            self._drain_timer_set = True
+            self.set_timer(wait, self._timed_drain)
+
+    def _timed_drain(self) -> None:
+        self._drain_timer_set = False
+        self.drain()
 
     def drain(self) -> None:
         if not self.feed:
             return
+        self._last_drain = time.monotonic()
         synced = bool(BENCH_MARKS) and self.feed.cache.synced  # before take(): all rows in it
         delta, rows, status = self.feed.take()
         if delta is not None:
