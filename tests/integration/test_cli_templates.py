@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.integration.test_cli_errors import one_line_error
 from tests.integration.test_templates_cluster import (
     BROKEN_TEMPLATE,
     BUILTIN,
@@ -40,15 +41,6 @@ def user_templates(tmp_path) -> Path:
     path = tmp_path / "config" / "podtui" / "templates"
     path.mkdir(parents=True)
     return path
-
-
-def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert result.stdout == ""
-    return lines[0]
 
 
 def test_templates_lists_name_and_title(podtui):
