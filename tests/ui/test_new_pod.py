@@ -17,6 +17,7 @@ from podtui.ui.new_pod import (
 )
 from podtui.ui.pod_list import MessageLine, PodListScreen
 from podtui.ui.pod_table import PodTable
+from tests.integration.test_templates_cluster import POLICY_TEMPLATE as CLUSTER_POLICY_TEMPLATE
 from tests.ui.helpers import until
 
 SIZES = [(80, 24), (120, 40)]
@@ -31,25 +32,8 @@ pod: |
    labels: {}
 """
 
-POLICY_TEMPLATE = """\
-name: restart-policy
-title: Restart policy (any string)
-parameters:
-  - {name: name, default: policy-pod, kind: dns-name}
-  - {name: namespace, default: default, kind: dns-label}
-  - {name: policy, default: Sometimes}
-pod: |
-  apiVersion: v1
-  kind: Pod
-  metadata:
-    name: ${name}
-    namespace: ${namespace}
-  spec:
-    restartPolicy: ${policy}
-    containers:
-      - name: main
-        image: busybox:1.36
-"""
+# The form opens with the invalid policy already filled in.
+POLICY_TEMPLATE = CLUSTER_POLICY_TEMPLATE.replace("default: Always", "default: Sometimes")
 
 
 @pytest.fixture(autouse=True)
