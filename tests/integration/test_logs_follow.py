@@ -109,20 +109,26 @@ def podlogs(sandbox_dir: Path) -> Path:
     return sandbox_dir / "podlogs"
 
 
+def recreate_log_pod(conn, pod: str, containers: list[str], empty: list[Path]) -> None:
+    """A fresh default/POD, Running, with its log files (`empty`) truncated first."""
+    delete_pod(conn, pod)
+    for path in empty:
+        path.write_text("")
+    conn.core.create_namespaced_pod("default", make_pod(pod, containers))
+
+    def running():
+        found = conn.core.read_namespaced_pod(pod, "default")
+        return found.status.phase == "Running" and found.spec.node_name
+
+    wait_for(running, f"{pod} to be Running")
+
+
 @pytest.fixture
 def log_test(conn, podlogs):
     """A fresh default/log-test pod whose writer/tailer logs start empty."""
-    delete_pod(conn, "log-test")
-    for name in ("test-writer", "test-tailer"):
-        (podlogs / f"{name}.log").write_text("")
-        (podlogs / f"{name}.previous.log").write_text("")
-    conn.core.create_namespaced_pod("default", make_pod("log-test", ["writer", "tailer"]))
-
-    def running():
-        pod = conn.core.read_namespaced_pod("log-test", "default")
-        return pod.status.phase == "Running" and pod.spec.node_name
-
-    wait_for(running, "log-test to be Running")
+    recreate_log_pod(conn, "log-test", ["writer", "tailer"],
+                     [podlogs / f"test-{c}{kind}.log" for c in ("writer", "tailer")
+                      for kind in ("", ".previous")])
     yield podlogs
     delete_pod(conn, "log-test")
 
@@ -349,16 +355,8 @@ def test_cli_follow_prints_lines_as_they_come_until_the_pod_goes(conn, log_test)
 @pytest.fixture
 def log_bench(conn, podlogs):
     """A fresh default/log-bench pod (containers a, b) whose logs start empty."""
-    delete_pod(conn, "log-bench")
-    for name in ("bench-a", "bench-b"):
-        (podlogs / f"{name}.log").write_text("")
-    conn.core.create_namespaced_pod("default", make_pod("log-bench", ["a", "b"]))
-
-    def running():
-        pod = conn.core.read_namespaced_pod("log-bench", "default")
-        return pod.status.phase == "Running" and pod.spec.node_name
-
-    wait_for(running, "log-bench to be Running")
+    recreate_log_pod(conn, "log-bench", ["a", "b"],
+                     [podlogs / f"bench-{c}.log" for c in ("a", "b")])
     yield podlogs
     delete_pod(conn, "log-bench")
 
