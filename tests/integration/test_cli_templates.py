@@ -14,11 +14,11 @@ import yaml
 from tests.integration.test_cli_errors import one_line_error
 from tests.integration.test_templates_cluster import (
     BROKEN_TEMPLATE,
-    BUILTIN,
     POLICY_TEMPLATE,
     pod_names,
     read,
 )
+from tests.unit.test_templates import BUILTIN_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_templates_lists_name_and_title(podtui):
     result = podtui("templates")
     assert result.returncode == 0 and result.stderr == ""
     rows = [line.split(None, 1) for line in result.stdout.splitlines()]
-    assert [r[0] for r in rows] == BUILTIN
+    assert [r[0] for r in rows] == BUILTIN_NAMES
     assert dict(rows)["sidecar-log-tailer"] == "Sidecar log tailer"
     assert dict(rows)["crashing-sidecar"] == "Crashing sidecar"
 
@@ -66,7 +66,7 @@ def test_templates_reports_user_template_errors_on_stderr(podtui, user_templates
     result = podtui("templates")
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == [*BUILTIN, "restart-policy"]
+    assert names == [*BUILTIN_NAMES, "restart-policy"]
     assert result.stdout.splitlines()[-1].endswith("(user)")
     assert result.stderr.splitlines() == [
         "podtui templates: broken.yaml line 8: expected <block end>, but found "

@@ -19,16 +19,7 @@ from podtui.cluster.errors import ClusterError
 from podtui.cluster.pod_actions import ReadOnlyError, create_pod, delete_pod
 from podtui.cluster.templates import Template, TemplateError, load_templates, render
 from tests.conftest import wait_for
-
-BUILTIN = [
-    "sidecar-log-tailer",
-    "init-prepares-volume",
-    "ambassador",
-    "adapter",
-    "localhost-pair",
-    "crashing-sidecar",
-    "native-sidecar",
-]
+from tests.unit.test_templates import BUILTIN_NAMES
 
 POLICY_TEMPLATE = """\
 name: restart-policy
@@ -111,13 +102,13 @@ def running(pod: dict | None) -> dict | None:
 def test_builtin_templates_are_the_seven_patterns():
     templates, errors = load_templates()
     assert not errors
-    assert [t.name for t in templates] == BUILTIN
+    assert [t.name for t in templates] == BUILTIN_NAMES
     for t in templates:
         assert t.builtin and t.title and t.description
         assert t.parameter("name") and t.parameter("namespace")
 
 
-@pytest.mark.parametrize("name", [n for n in BUILTIN if n != "crashing-sidecar"])
+@pytest.mark.parametrize("name", [n for n in BUILTIN_NAMES if n != "crashing-sidecar"])
 def test_builtin_template_creates_a_pod_that_runs(conn, namespace, name):
     manifest = render(template(name), {"namespace": namespace})
     pod_name = manifest["metadata"]["name"]
@@ -279,7 +270,7 @@ def test_invalid_template_yaml_is_reported_with_its_line(conn, namespace, tmp_pa
     templates, errors = load_templates()
     names = [t.name for t in templates]
     assert "broken" not in names
-    assert names == [*BUILTIN, "restart-policy"]  # the other templates still load
+    assert names == [*BUILTIN_NAMES, "restart-policy"]  # the other templates still load
     assert len(errors) == 1
     assert str(errors[0]).startswith("broken.yaml line 8: ")
     assert pod_names(conn, namespace) == []
