@@ -6,6 +6,7 @@ All the domain knowledge is in podtui.anatomy; this module only lays it out.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
 from podtui.ui import clock
 from podtui.ui.pod_table import status_class
+from podtui.ui.themes import rich_style
 
 if TYPE_CHECKING:
     from podtui.app import PodTuiApp
@@ -41,28 +43,16 @@ def state_style(c: Container) -> str:
     return "$text-warning"
 
 
-def _styled(text: str, style: str, app) -> Text:
-    """Rich can't resolve Textual's $variables, so resolve them against the theme here."""
-    variables = app.theme_variables if app else {}
-    parts = []
-    for word in style.split():
-        if word.startswith("$"):
-            parts.append(variables.get(word[1:], ""))
-        else:
-            parts.append(word)
-    return Text(text, style=" ".join(p for p in parts if p))
-
-
 class PodView:
     """Renders a Pod into Rich renderables; one method per section."""
 
-    def __init__(self, pod: Pod, app, now: datetime) -> None:
+    def __init__(self, pod: Pod, variables: Mapping[str, str], now: datetime) -> None:
         self.pod = pod
-        self.app = app
+        self.variables = variables  # the theme's, for the $names in styles
         self.now = now
 
     def s(self, text: str, style: str = "") -> Text:
-        return _styled(text, style, self.app)
+        return Text(text, style=rich_style(style, self.variables) if style else "")
 
     def heading(self, title: str) -> Text:
         return self.s(title, "bold $text-accent")
@@ -331,7 +321,7 @@ class PodDetailScreen(Screen):
         with self._events_lock:
             events = sorted(self.events.values(),
                             key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
-        view = PodView(pod, self.app, now)
+        view = PodView(pod, self.app.theme_variables, now)
         self.query_one("#detail-header", Static).update(view.header())
         sections = {
             "overview": view.overview(events),

@@ -1,0 +1,73 @@
+"""Every section of the pod detail renders for every recorded pod state with every theme.
+
+A finished Job's pod (STATUS Completed) once crashed the detail screen: its header style was
+the theme variable $text-muted, whose value 'auto 60%' is a Textual colour, not a Rich one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.theme import BUILTIN_THEMES, Theme
+
+from podtui.anatomy import pod_from_json
+from podtui.ui.pod_detail import PodView
+from podtui.ui.themes import load_themes, rich_style
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pods"
+NOW = datetime(2025, 4, 9, 10, 15, tzinfo=UTC)
+THEMES: list[Theme] = load_themes()[0] + list(BUILTIN_THEMES.values())
+
+
+def theme_variables(theme: Theme) -> dict[str, str]:
+    """What App.theme_variables holds while the theme is active."""
+    return {**theme.to_color_system().generate(), **theme.variables}
+
+
+def render_every_section(view: PodView, width: int) -> str:
+    console = Console(width=width, record=True, color_system="truecolor", file=io.StringIO())
+    for renderable in (view.header(), view.overview([]), view.containers(), view.network(),
+                       view.volumes(), view.lifecycle([])):
+        console.print(renderable)
+    return console.export_text()
+
+
+def test_the_themes_include_every_builtin_one():
+    names = {t.name for t in THEMES}
+    assert {"podtui-dark", "podtui-light", "podtui-high-contrast", "podtui-ansi"} <= names
+    assert "textual-dark" in names
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.json")), ids=lambda p: p.stem)
+def test_every_section_renders(fixture: Path, theme: Theme):
+    pod = pod_from_json(json.loads(fixture.read_text()))
+    text = render_every_section(PodView(pod, theme_variables(theme), NOW), 80)
+    assert pod.name in text
+
+
+def test_completed_pod_header_is_muted_not_a_crash():
+    pod = pod_from_json(json.loads((FIXTURES / "job-completed.json").read_text()))
+    assert pod.summary.status == "Completed"
+    dark = next(t for t in THEMES if t.name == "podtui-dark")
+    header = PodView(pod, theme_variables(dark), NOW).header()
+    status = next(span for span in header.spans if "Completed" in header.plain[span.start:span.end])
+    # Muted: readable on the background, fainter than the ordinary text ($text is 'auto 87%').
+    variables = theme_variables(dark)
+    muted = status.style.color.triplet
+    text = rich_style("$text", variables).color.triplet
+    background = rich_style("$background", variables).color.triplet
+    assert sum(background) < sum(muted) < sum(text)
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)
+def test_every_theme_variable_becomes_a_style(theme: Theme):
+    variables = theme_variables(theme)
+    for name in variables:
+        rich_style(f"bold ${name}", variables)
+    assert rich_style("bold $no-such-variable", variables).bold
