@@ -11,7 +11,7 @@ import sys
 
 from podtui import __version__
 
-SUBCOMMANDS = ("logs", "templates", "render", "create")
+SUBCOMMANDS = ("logs", "templates", "render", "create", "exec", "shell", "port-forward", "debug")
 
 
 def _connection_args(parser: argparse.ArgumentParser) -> None:
@@ -92,6 +92,19 @@ def run_subcommand(argv: list[str]) -> int:
 
             check_pod_name(args.pod)  # before it goes into a URL path
             return cli_logs.run(_connect(args), args)
+        if name in ("exec", "shell", "port-forward", "debug"):
+            from podtui import cli_inside
+            from podtui.cluster.names import check_pod_name
+
+            command: list[str] = []
+            if name == "exec" and "--" in rest:  # COMMAND's own options stay its own
+                rest, command = rest[:rest.index("--")], rest[rest.index("--") + 1:]
+            _connection_args(parser)
+            cli_inside.add_arguments(name, parser)
+            args = parser.parse_args(rest)
+            args.command = command
+            check_pod_name(args.pod)
+            return cli_inside.run(name, _connect(args), args)
         from podtui import cli_templates
 
         if name in ("create",):

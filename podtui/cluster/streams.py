@@ -21,10 +21,11 @@ class _HttpError(Exception):
         self.status, self.body, self.reason = status, body, reason
 
 
-def pod_path(namespace: str, pod: str, subresource: str) -> str:
+def pod_path(namespace: str, pod: str, subresource: str = "") -> str:
     check_namespace(namespace)
     check_pod_name(pod)
-    return f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(pod)}/{subresource}"
+    path = f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(pod)}"
+    return f"{path}/{subresource}" if subresource else path
 
 
 def auth_headers(conn: Connection) -> dict[str, str]:

@@ -87,7 +87,7 @@ class PodView:
                 last = f"\nlast: {c.last_state.describe(self.now)}"
             cells = [
                 self.s(c.name, "bold"),
-                Text(KIND_LABEL.get(c.kind, c.kind)),
+                Text(KIND_LABEL.get(c.kind, c.kind) + (f" → {c.target}" if c.target else "")),
                 Text(c.image),
                 Text.assemble(self.s(c.state.describe(self.now), state_style(c)), last),
                 Text("yes" if c.ready else "no"),
