@@ -58,6 +58,7 @@ class Forward:
         self._on_end = on_end
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._counts = threading.Lock()  # connections count from their own threads
         self._listener: socket.socket | None = None
         self._path = pod_path(namespace, pod, "portforward")
 
@@ -125,6 +126,11 @@ class Forward:
             return f"pod {self.namespace}/{self.pod} is being deleted"
         return ""
 
+    def _count(self, out: int = 0, into: int = 0) -> None:
+        with self._counts:
+            self.bytes_out += out
+            self.bytes_in += into
+
     def _serve(self, client: socket.socket) -> None:
         from websocket import ABNF, WebSocketConnectionClosedException
 
@@ -145,8 +151,8 @@ class Forward:
                     data = client.recv(65536)
                     if not data:
                         break
+                    self._count(out=len(data))  # counted first: a reader may look now
                     ws.send(b"\x00" + data, opcode=ABNF.OPCODE_BINARY)
-                    self.bytes_out += len(data)
                 if ws.sock in ready:
                     opcode, frame = ws.recv_data_frame(True)
                     if opcode == ABNF.OPCODE_CLOSE:
@@ -159,8 +165,8 @@ class Forward:
                         first[channel] = False
                         payload = payload[2:]  # the port number
                     if channel == 0 and payload:
+                        self._count(into=len(payload))
                         client.sendall(payload)
-                        self.bytes_in += len(payload)
                     elif channel == 1 and payload:
                         self.error = describe(ClusterError(
                             f"{what}: " + " ".join(payload.decode("utf-8", "replace").split())))
