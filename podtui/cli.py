@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     app = PodTuiApp(conn, readonly=args.readonly, theme=args.theme,
                     all_namespaces=args.all_namespaces, feed=feed)
     app.run()
+    inside = getattr(app, "_inside_actions", None)  # port-forwards end with the app
+    if inside is not None and (active := [f for f in inside.forwards if f.active]):
+        inside.stop_all()
+        print(f"podtui: stopped {len(active)} port-forward(s): "
+              + ", ".join(f"127.0.0.1:{f.local} -> {f.pod}:{f.remote}" for f in active),
+              file=sys.stderr)
     return app.return_code or 0
 
 

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
 from podtui.ui import clock
+from podtui.ui.inside import INSIDE_BINDINGS, InsideKeys
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 
@@ -217,12 +218,14 @@ class PodView:
 SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")
 
 
-class PodDetailScreen(Screen):
+class PodDetailScreen(InsideKeys, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("l", "logs", "Logs"),
         Binding("y", "yaml", "YAML"),
         Binding("ctrl+d", "delete", "Delete"),
+        *INSIDE_BINDINGS,
+        Binding("v", "volumes_inside", "Volumes inside"),
         *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
           for i, name in enumerate(SECTIONS)),
         Binding("question_mark", "app.help", "Help"),
@@ -335,7 +338,13 @@ class PodDetailScreen(Screen):
             self.query_one(f"#section-{name}", Static).update(renderable)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        inside = self.inside_allowed(action)
+        if inside is not None:
+            return inside and not self.gone
         return self.app.may("delete") if action == "delete" else True
+
+    def inside_pod(self) -> dict | None:
+        return self.raw
 
     def action_section(self, name: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{name}"

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
+from podtui.ui.inside import INSIDE_BINDINGS, InsideKeys
 from podtui.ui.pod_table import PodTable
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class MessageLine(Static):
         self.display = False
 
 
-class PodListScreen(Screen):
+class PodListScreen(InsideKeys, Screen):
     BINDINGS = [
         Binding("enter,d", "describe", "Describe"),
         Binding("l", "logs", "Logs"),
@@ -78,6 +79,7 @@ class PodListScreen(Screen):
         Binding("0", "all_namespaces", "All ns"),
         Binding("n", "new_pod", "New"),
         Binding("ctrl+d", "delete", "Delete"),
+        *INSIDE_BINDINGS,
         Binding("question_mark", "app.help", "Help"),
         Binding("escape", "clear_filter", "Clear", show=False),
         *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_BINDINGS.items()),
@@ -286,6 +288,9 @@ class PodListScreen(Screen):
     def on_pod_table_selected(self, event: PodTable.Selected) -> None:
         self.action_describe()
 
+    def inside_pod(self) -> dict | None:
+        return self._selected_pod()
+
     def action_describe(self) -> None:
         pod = self._selected_pod()
         if pod:
@@ -303,6 +308,9 @@ class PodListScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Hide what this user may not do (--readonly, or RBAC said no).
+        inside = self.inside_allowed(action)
+        if inside is not None:
+            return inside
         if action == "new_pod":
             return self.app.may("create")
         if action == "delete":

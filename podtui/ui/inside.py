@@ -1,0 +1,346 @@
+"""Inside the selected pod, from the pod list and the pod detail: `s` shell, `x` run a
+command, `F` port-forward, `f` the active forwards, `e` debug container, and in the detail
+`v` every volume listed from every container that mounts it.
+
+One InsideActions per app (`inside(app)`) keeps the forwards and what the server allows per
+namespace; every action says its kubectl equivalent on the status line.
+"""
+
+from __future__ import annotations
+
+import shlex
+import threading
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+
+from podtui.anatomy.inside import (
+    default_container,
+    exec_containers,
+    forwardable_ports,
+    volume_views,
+)
+from podtui.cluster.errors import ClusterError, describe
+from podtui.cluster.inside_access import InsideAccess
+from podtui.cluster.portforward import Forward, kubectl_port_forward, parse_ports
+
+if TYPE_CHECKING:
+    from podtui.terminal import ShellOutcome
+
+#: Screen actions -> the access they need (hidden when the server says no, or read-only).
+ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
+                 "port_forward": "port_forward", "debug": "debug"}
+ALL_CONTAINERS = "(all containers)"
+OTHER_PORT = "another port…"
+
+
+def inside(app: App) -> InsideActions:
+    actions = getattr(app, "_inside_actions", None)
+    if actions is None:
+        actions = InsideActions(app)
+        app._inside_actions = actions
+    return actions
+
+
+def _names(pod: dict) -> tuple[str, str]:
+    metadata = pod.get("metadata") or {}
+    return metadata.get("namespace", ""), metadata.get("name", "")
+
+
+class InsideActions:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.forwards: list[Forward] = []
+        self.access: dict[str, InsideAccess] = {}
+        self._checking: set[str] = set()
+        #: Tests hand the shell a pseudo-terminal of their own: (in_fd, out_fd).
+        self.shell_fds: tuple[int, int] | None = None
+
+    # --- access ------------------------------------------------------------------------
+
+    def may(self, action: str, namespace: str) -> bool:
+        """Offer the action? Read-only never; otherwise unless the server said no."""
+        if self.app.conn.readonly:
+            return False
+        access = self.access.get(namespace)
+        if access is None:
+            self._check(namespace)
+            return True
+        return getattr(access, ACTION_ACCESS[action])
+
+    def _check(self, namespace: str) -> None:
+        if not namespace or namespace in self._checking:
+            return
+        self._checking.add(namespace)
+
+        def check() -> None:
+            from podtui.cluster.inside_access import inside_access
+
+            access = inside_access(self.app.conn, namespace)
+            self.app.call_from_thread(self._checked, namespace, access)
+
+        threading.Thread(target=check, name="inside-access", daemon=True).start()
+
+    def _checked(self, namespace: str, access: InsideAccess) -> None:
+        self.access[namespace] = access
+        self._checking.discard(namespace)
+        self.app.screen.refresh_bindings()
+
+    # --- pickers -----------------------------------------------------------------------
+
+    def _pick(self, title: str, items: list[str], current: str, done) -> None:
+        from podtui.ui.picker import PickerScreen
+
+        if len(items) == 1:
+            done(items[0])
+            return
+        self.app.push_screen(PickerScreen(title, items, current, mark="default"), done)
+
+    def _prompt(self, title: str, done, value: str = "", placeholder: str = "") -> None:
+        from podtui.ui.run_panes import PromptScreen
+
+        self.app.push_screen(PromptScreen(title, value, placeholder), done)
+
+    # --- shell -------------------------------------------------------------------------
+
+    def shell(self, pod: dict) -> None:
+        namespace, name = _names(pod)
+        names = exec_containers(pod)
+        if not names:
+            self.app.say(f"pod {namespace}/{name} has no container to open a shell in")
+            return
+        self._pick(f"Shell in which container of {name}?", names, default_container(pod),
+                   lambda c: c and self.open_shell(namespace, name, c))
+
+    def open_shell(self, namespace: str, pod: str, container: str, kubectl: str = "") -> None:
+        """Hand the terminal to the remote shell; back here, exactly where we were."""
+        from podtui.cluster.exec import kubectl_exec
+        from podtui.terminal import configured_shells, interactive_shell
+
+        shells = configured_shells()
+        kubectl = kubectl or kubectl_exec(namespace, pod, container, [shells[0]], tty=True)
+
+        def run(in_fd: int, out_fd: int) -> ShellOutcome:
+            return interactive_shell(self.app.conn, namespace, pod, container, shells,
+                                     in_fd, out_fd)
+
+        try:
+            if self.shell_fds is not None:
+                outcome = run(*self.shell_fds)
+            else:
+                with self.app.suspend():
+                    outcome = run(0, 1)
+        except ClusterError as exc:
+            self.app.say(f"{describe(exc)}  ({kubectl})")
+            return
+        failed = not outcome.shell or outcome.exit_code is None
+        self.app.say(f"{outcome.line()}  ({kubectl})", error=failed)
+
+    # --- run one command ---------------------------------------------------------------
+
+    def run_command(self, pod: dict) -> None:
+        namespace, name = _names(pod)
+        names = exec_containers(pod)
+        if not names:
+            self.app.say(f"pod {namespace}/{name} has no container to run a command in")
+            return
+        items = names + ([ALL_CONTAINERS] if len(names) > 1 else [])
+
+        def chosen(container: str | None) -> None:
+            if not container:
+                return
+            targets = names if container == ALL_CONTAINERS else [container]
+            where = "every container" if len(targets) > 1 else container
+            self._prompt(f"Run in {where} of {name} (no shell: words as typed)",
+                         lambda line: line and self.show_runs(namespace, name, targets, line),
+                         placeholder="e.g. ls -la /  or  sh -c 'ps; df -h'")
+
+        self._pick(f"Run a command in which container of {name}?", items,
+                   default_container(pod), chosen)
+
+    def show_runs(self, namespace: str, pod: str, containers: list[str], line: str) -> None:
+        from podtui.cluster.exec import kubectl_exec
+        from podtui.ui.run_panes import RunPanesScreen, RunSpec
+
+        try:
+            command = tuple(shlex.split(line))
+        except ValueError as exc:
+            self.app.say(f"cannot read the command: {exc}")
+            return
+        specs = [RunSpec(c, c, command) for c in containers]
+        self.app.push_screen(RunPanesScreen(self.app.conn, namespace, pod, line, specs))
+        self.app.say(kubectl_exec(namespace, pod, containers[0], command)
+                     + (" (and each other container)" if len(containers) > 1 else ""),
+                     error=False)
+
+    def volumes_inside(self, pod: dict) -> None:
+        from podtui.cluster.exec import kubectl_exec
+        from podtui.ui.run_panes import RunPanesScreen, RunSpec
+
+        namespace, name = _names(pod)
+        views = [v for v in volume_views(pod) if v.container in exec_containers(pod)]
+        if not views:
+            self.app.say(f"no container of {namespace}/{name} mounts a volume")
+            return
+        specs = [RunSpec(f"{v.volume}: {v.container} {v.path}", v.container, v.command)
+                 for v in views]
+        self.app.push_screen(RunPanesScreen(
+            self.app.conn, namespace, name, "each volume from every container that mounts it",
+            specs))
+        first = views[0]
+        self.app.say(kubectl_exec(namespace, name, first.container, first.command)
+                     + " (and each other mount)", error=False)
+
+    # --- port-forward ------------------------------------------------------------------
+
+    def port_forward(self, pod: dict) -> None:
+        namespace, name = _names(pod)
+        ports = forwardable_ports(pod)
+        labels = {p.label(): p.port for p in ports}
+
+        def chosen(label: str | None) -> None:
+            if label == OTHER_PORT:
+                self._prompt(f"Forward which port of {name}? [LOCAL:]REMOTE",
+                             lambda spec: spec and self.start_forward(namespace, name, spec),
+                             placeholder="8080 or 18080:8080 (LOCAL 0: any free port)")
+            elif label:
+                self.start_forward(namespace, name, str(labels[label]))
+
+        self.app.push_screen(self._port_picker(name, [*labels, OTHER_PORT]), chosen)
+
+    def _port_picker(self, name: str, items: list[str]):
+        from podtui.ui.picker import PickerScreen
+
+        return PickerScreen(f"Forward which port of {name} to 127.0.0.1?", items,
+                            items[0] if items else "")
+
+    def start_forward(self, namespace: str, pod: str, spec: str) -> Forward | None:
+        try:
+            local, remote = parse_ports(spec)
+            try:
+                forward = Forward(self.app.conn, namespace, pod, remote, local,
+                                  on_end=self._forward_ended).start()
+            except ClusterError:
+                if ":" in spec:  # the user named the local port: say it is taken
+                    raise
+                forward = Forward(self.app.conn, namespace, pod, remote, 0,
+                                  on_end=self._forward_ended).start()
+        except ClusterError as exc:
+            self.app.say(describe(exc))
+            return None
+        self.forwards.append(forward)
+        self.app.say(f"forwarding 127.0.0.1:{forward.local} -> {pod}:{remote} (f lists "
+                     f"forwards)  ({kubectl_port_forward(namespace, pod, remote, forward.local)})",
+                     error=False)
+        return forward
+
+    def _forward_ended(self, forward: Forward) -> None:
+        line = (f"forward 127.0.0.1:{forward.local} -> {forward.pod}:{forward.remote} "
+                f"ended: {forward.ended}")
+        if forward.ended == "stopped":
+            return  # the user stopped it: the list shows that
+        try:
+            self.app.call_from_thread(self.app.say, line)
+        except RuntimeError:  # already on the app's thread
+            self.app.say(line)
+
+    def show_forwards(self) -> None:
+        from podtui.ui.forwards import ForwardsScreen
+
+        self.app.push_screen(ForwardsScreen(lambda: list(self.forwards)))
+
+    def stop_all(self) -> None:
+        for forward in self.forwards:
+            forward.stop("podtui exited")
+
+    # --- debug container ---------------------------------------------------------------
+
+    def debug(self, pod: dict) -> None:
+        from podtui.cluster.debug import DEFAULT_IMAGE
+
+        namespace, name = _names(pod)
+        targets = [c for c in exec_containers(pod)
+                   if c not in {e.get("name") for e in
+                                (pod.get("spec") or {}).get("ephemeralContainers") or []}]
+        if not targets:
+            self.app.say(f"pod {namespace}/{name} has no container to debug")
+            return
+
+        def target_chosen(target: str | None) -> None:
+            if target:
+                self._prompt(f"Debug container image (targets {target}'s processes)",
+                             lambda image: image and self._add_debug(namespace, name, target,
+                                                                     image),
+                             value=DEFAULT_IMAGE)
+
+        self._pick(f"Debug which container of {name}?", targets, default_container(pod),
+                   target_chosen)
+
+    def _add_debug(self, namespace: str, pod: str, target: str, image: str) -> None:
+        from podtui.cluster.debug import add_debug_container, kubectl_debug, wait_running
+
+        kubectl = kubectl_debug(namespace, pod, target, image)
+        self.app.say(f"adding a debug container ({kubectl})", error=False)
+
+        def work() -> None:
+            try:
+                name = add_debug_container(self.app.conn, namespace, pod, target, image)
+                wait_running(self.app.conn, namespace, pod, name)
+            except ClusterError as exc:
+                self.app.call_from_thread(self.app.say, describe(exc))
+                return
+            self.app.call_from_thread(self.open_shell, namespace, pod, name, kubectl)
+
+        threading.Thread(target=work, name="debug-container", daemon=True).start()
+
+
+# --- the keys, shared by the pod list and the pod detail --------------------------------------
+
+INSIDE_BINDINGS = [
+    Binding("s", "shell", "Shell"),
+    Binding("x", "run", "Run"),
+    Binding("F", "port_forward", "Port-forward"),
+    Binding("f", "forwards", "Forwards", show=False),
+    Binding("e", "debug", "Debug"),
+]
+
+
+class InsideKeys:
+    """Mixin for a screen with a current pod (`inside_pod`): the keys above."""
+
+    app: App
+
+    def inside_pod(self) -> dict | None:
+        raise NotImplementedError
+
+    def inside_allowed(self, action: str) -> bool | None:
+        """check_action's answer for the inside actions; None for any other action."""
+        if action not in ACTION_ACCESS:
+            return None
+        pod = self.inside_pod() or {}
+        namespace = (pod.get("metadata") or {}).get("namespace") or self.app.namespace
+        return inside(self.app).may(action, namespace)
+
+    def _with_pod(self, act) -> None:
+        pod = self.inside_pod()
+        if pod:
+            act(inside(self.app), pod)
+
+    def action_shell(self) -> None:
+        self._with_pod(InsideActions.shell)
+
+    def action_run(self) -> None:
+        self._with_pod(InsideActions.run_command)
+
+    def action_volumes_inside(self) -> None:
+        self._with_pod(InsideActions.volumes_inside)
+
+    def action_port_forward(self) -> None:
+        self._with_pod(InsideActions.port_forward)
+
+    def action_debug(self) -> None:
+        self._with_pod(InsideActions.debug)
+
+    def action_forwards(self) -> None:
+        inside(self.app).show_forwards()
