@@ -64,6 +64,10 @@ class VolumeView:
 
 
 def volume_views(pod: Any) -> list[VolumeView]:
-    """Each mounted volume from every container that mounts it (volume order, then mounts)."""
+    """Each mounted volume from every container that mounts it (volume order, then mounts).
+
+    The service-account token volume the API server injects (kube-api-access-*) is left out:
+    nobody declared it, and it is the same token in every container."""
     return [VolumeView(v.name, m.container, m.path)
-            for v in volumes_from_json(pod) for m in v.mounts if m.path]
+            for v in volumes_from_json(pod) if not v.name.startswith("kube-api-access-")
+            for m in v.mounts if m.path]

@@ -48,6 +48,10 @@ def _names(pod: dict) -> tuple[str, str]:
     return metadata.get("namespace", ""), metadata.get("name", "")
 
 
+def _ephemeral(pod: dict) -> set[str]:
+    return {e.get("name", "") for e in (pod.get("spec") or {}).get("ephemeralContainers") or []}
+
+
 class InsideActions:
     def __init__(self, app: App) -> None:
         self.app = app
@@ -145,12 +149,14 @@ class InsideActions:
         if not names:
             self.app.say(f"pod {namespace}/{name} has no container to run a command in")
             return
-        items = names + ([ALL_CONTAINERS] if len(names) > 1 else [])
+        # "every container": the pod's own, not the debug containers added to it
+        own = [n for n in names if n not in _ephemeral(pod)]
+        items = names + ([ALL_CONTAINERS] if len(own) > 1 else [])
 
         def chosen(container: str | None) -> None:
             if not container:
                 return
-            targets = names if container == ALL_CONTAINERS else [container]
+            targets = own if container == ALL_CONTAINERS else [container]
             where = "every container" if len(targets) > 1 else container
             self._prompt(f"Run in {where} of {name} (no shell: words as typed)",
                          lambda line: line and self.show_runs(namespace, name, targets, line),
@@ -260,9 +266,7 @@ class InsideActions:
         from podtui.cluster.debug import DEFAULT_IMAGE
 
         namespace, name = _names(pod)
-        targets = [c for c in exec_containers(pod)
-                   if c not in {e.get("name") for e in
-                                (pod.get("spec") or {}).get("ephemeralContainers") or []}]
+        targets = [c for c in exec_containers(pod) if c not in _ephemeral(pod)]
         if not targets:
             self.app.say(f"pod {namespace}/{name} has no container to debug")
             return

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
@@ -118,9 +118,10 @@ class PromptScreen(ModalScreen[str | None]):
     """One line of input (a command, an image, ports); enter submits, esc cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    AUTO_FOCUS = "Input"
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
-    PromptScreen > VerticalScroll { width: 80; max-width: 95%; height: auto;
+    PromptScreen > Vertical { width: 80; max-width: 95%; height: auto;
         border: round $primary; background: $surface; padding: 0 1; }
     """
 
@@ -129,7 +130,7 @@ class PromptScreen(ModalScreen[str | None]):
         self.title_text, self.value, self.placeholder = title, value, placeholder
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with Vertical():
             yield Static(Text(self.title_text, style="bold"))
             yield Input(self.value, placeholder=self.placeholder)
 
