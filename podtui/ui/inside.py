@@ -306,7 +306,7 @@ INSIDE_BINDINGS = [
     Binding("x", "run", "Run"),
     Binding("F", "port_forward", "Port-forward"),
     Binding("f", "forwards", "Forwards", show=False),
-    Binding("e", "debug", "Debug"),
+    Binding("e", "debug", "Debug", show=False),
 ]
 
 
@@ -315,14 +315,15 @@ class InsideKeys:
 
     app: App
 
-    def inside_pod(self) -> dict | None:
+    def inside_pod(self, quiet: bool = False) -> dict | None:
+        """The current pod; quiet: without saying "no pod selected"."""
         raise NotImplementedError
 
     def inside_allowed(self, action: str) -> bool | None:
         """check_action's answer for the inside actions; None for any other action."""
         if action not in ACTION_ACCESS:
             return None
-        pod = self.inside_pod() or {}
+        pod = self.inside_pod(quiet=True) or {}
         namespace = (pod.get("metadata") or {}).get("namespace") or self.app.namespace
         return inside(self.app).may(action, namespace)
 

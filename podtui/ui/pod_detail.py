@@ -224,11 +224,11 @@ class PodDetailScreen(InsideKeys, Screen):
         Binding("l", "logs", "Logs"),
         Binding("y", "yaml", "YAML"),
         Binding("ctrl+d", "delete", "Delete"),
-        *INSIDE_BINDINGS,
-        Binding("v", "volumes_inside", "Volumes inside"),
         *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
           for i, name in enumerate(SECTIONS)),
         Binding("question_mark", "app.help", "Help"),
+        *INSIDE_BINDINGS,
+        Binding("v", "volumes_inside", "Volumes inside", show=False),
     ]
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
@@ -343,7 +343,7 @@ class PodDetailScreen(InsideKeys, Screen):
             return inside and not self.gone
         return self.app.may("delete") if action == "delete" else True
 
-    def inside_pod(self) -> dict | None:
+    def inside_pod(self, quiet: bool = False) -> dict | None:
         return self.raw
 
     def action_section(self, name: str) -> None:

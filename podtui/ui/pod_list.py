@@ -79,8 +79,8 @@ class PodListScreen(InsideKeys, Screen):
         Binding("0", "all_namespaces", "All ns"),
         Binding("n", "new_pod", "New"),
         Binding("ctrl+d", "delete", "Delete"),
-        *INSIDE_BINDINGS,
         Binding("question_mark", "app.help", "Help"),
+        *INSIDE_BINDINGS,
         Binding("escape", "clear_filter", "Clear", show=False),
         *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_BINDINGS.items()),
     ]
@@ -288,7 +288,10 @@ class PodListScreen(InsideKeys, Screen):
     def on_pod_table_selected(self, event: PodTable.Selected) -> None:
         self.action_describe()
 
-    def inside_pod(self) -> dict | None:
+    def inside_pod(self, quiet: bool = False) -> dict | None:
+        if quiet:  # asked while the footer is drawn: no message
+            summary = self.table.selected
+            return self.feed.pod(summary.uid) if summary and self.feed else None
         return self._selected_pod()
 
     def action_describe(self) -> None:
