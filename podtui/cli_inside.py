@@ -81,7 +81,7 @@ def _exec(conn: Connection, namespace: str, args) -> int:
 
 
 def _shell(conn: Connection, namespace: str, args, container: str) -> int:
-    from podtui.terminal import configured_shells, interactive_shell
+    from podtui.cluster.shell import configured_shells, interactive_shell
 
     shells = args.shell.split(",") if args.shell else configured_shells()
     outcome = interactive_shell(conn, namespace, args.pod, container, shells)

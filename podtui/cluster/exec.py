@@ -1,7 +1,7 @@
 """Commands in a container through the API server's pods/exec subresource.
 
 `run` executes one command and collects stdout and stderr apart with the exit code;
-`Session` is an interactive (TTY) exec whose bytes the caller moves (see podtui/terminal.py).
+`Session` is an interactive (TTY) exec whose bytes the caller moves (cluster/shell.py).
 The remote command gets only what the container has: no variable of ours is sent.
 """
 

@@ -26,7 +26,7 @@ from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, kubectl_port_forward, parse_ports
 
 if TYPE_CHECKING:
-    from podtui.terminal import ShellOutcome
+    from podtui.cluster.shell import ShellOutcome
 
 #: Screen actions -> the access they need (hidden when the server says no, or read-only).
 ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
@@ -120,7 +120,7 @@ class InsideActions:
     def open_shell(self, namespace: str, pod: str, container: str, kubectl: str = "") -> None:
         """Hand the terminal to the remote shell; back here, exactly where we were."""
         from podtui.cluster.exec import kubectl_exec
-        from podtui.terminal import configured_shells, interactive_shell
+        from podtui.cluster.shell import configured_shells, interactive_shell
 
         shells = configured_shells()
         kubectl = kubectl or kubectl_exec(namespace, pod, container, [shells[0]], tty=True)
