@@ -108,7 +108,11 @@ def serve_http(feeder: Feeder, port: int) -> None:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), App)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), App)
+    except OSError as exc:  # the logs matter more than the forward target: go on without it
+        print(f"feed_logs: cannot serve HTTP on 127.0.0.1:{port}: {exc.strerror}", flush=True)
+        return
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
