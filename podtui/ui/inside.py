@@ -8,6 +8,7 @@ namespace; every action says its kubectl equivalent on the status line.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import threading
 from typing import TYPE_CHECKING
@@ -60,6 +61,7 @@ class InsideActions:
         self._checking: set[str] = set()
         #: Tests hand the shell a pseudo-terminal of their own: (in_fd, out_fd).
         self.shell_fds: tuple[int, int] | None = None
+        self._closing = False
 
     # --- access ------------------------------------------------------------------------
 
@@ -244,12 +246,13 @@ class InsideActions:
     def _forward_ended(self, forward: Forward) -> None:
         line = (f"forward 127.0.0.1:{forward.local} -> {forward.pod}:{forward.remote} "
                 f"ended: {forward.ended}")
-        if forward.ended == "stopped":
-            return  # the user stopped it: the list shows that
+        if forward.ended == "stopped" or self._closing:
+            return  # the user stopped it (the list shows it), or the app is gone
         try:
             self.app.call_from_thread(self.app.say, line)
-        except RuntimeError:  # already on the app's thread
-            self.app.say(line)
+        except RuntimeError:  # on the app's thread already, or the app has just ended
+            with contextlib.suppress(Exception):
+                self.app.say(line)
 
     def show_forwards(self) -> None:
         from podtui.ui.forwards import ForwardsScreen
@@ -257,6 +260,8 @@ class InsideActions:
         self.app.push_screen(ForwardsScreen(lambda: list(self.forwards)))
 
     def stop_all(self) -> None:
+        """When the app has exited: the command line says what was stopped."""
+        self._closing = True
         for forward in self.forwards:
             forward.stop("podtui exited")
 
