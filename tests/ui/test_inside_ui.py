@@ -234,3 +234,23 @@ async def test_rbac_hides_what_the_user_may_not(conn):
     finally:
         conn.request("DELETE", f"/api/v1/namespaces/team-a/pods/{name}",
                      [("gracePeriodSeconds", 0)]).drain_conn()
+
+
+async def test_a_forward_to_any_port_ends_with_one_line_when_its_pod_goes(
+        conn, namespace, admin_kubeconfig):
+    running_pod(conn, namespace, "short-lived", ["main"])  # declares no port
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_pod(pilot, app, "short-lived", key="F")
+        assert isinstance(app.screen, PickerScreen) and picked(app) == "another port…"
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptScreen)
+        await type_line(pilot, app, "0:8080")
+        forward = (await until(pilot, lambda: inside(app).forwards, "the forward"))[0]
+        assert forward.active and forward.remote == 8080
+        conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/short-lived",
+                     [("gracePeriodSeconds", 0)]).drain_conn()
+        line = f"forward 127.0.0.1:{forward.local} -> short-lived:8080 ended: pod {namespace}/"
+        message = app.pod_list.query_one("#message", Static)
+        await until(pilot, lambda: line in plain(message), "the forward's last line", 30)
+        assert not forward.active
