@@ -1,13 +1,12 @@
 """Objects and KWOK configuration for the sandbox (stdlib only: runs before any venv).
 
-    render_config.py kwok BIN_DIR STATE_DIR   KWOK's config (stages + log sources) as YAML
+    render_config.py kwok BIN_DIR STATE_DIR   KWOK's config (stages, log sources, exec and
+                                              port-forward) as YAML; lays out the containers
     render_config.py objects NODES NS         one "API-PATH JSON" line per object to create
     render_config.py seed                     the seed pod (about-pods.md) as JSON
-    render_config.py runtime STATE_DIR SANDBOX_DIR   lay out the containers' directories
 """
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -149,7 +148,6 @@ def kwok_config(bin_dir: Path, state: Path) -> str:
     for stage in sorted(bin_dir.glob("pod-*.yaml")):
         docs.append(stage.read_text())
     docs.append(CRASH_STAGE)
-    docs.extend(inside_docs(state))
     return "\n---\n".join(docs)
 
 
@@ -282,7 +280,9 @@ spec:
 
 
 def app_port() -> int:
-    return int(os.environ.get(APP_PORT_ENV) or DEFAULT_APP_PORT)
+    from os import environ  # here, not at the top: the zoo branch edits the imports
+
+    return int(environ.get(APP_PORT_ENV) or DEFAULT_APP_PORT)
 
 
 def seed_volume_dir(state: Path, volume: str) -> Path:
@@ -351,21 +351,21 @@ def lay_out_containers(state: Path, sandbox_dir: Path) -> None:
     for directory in ("/usr/local/bin", "/usr/bin", "/usr/sbin"):
         for entry in sorted(Path(directory).glob("*")) if Path(directory).is_dir() else ():
             link = links / entry.name
-            if not link.exists() and entry.is_file() and os.access(entry, os.X_OK):
+            if not link.exists() and entry.is_file() and entry.stat().st_mode & 0o111:
                 link.symlink_to(wrapper)
 
 
 def main(argv: list[str]) -> None:
     what = argv[1]
     if what == "kwok":
-        print(kwok_config(Path(argv[2]), Path(argv[3])))
+        state = Path(argv[2]), Path(argv[3])
+        lay_out_containers(state[1], Path(__file__).resolve().parent)
+        print("\n---\n".join([kwok_config(*state), *inside_docs(state[1])]))
     elif what == "objects":
         for path, obj in objects(int(argv[2]), argv[3]):
             print(path, json.dumps(obj))
     elif what == "seed":
         print(json.dumps(seed_pod()))
-    elif what == "runtime":
-        lay_out_containers(Path(argv[2]), Path(argv[3]))
     else:
         raise SystemExit(__doc__)
 
