@@ -280,7 +280,7 @@ spec:
 
 
 def app_port() -> int:
-    from os import environ  # here, not at the top: the zoo branch edits the imports
+    from os import environ
 
     return int(environ.get(APP_PORT_ENV) or DEFAULT_APP_PORT)
 
