@@ -207,14 +207,20 @@ def test_shells_are_tried_in_order_and_none_is_one_line(admin_kubeconfig):
 
 def test_session_api_without_a_terminal(conn):
     session = Session(conn, "default", SEED_POD, "busybox", ["sh"], tty=True)
-    try:
-        session.resize(80, 24)
-        session.send(b"echo from-$((40 + 2)); exit\r")
-        output = b""
+    output = b""
+
+    def read_until(needle: bytes) -> None:
+        nonlocal output
         deadline = time.monotonic() + 20
-        while session.open and time.monotonic() < deadline:
+        while needle not in output and session.open and time.monotonic() < deadline:
             if session.ready(0.2):
                 output += session.receive()
+
+    try:
+        session.resize(80, 24)
+        read_until(b"# ")  # as a user: type once the prompt is there (typeahead may be lost)
+        session.send(b"echo from-$((40 + 2)); exit\r")
+        read_until(b"\x00")  # to the end
     finally:
         session.close()
     assert b"from-42" in output
