@@ -3,6 +3,7 @@ code in the pane's title (`x`, and the Volumes view's listing from every contain
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -31,6 +32,7 @@ class RunPane(VerticalScroll):
     RunPane.-failed { border: round $error; }
     RunPane .stderr { color: $text-error; }
     RunPane .note { color: $text-muted; }
+    RunPane .status { margin-top: 1; }
     """
 
     def __init__(self, spec: RunSpec, **kwargs) -> None:
@@ -41,20 +43,24 @@ class RunPane(VerticalScroll):
         self.border_subtitle = "running…"
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"$ {' '.join(self.spec.command)}"), classes="note")
+        yield Static(Text(f"$ {shlex.join(self.spec.command)}"), classes="note")
         yield Static(classes="stdout")
         yield Static(classes="stderr")
+        yield Static(classes="note status")
 
     def show(self, result: ExecResult | None, error: str = "") -> None:
         self.result = result
         stdout, stderr = self.query_one(".stdout", Static), self.query_one(".stderr", Static)
+        status = self.query_one(".status", Static)
         if result is None:
             self.border_subtitle = "failed"
-            stderr.update(Text(error))
+            status.update(Text(error))
             self.add_class("-failed")
             return
         stdout.update(Text(result.stdout))
-        stderr.update(Text(result.stderr + (f"\n{result.error}" if result.error else "")))
+        stderr.update(Text(result.stderr))
+        # No exit code: the server's own line instead (e.g. the sandbox's KWOK, README).
+        status.update(Text(f"server: {result.error}" if result.error else ""))
         if result.exit_code is None:
             self.border_subtitle = "no exit code"
         else:
