@@ -13,20 +13,15 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.theme import BUILTIN_THEMES, Theme
+from textual.theme import Theme
 
 from podtui.anatomy import pod_from_json
 from podtui.ui.pod_detail import PodView
-from podtui.ui.themes import load_themes, rich_style
+from podtui.ui.themes import rich_style
+from tests.themes import THEMES, theme_variables
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pods"
 NOW = datetime(2025, 4, 9, 10, 15, tzinfo=UTC)
-THEMES: list[Theme] = load_themes()[0] + list(BUILTIN_THEMES.values())
-
-
-def theme_variables(theme: Theme) -> dict[str, str]:
-    """What App.theme_variables holds while the theme is active."""
-    return {**theme.to_color_system().generate(), **theme.variables}
 
 
 def render_every_section(view: PodView, width: int) -> str:
