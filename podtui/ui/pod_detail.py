@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
 from podtui.ui import clock
+from podtui.ui.contained import Contained
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 
@@ -322,17 +323,20 @@ class PodDetailScreen(Screen):
             events = sorted(self.events.values(),
                             key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
         view = PodView(pod, self.app.theme_variables, now)
-        self.query_one("#detail-header", Static).update(view.header())
+        error = rich_style("$text-error", view.variables)
+        # Each part drawn on its own: an error in one is one line there, the rest still show.
+        self.query_one("#detail-header", Static).update(Contained("header", view.header, error))
         sections = {
-            "overview": view.overview(events),
-            "containers": view.containers(),
-            "network": view.network(),
-            "volumes": view.volumes(),
-            "lifecycle": view.lifecycle(events),
-            "describe": Text(describe(pod, now, events)),
+            "overview": lambda: view.overview(events),
+            "containers": view.containers,
+            "network": view.network,
+            "volumes": view.volumes,
+            "lifecycle": lambda: view.lifecycle(events),
+            "describe": lambda: Text(describe(pod, now, events)),
         }
-        for name, renderable in sections.items():
-            self.query_one(f"#section-{name}", Static).update(renderable)
+        for name, build in sections.items():
+            self.query_one(f"#section-{name}", Static).update(
+                Contained(f"{name} section", build, error))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.may("delete") if action == "delete" else True

@@ -38,6 +38,11 @@ PEM = ("-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASC\nAAAA\n"
         f"id-token: {TOKEN}",
         f"password: {TOKEN}",
         f"Authorization: Basic {TOKEN}",
+        # Python reprs, as a traceback or an exception message may hold them
+        f"{{'authorization': '{TOKEN}'}}",
+        f"headers={{'Authorization': 'Bearer {TOKEN}'}}",
+        f"Configuration(api_key={{'authorization': 'Bearer {TOKEN}'}})",
+        f"client_key_data='{TOKEN}'",
     ],
 )
 def test_redact_hides_tokens(text):
@@ -52,6 +57,12 @@ def test_redact_hides_client_keys_and_certificates():
         out = redact(text)
         assert KEY_B64 not in out and "MIIEvgIBADAN" not in out, out
         assert "[redacted]" in out
+
+
+def test_redact_hides_a_known_secret_of_any_shape():
+    # A static token is a bare hex string: only knowing it finds it.
+    out = redact(f"KeyError: '{TOKEN}' in {TOKEN[:20]}", known=[TOKEN])
+    assert out == f"KeyError: '[redacted]' in {TOKEN[:20]}"
 
 
 def test_redact_hides_a_bare_jwt():
