@@ -67,6 +67,7 @@ def describe(exc: BaseException, server: str = "") -> str:
     where = f" {server}" if server else ""
     if status is not None and status > 0:
         message = _api_message(getattr(exc, "body", None)) or str(getattr(exc, "reason", ""))
+        message = (message.strip().splitlines() or [""])[0]  # one line, whatever the server says
         prefix = {
             401: "unauthorized: the API server rejected the credentials (expired token?)",
             403: "forbidden",
