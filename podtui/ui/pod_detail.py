@@ -202,12 +202,18 @@ class PodView:
         parts += [Text(e.describe(self.now)) for e in events[-30:]] or [Text("none")]
         return Group(*parts)
 
+    def contained(self, what: str, build) -> Contained:
+        """`build()`'s renderable, or one line in its place if building or drawing fails."""
+        return Contained(what, build, rich_style("$text-error", self.variables))
+
     def overview(self, events: list[Event]) -> Group:
         parts: list = [self.heading("Containers"),
-                       self.containers(compact=True), Text(""),
-                       self.heading("Shared network"), self.network(), Text(""),
-                       self.heading("Shared volumes"), self.volumes(), Text(""),
-                       self.heading("Lifecycle")]
+                       self.contained("containers", lambda: self.containers(compact=True)),
+                       Text(""),
+                       self.heading("Shared network"), self.contained("network", self.network),
+                       Text(""),
+                       self.heading("Shared volumes"), self.contained("volumes", self.volumes),
+                       Text(""), self.heading("Lifecycle")]
         lc = self.pod.lifecycle
         parts.append(Text(f"phase {lc.phase or '-'}, restartPolicy {lc.restart_policy or 'Always'}"
                           f", QoS {lc.qos_class or '-'}"))
@@ -323,9 +329,8 @@ class PodDetailScreen(Screen):
             events = sorted(self.events.values(),
                             key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
         view = PodView(pod, self.app.theme_variables, now)
-        error = rich_style("$text-error", view.variables)
         # Each part drawn on its own: an error in one is one line there, the rest still show.
-        self.query_one("#detail-header", Static).update(Contained("header", view.header, error))
+        self.query_one("#detail-header", Static).update(view.contained("header", view.header))
         sections = {
             "overview": lambda: view.overview(events),
             "containers": view.containers,
@@ -336,7 +341,7 @@ class PodDetailScreen(Screen):
         }
         for name, build in sections.items():
             self.query_one(f"#section-{name}", Static).update(
-                Contained(f"{name} section", build, error))
+                view.contained(f"{name} section", build))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.may("delete") if action == "delete" else True
