@@ -20,9 +20,8 @@ from pathlib import Path
 import pytest
 from kubernetes import watch
 
-from podtui.cluster.connection import connect
 from podtui.cluster.errors import ClusterError
-from podtui.cluster.pod_actions import ReadOnlyError, create_pod, delete_pod
+from podtui.cluster.pod_actions import create_pod, delete_pod
 from podtui.cluster.templates import Template, load_templates, render
 from tests.conftest import wait_for
 from tests.unit.test_templates import BUILTIN_NAMES
@@ -270,20 +269,3 @@ def test_a_value_the_server_rejects_is_named_by_the_dry_run(conn, namespace, tmp
     assert caught.value.status == 422
     assert "spec.restartPolicy" in message and "Sometimes" in message and "\n" not in message
     assert pod_names(conn, namespace) == []
-
-
-def test_readonly_refuses_create_and_delete(conn, namespace, admin_kubeconfig):
-    manifest = render(template("localhost-pair"), {"namespace": namespace, "name": "kept"})
-    create_pod(conn, manifest)
-    readonly = connect(admin_kubeconfig, namespace=namespace)
-    readonly.readonly = True
-    try:
-        other = render(template("localhost-pair"), {"namespace": namespace, "name": "never"})
-        for dry_run in (True, False):
-            with pytest.raises(ReadOnlyError, match="read-only mode: create pod refused"):
-                create_pod(readonly, other, dry_run=dry_run)
-        with pytest.raises(ReadOnlyError, match="read-only mode: delete pod refused"):
-            delete_pod(readonly, namespace, "kept", force=True)
-    finally:
-        readonly.close()
-    assert pod_names(conn, namespace) == ["kept"]
