@@ -237,26 +237,25 @@ async def test_picker_lists_user_templates_and_their_load_errors(admin_kubeconfi
         assert isinstance(app.screen, PodListScreen)
 
 
-async def test_readonly_n_creates_nothing(conn, namespace, admin_kubeconfig):
+async def test_readonly_n_says_why_and_creates_nothing(conn, namespace, admin_kubeconfig):
+    """n in --readonly says so in one line; the app's entry point refuses too; and the
+    connection refuses a create sent past both (the form's last step)."""
+    from podtui.cluster.pod_actions import ReadOnlyError, create_pod
+    from tests.conftest import make_pod
+
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await start(pilot, app)
         await pilot.press("n")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: message(app), "a one-line message", 5)
+        assert message(app) == "read-only mode: creating pods is disabled"
         assert isinstance(app.screen, PodListScreen)
-        # and the app's entry point itself refuses, with one line
+        app.pod_list.message("", error=False)
         app.open_new_pod()
-        await pilot.pause(0.1)
+        await until(pilot, lambda: message(app), "a one-line message", 5)
+        assert message(app) == "read-only mode: creating pods is disabled"
         assert isinstance(app.screen, PodListScreen)
-        assert message(app) == "read-only mode: creating pods is disabled"
+        with pytest.raises(ReadOnlyError):
+            create_pod(app.conn, {**make_pod("never"), "metadata": {"name": "never",
+                                                                   "namespace": namespace}})
     assert pods(conn, namespace) == []
-
-
-async def test_readonly_n_says_why(namespace, admin_kubeconfig):
-    """Pressing n in --readonly must say so in one line, not just do nothing."""
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start(pilot, app)
-        await pilot.press("n")
-        await until(pilot, lambda: message(app), "a one-line message", 3)
-        assert message(app) == "read-only mode: creating pods is disabled"
