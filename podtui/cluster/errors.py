@@ -21,10 +21,11 @@ class ClusterError(Exception):
 
 
 _SECRETS = [
-    re.compile(r"(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
     # Also Python reprs, as in a traceback: {'authorization': 'X'}, client_key_data='X'.
     re.compile(r"(?i)((?:token|password|authorization|api[_-]?key|client[_-]key[_-]data"
-               r"|client[_-]certificate[_-]data)[\"']?\s*[:=]\s*[\"']?)[^\s\"',{}\[\]]+"),
+               r"|client[_-]certificate[_-]data)[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|basic)\s+)?)"
+               r"[^\s\"',{}\[\]]+"),
+    re.compile(r"(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----"),
     # A bare JWT (service-account tokens) or base64 PEM ("LS0tLS1CRUdJTi..." decodes to
     # "-----BEGIN"), wherever it turns up.
@@ -36,11 +37,11 @@ _SECRETS = [
 def redact(text: str, known: Iterable[str] = ()) -> str:
     """Hide what looks like a token, password, key or certificate, and each `known` secret
     (a connection's own token, which may have no telling shape) wherever it appears."""
+    for pattern in _SECRETS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
     for secret in known:
         if secret and len(secret) >= 8:
             text = text.replace(secret, "[redacted]")
-    for pattern in _SECRETS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
     return text
 
 

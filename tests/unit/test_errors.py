@@ -63,6 +63,9 @@ def test_redact_hides_a_known_secret_of_any_shape():
     # A static token is a bare hex string: only knowing it finds it.
     out = redact(f"KeyError: '{TOKEN}' in {TOKEN[:20]}", known=[TOKEN])
     assert out == f"KeyError: '[redacted]' in {TOKEN[:20]}"
+    # and the shapes above read the same with it
+    assert redact(f"{{'authorization': 'Bearer {TOKEN}'}}", known=[TOKEN]) == (
+        "{'authorization': 'Bearer [redacted]'}")
 
 
 def test_redact_hides_a_bare_jwt():
