@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 from textual import work
 from textual.app import App
@@ -70,6 +71,7 @@ class PodTuiApp(App):
         return super()._background_screens
 
     def on_mount(self) -> None:
+        self.watch_threads()
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
@@ -109,6 +111,26 @@ class PodTuiApp(App):
             line = "podtui stopped on an unexpected error (no crash report)"
         self.crash_line = self.crash_line or line  # the first error is the one to report
         self.panic()  # stop now, as Textual does, with nothing of its own to print
+
+    def watch_threads(self) -> None:
+        """While the app runs, an exception a thread does not catch ends it like any other
+        (else it vanishes into Textual's captured stderr and a screen silently stops)."""
+        self._previous_thread_hook = threading.excepthook
+        threading.excepthook = self._thread_crashed
+
+    def _thread_crashed(self, args: threading.ExceptHookArgs) -> None:
+        loop = self._loop
+        if loop is None or args.exc_value is None or args.exc_type is SystemExit:
+            self._previous_thread_hook(args)
+            return
+        try:
+            loop.call_soon_threadsafe(self._handle_exception, args.exc_value)
+        except RuntimeError:  # the loop has closed: the app is gone
+            self._previous_thread_hook(args)
+
+    def on_unmount(self) -> None:
+        if threading.excepthook == self._thread_crashed:
+            threading.excepthook = self._previous_thread_hook
 
     @property
     def pod_list(self) -> PodListScreen:

@@ -17,6 +17,7 @@ from textual.app import App
 from podtui.app import PodTuiApp
 from podtui.crash import report_text, state_dir, write_report
 from podtui.ui.contained import Contained
+from tests.ui.helpers import until
 
 TOKEN = "bf81f8aa0c6f2e99d0b41c7e8a5d3f39c2d47a2cf9e1b5aa"  # a static token: bare hex
 LOCAL_ONLY = "value-held-only-by-a-local-variable"
@@ -148,3 +149,26 @@ async def test_an_unexpected_exception_ends_the_app_with_one_line_naming_the_rep
     assert "in key_x" in report.read_text()
     assert TOKEN not in line + report.read_text()
     assert LOCAL_ONLY not in line + report.read_text()
+
+
+class ThreadHost(Host):
+    def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()
+        self.watch_threads()
+
+
+async def test_an_exception_no_thread_catches_ends_the_app_the_same_way(capfd, state_home):
+    import threading
+
+    hook = threading.excepthook
+    app = ThreadHost()
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(60, 10)) as pilot:
+            threading.Thread(target=fail_with_secrets, name="watcher").start()
+            await until(pilot, lambda: app.crash_line, "the crash")
+    out, err = capfd.readouterr()
+    assert not (out + err).strip()
+    assert app.return_code == 1 and "RuntimeError: transport broke" in app.crash_line
+    report = Path(app.crash_line.rsplit("; crash report: ", 1)[1]).read_text()
+    assert "in fail_with_secrets" in report and TOKEN not in report
+    assert threading.excepthook is hook  # put back when the app ended
