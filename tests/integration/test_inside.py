@@ -9,16 +9,11 @@ server feed_logs.py runs in the app's place (sandbox/render_config.py, inside_do
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import select
 import signal
 import socket
-import struct
 import subprocess
 import sys
-import termios
 import time
 import uuid
 from datetime import UTC, datetime
@@ -37,6 +32,7 @@ from tests import kubeconfigs
 from tests.conftest import LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
 from tests.integration.test_cli_errors import no_secrets, one_line_error
 from tests.integration.test_cli_errors import run as run_podtui
+from tests.terminal import Terminal
 
 PODTUI = [sys.executable, "-m", "podtui"]
 
@@ -135,71 +131,47 @@ def test_kubectl_equivalent_is_runnable(admin_kubeconfig):
 # --- an interactive shell through a pseudo-terminal -----------------------------------------
 
 
-def _spawn_in_pty(args: list[str], rows: int = 33, columns: int = 101):
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: podtui, its terminal the pty's other side
-        env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
-        os.execve(sys.executable, [sys.executable, "-m", "podtui", *args], env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    return pid, fd
-
-
-def _read_until(fd: int, needle: bytes, timeout: float = 20.0) -> bytes:
-    out = b""
-    deadline = time.monotonic() + timeout
-    while needle not in out and time.monotonic() < deadline:
-        if select.select([fd], [], [], 0.2)[0]:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:  # the child closed its side
-                break
-            if not data:
-                break
-            out += data
-    return out
-
-
-def _finish(pid: int, fd: int) -> int:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            os.close(fd)
-            return os.waitstatus_to_exitcode(status)
-        _read_until(fd, b"\x00", 0.2)  # keep the pty drained
-    os.kill(pid, signal.SIGKILL)
-    pytest.fail("podtui shell did not end after the remote shell exited", pytrace=False)
+def podtui_terminal(*args: str, size: tuple[int, int] = (101, 33)) -> Terminal:
+    env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
+    return Terminal([*PODTUI, *args], env, size=size)
 
 
 def test_tty_shell_types_reads_resizes_and_exits(admin_kubeconfig):
-    pid, fd = _spawn_in_pty(["shell", SEED_POD, "-c", "busybox", "--kubeconfig",
-                             admin_kubeconfig])
-    banner = _read_until(fd, b"# ")
-    assert banner.endswith(b"# "), banner  # the remote shell's prompt
-    os.write(fd, b"stty size; tty; echo $((6 * 7)); head -n 1 /logs/app.log; exit\r")
-    out = _read_until(fd, b"server listening")
-    assert b"33 101" in out  # our terminal's size reached the remote pty
-    assert b"/dev/pts/" in out and b"\r\n42\r\n" in out, out
-    assert _finish(pid, fd) == 0
+    term = podtui_terminal("shell", SEED_POD, "-c", "busybox", "--kubeconfig", admin_kubeconfig)
+    try:
+        term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
+        term.press(b"stty size; tty; echo $((6 * 7)); head -n 1 /logs/app.log; exit\r")
+        term.wait_for(lambda t: "server listening" in t, "the command's output")
+        assert term.wait() == 0
+        lines = term.text().splitlines()
+        assert "33 101" in lines  # our terminal's size reached the remote pty
+        assert "42" in lines and any(line.startswith("/dev/pts/") for line in lines)
+    finally:
+        term.close()
 
 
 def test_tty_resize_is_passed_on_while_the_shell_runs(admin_kubeconfig):
-    pid, fd = _spawn_in_pty(["shell", SEED_POD, "-c", "node", "--kubeconfig",
-                             admin_kubeconfig])
-    _read_until(fd, b"# ")
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 20, 70, 0, 0))
-    time.sleep(0.6)  # the pump looks at the size every 0.25 s
-    os.write(fd, b"stty size; exit\r")
-    assert b"20 70" in _read_until(fd, b"20 70")
-    assert _finish(pid, fd) == 0
+    term = podtui_terminal("shell", SEED_POD, "-c", "node", "--kubeconfig", admin_kubeconfig)
+    try:
+        term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
+        term.resize(70, 20)
+        time.sleep(0.6)  # the pump looks at the size every 0.25 s
+        term.press(b"stty size; exit\r")
+        assert term.wait() == 0
+        assert "20 70" in term.text().splitlines()
+    finally:
+        term.close()
 
 
 def test_shells_are_tried_in_order_and_none_is_one_line(admin_kubeconfig):
-    pid, fd = _spawn_in_pty(["shell", SEED_POD, "-c", "busybox", "--shell", "no-such-sh,sh",
-                             "--kubeconfig", admin_kubeconfig])
-    assert _read_until(fd, b"# ").endswith(b"# ")
-    os.write(fd, b"exit\r")
-    assert _finish(pid, fd) == 0
+    term = podtui_terminal("shell", SEED_POD, "-c", "busybox", "--shell", "no-such-sh,sh",
+                           "--kubeconfig", admin_kubeconfig)
+    try:
+        term.wait_for(lambda t: t.endswith("# "), "sh's prompt after no-such-sh")
+        term.press(b"exit\r")
+        assert term.wait() == 0
+    finally:
+        term.close()
     line = one_line_error(run_podtui("shell", SEED_POD, "--shell", "nosh1,nosh2",
                                      "--kubeconfig", admin_kubeconfig))
     assert line == "podtui: container node has no shell (tried nosh1, nosh2)"
