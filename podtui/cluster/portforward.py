@@ -174,6 +174,8 @@ class Forward:
         except (OSError, WebSocketConnectionClosedException) as exc:
             if not self._stop.is_set():
                 self.error = f"{what}: connection closed ({type(exc).__name__})"
+        except Exception as exc:  # noqa: BLE001 - one line for this connection, the rest go on
+            self.error = f"{what}: {describe(exc)}"
         finally:
             with contextlib.suppress(Exception):
                 ws.close(timeout=1)
