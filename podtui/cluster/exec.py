@@ -103,11 +103,11 @@ class _Channels:
 
     def receive(self) -> tuple[int, bytes] | None:
         """The next data frame (channel, bytes); None when the stream closed."""
-        from websocket import ABNF, WebSocketConnectionClosedException
+        from websocket import ABNF, WebSocketException
 
         try:
             opcode, frame = self.ws.recv_data_frame(True)
-        except (WebSocketConnectionClosedException, OSError):
+        except (WebSocketException, OSError):
             self.open = False
             return None
         if opcode == ABNF.OPCODE_CLOSE:
@@ -121,9 +121,12 @@ class _Channels:
         return data[0], data[1:]
 
     def send(self, channel: int, data: bytes) -> None:
-        from websocket import ABNF
+        from websocket import ABNF, WebSocketException
 
-        self.ws.send(bytes([channel]) + data, opcode=ABNF.OPCODE_BINARY)
+        try:
+            self.ws.send(bytes([channel]) + data, opcode=ABNF.OPCODE_BINARY)
+        except (WebSocketException, OSError):  # the other side is gone: the stream ends
+            self.open = False
 
     def close(self) -> None:
         self.open = False
