@@ -368,3 +368,16 @@ def test_rbac_hides_and_refuses_what_the_user_may_not(conn, admin_kubeconfig):
         limited.close()
         conn.request("DELETE", f"/api/v1/namespaces/team-a/pods/{name}",
                      [("gracePeriodSeconds", 0)]).drain_conn()
+
+
+def test_a_taken_local_port_is_one_line(conn, admin_kubeconfig):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(ClusterError) as refused:
+            Forward(conn, "default", SEED_POD, 3000, port).start()
+        assert str(refused.value) == f"cannot listen on 127.0.0.1:{port}: Address already in use"
+        line = one_line_error(run_podtui("port-forward", SEED_POD, f"{port}:3000",
+                                         "--kubeconfig", admin_kubeconfig))
+        assert line == f"podtui: cannot listen on 127.0.0.1:{port}: Address already in use"
