@@ -310,8 +310,8 @@ INSIDE_BINDINGS = [
     Binding("s", "shell", "Shell"),
     Binding("x", "run", "Run"),
     Binding("F", "port_forward", "Port-forward"),
-    Binding("f", "forwards", "Forwards", show=False),
-    Binding("e", "debug", "Debug", show=False),
+    Binding("f", "forwards", "Port-forwards (list, stop)", show=False),
+    Binding("e", "debug", "Debug container", show=False),
 ]
 
 

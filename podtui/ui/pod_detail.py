@@ -235,7 +235,7 @@ class PodDetailScreen(InsideKeys, Screen):
           for i, name in enumerate(SECTIONS)),
         Binding("question_mark", "app.help", "Help"),
         *INSIDE_BINDINGS,
-        Binding("v", "volumes_inside", "Volumes inside", show=False),
+        Binding("v", "volumes_inside", "Each volume from every container", show=False),
     ]
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
