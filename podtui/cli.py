@@ -11,7 +11,7 @@ import sys
 
 from podtui import __version__
 
-SUBCOMMANDS = ("logs", "templates", "render", "create")
+SUBCOMMANDS = ("logs", "templates", "render", "create", "drill")
 
 
 def _connection_args(parser: argparse.ArgumentParser) -> None:
@@ -92,6 +92,14 @@ def run_subcommand(argv: list[str]) -> int:
 
             check_pod_name(args.pod)  # before it goes into a URL path
             return cli_logs.run(_connect(args), args)
+        if name == "drill":
+            from podtui import cli_drills
+
+            _connection_args(parser)
+            cli_drills.add_arguments(parser)
+            args = parser.parse_args(rest)
+            needs = args.action in cli_drills.CLUSTER_ACTIONS
+            return cli_drills.run(_connect(args) if needs else None, args)
         from podtui import cli_templates
 
         if name in ("create",):
