@@ -168,8 +168,10 @@ class PodTuiApp(App):
                 self.say(f"unknown theme {args[0]!r} (have: {', '.join(self.theme_names)})")
         elif verb in ("pods", "po", "pod"):
             pass
+        elif verb == "drill":
+            self.open_drill(args[0] if args else None, args[1] if len(args) > 1 else None)
         else:
-            self.say(f"unknown command {verb!r}: try ns, ctx, theme, q")
+            self.say(f"unknown command {verb!r}: try ns, ctx, theme, drill, q")
 
     @work(thread=True, exclusive=True, group="namespaces")
     def pick_namespace(self) -> None:
@@ -237,6 +239,31 @@ class PodTuiApp(App):
             LogsScreen(self.conn, metadata.get("namespace", self.namespace),
                        metadata.get("name", ""), chosen, all_containers=every)
         )
+
+    def action_open_drill(self) -> None:
+        self.open_drill()
+
+    def open_drill(self, drill_id: str | None = None, seed: str | None = None) -> None:
+        """`:drill [ID [SEED]]` or `D`: an exam drill (without an id, pick one)."""
+        from podtui.drills.loader import load_drills
+        from podtui.ui.drill_screen import DrillScreen
+
+        drills, errors = load_drills()
+        for error in errors:
+            self.notify(" ".join(str(error).split()), severity="warning")
+        if drill_id is None:
+            self._show_picker("Drill", [d.id for d in drills], "",
+                              lambda chosen: chosen and self.open_drill(chosen))
+            return
+        drill = next((d for d in drills if d.id == drill_id), None)
+        if drill is None:
+            self.say(f"unknown drill {drill_id!r} (podtui drill list)")
+            return
+        if seed is not None and not seed.isdigit():
+            self.say(f"seed must be a number, got {seed!r}")
+            return
+        self.push_screen(DrillScreen(self.conn, drill, int(seed) if seed else None,
+                                     readonly=self.readonly))
 
     def open_new_pod(self) -> None:
         if self.readonly:

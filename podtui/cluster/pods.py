@@ -61,7 +61,10 @@ class Gone(Exception):
 
 
 def _path(resource: str, namespace: str | None) -> str:
-    return f"/api/v1/namespaces/{namespace}/{resource}" if namespace else f"/api/v1/{resource}"
+    # "pods" (core API) or a group's resource as "apis/batch/v1/jobs" (drills watch jobs)
+    prefix, _, plural = resource.rpartition("/")
+    base = f"/{prefix}" if prefix else "/api/v1"
+    return f"{base}/namespaces/{namespace}/{plural}" if namespace else f"{base}/{plural}"
 
 
 def iter_lines(response) -> Iterator[bytes]:

@@ -15,7 +15,7 @@ EXTRA = {
                  ("N A S R I O C E", "sort by name, age, status, restarts, IP, node, "
                   "containers, namespace (again: reverse)"),
                  (":", "commands: ns [NAME|all], ctx [NAME] (alone: pick from a list), "
-                  "theme NAME, q")],
+                  "theme NAME, drill [ID [SEED]], q")],
     "Everywhere": [("?", "this help (j/k or arrows scroll it)"), ("T", "next theme"),
                    ("q", "quit"), ("esc", "back")],
 }
@@ -48,12 +48,13 @@ class HelpScreen(ModalScreen):
     """
 
     def compose(self) -> ComposeResult:
+        from podtui.ui.drill_screen import DrillScreen
         from podtui.ui.logs_screen import LogsScreen
         from podtui.ui.pod_detail import PodDetailScreen
         from podtui.ui.pod_list import PodListScreen
 
         screens = [("Pod list", PodListScreen), ("Pod detail", PodDetailScreen),
-                   ("Logs", LogsScreen)]
+                   ("Logs", LogsScreen), ("Exam drill", DrillScreen)]
         with VerticalScroll():
             yield Static(Text("podtui keys (k9s habits)", style="bold"))
             for title, screen in screens:

@@ -79,6 +79,7 @@ class PodListScreen(Screen):
         Binding("n", "new_pod", "New"),
         Binding("ctrl+d", "delete", "Delete"),
         Binding("question_mark", "app.help", "Help"),
+        Binding("D", "app.open_drill", "Exam drill", show=False),
         Binding("escape", "clear_filter", "Clear", show=False),
         *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_BINDINGS.items()),
     ]
@@ -230,7 +231,7 @@ class PodListScreen(Screen):
         prompt.placeholder = (
             "filter: name, status, phase or label=value (esc clears)"
             if mode == "filter"
-            else "command: ns [NAME|all] | ctx [NAME] | theme NAME | q (ns, ctx alone: pick)"
+            else "command: ns [NAME|all] | ctx [NAME] | theme NAME | drill [ID] | q"
         )
         prompt.value = value
         prompt.add_class("-active")

@@ -121,3 +121,23 @@ def test_unknown_drill_and_bad_user_file(podtui, tmp_path):
         "exists, equals, contains, one_of, none_of, matches, at_least, at_most, count)"]
     line = one_line_error(podtui("show", "mine"))
     assert line.startswith("podtui drill show: mine.yaml line 9: checks[0]: unknown key")
+
+
+def test_shell_env_points_kubectl_at_the_attempt(conn, admin_kubeconfig, tmp_path):
+    """What `!` on the drill screen gives the shell: kubectl (the peer) then works in the
+    drill's namespace on the same server, and the user's kubeconfig is left unchanged."""
+    from podtui.drills.shell import shell_env
+
+    before = Path(admin_kubeconfig).read_bytes()
+    env, front = shell_env(conn, "kube-system", "adapter", base={"PATH": os.environ["PATH"]})
+    try:
+        assert oct(front.stat().st_mode & 0o777) == "0o600"
+        view = subprocess.run(
+            ["/usr/bin/kubectl", "config", "view", "--minify", "-o",
+             "jsonpath={.contexts[0].context.namespace} {.clusters[0].cluster.server}"],
+            env=env, capture_output=True, text=True, check=True).stdout
+        assert view == f"kube-system {conn.server}"
+        assert env["PODTUI_DRILL"] == "adapter"
+    finally:
+        front.unlink()
+    assert Path(admin_kubeconfig).read_bytes() == before

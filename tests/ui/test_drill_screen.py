@@ -1,0 +1,139 @@
+"""Pilot tests of the drill screen on the real app against the sandbox: the checklist
+turns from red to green item by item while the solution is applied from outside the app
+(kubectl, as a candidate would in another terminal); countdown, score, hints, solution."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from podtui.app import PodTuiApp
+from podtui.cluster.connection import connect
+from podtui.drills import attempts, state
+from podtui.drills.loader import load_drills, render_attempt
+from podtui.ui.drill_screen import DrillScreen, SolutionScreen, reflow
+from tests.integration.test_drills_cluster import run_commands
+from tests.ui.helpers import plain, until
+
+pytestmark = pytest.mark.integration
+
+SEED = 31337
+
+
+@pytest.fixture
+def private_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def cleanup(conn):
+    namespaces: list[str] = []
+    yield namespaces
+    for ns in namespaces:
+        attempts.reset(conn, ns)
+
+
+def drill_screen(app: PodTuiApp) -> DrillScreen | None:
+    screen = app.screen
+    return screen if isinstance(screen, DrillScreen) and screen.attempt else None
+
+
+def marks(screen: DrillScreen) -> list[bool]:
+    return [r.passed for r in screen.results]
+
+
+def text(screen: DrillScreen, selector: str) -> str:
+    return plain(screen.query_one(selector))
+
+
+async def test_checklist_turns_green_item_by_item(admin_kubeconfig, private_state, cleanup):
+    drill = next(d for d in load_drills()[0] if d.id == "previous-logs")
+    attempt = render_attempt(drill, SEED)
+    cleanup.append(attempt.namespace)
+    crash, ns = attempt.values["crash"], attempt.namespace
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        app.run_command_line(f"drill previous-logs {SEED}")
+        screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
+        await until(pilot, lambda: len(screen.results) == 4, "the first checklist")
+        assert marks(screen) == [False, False, False, True]  # the setup pod is there
+        head = text(screen, "#head")
+        assert "⏱ 7:00 left" in head or "⏱ 6:5" in head, head  # started just now
+        assert text(screen, "#task") == reflow(attempt.task)
+        checks = text(screen, "#checks")
+        assert checks.splitlines()[0] == "✘ ConfigMap answer exists"
+        assert "1/4 checks pass" in checks
+        assert text(screen, "#detail") == "configmap `answer` not found, expected it to exist"
+
+        # step 1, from outside the app: the ConfigMap, with the container only
+        run_commands([f"kubectl -n {ns} create configmap answer --from-literal=container="
+                      f"{crash}"], admin_kubeconfig)
+        await until(pilot, lambda: marks(screen) == [True, True, False, True],
+                    "two more items to turn green")
+        assert text(screen, "#detail") == ("configmap `answer`: data.exitCode is not set, "
+                                           "expected `1`")
+        assert screen.final == ""
+        # step 2: the exit code
+        run_commands([f"kubectl -n {ns} patch configmap answer -p "
+                      "'{\"data\":{\"exitCode\":\"1\"}}'"], admin_kubeconfig)
+        await until(pilot, lambda: all(marks(screen)) and screen.final, "all green")
+        assert "4/4 checks pass" in text(screen, "#checks")
+        assert screen.final.startswith("score 4/4 in 0:")
+        assert "score 4/4" in text(screen, "#head")
+        records = state.history()
+        assert [(r.drill, r.seed, r.passed, r.total) for r in records] == [
+            ("previous-logs", SEED, 4, 4)]
+
+        # a wrong edit afterwards turns its item red again; the score stays recorded
+        run_commands([f"kubectl -n {ns} patch configmap answer -p "
+                      "'{\"data\":{\"exitCode\":\"137\"}}'"], admin_kubeconfig)
+        await until(pilot, lambda: marks(screen) == [True, True, False, True], "red again")
+        assert len(state.history()) == 1
+
+
+async def test_countdown_hints_solution_and_time_up(admin_kubeconfig, private_state, cleanup):
+    drill = next(d for d in load_drills()[0] if d.id == "force-delete")
+    attempt = render_attempt(drill, SEED)
+    cleanup.append(attempt.namespace)
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        app.run_command_line(f"drill force-delete {SEED}")
+        screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
+        await until(pilot, lambda: len(screen.results) == 3, "the checklist")
+        await pilot.press("h")
+        assert text(screen, "#hints") == f"hint 1/2: {attempt.hints[0]}"
+        await pilot.press("h")
+        assert text(screen, "#hints").startswith("hint 2/2: Exam tip")
+        await pilot.press("s")
+        assert isinstance(app.screen, SolutionScreen)
+        await pilot.press("escape")
+        assert app.screen is screen and screen.solution_seen
+        # the countdown runs from the attempt's start (kept in the state file)
+        screen.current.started = time.time() - 6 * 60 - 30
+        screen.render_head()
+        assert "⏱ 0:30 left" in text(screen, "#head") or "⏱ 0:29 left" in text(screen, "#head")
+        screen.current.started = time.time() - 7 * 60 - 1
+        await until(pilot, lambda: screen.final, "time is up")
+        assert screen.final.startswith("score 2/3 in 7:0") and "solution seen" in screen.final
+        assert text(screen, "#message").startswith("time is up: score 2/3")
+        assert [(r.passed, r.total) for r in state.history()] == [(2, 3)]
+
+
+async def test_readonly_app_does_not_start_a_drill(admin_kubeconfig, private_state, conn):
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig), readonly=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        app.run_command_line("drill adapter 9")
+        screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
+        await until(pilot, lambda: text(screen, "#message"), "a message")
+        assert text(screen, "#message") == ("read-only mode: starting a drill writes to the "
+                                            "cluster; refused")
+        adapter = next(d for d in load_drills()[0] if d.id == "adapter")
+        assert text(screen, "#task") == reflow(render_attempt(adapter, 9).task)
+        from tests.integration.test_cli_drills import namespace_phase
+
+        assert namespace_phase(conn, "drill-adapter-9") is None
