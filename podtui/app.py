@@ -303,9 +303,21 @@ class PodTuiApp(App):
                 raise
         failed = [r for r in results if not r.ok]
         text = "; ".join(r.message for r in (failed or results))
+        if not failed:
+            text += " · " + kubectl_beside(results, force)
         self.call_from_thread(self.say, text, bool(failed))
         self.call_from_thread(self._clear_marks)
 
     def _clear_marks(self) -> None:
         self.pod_list.table.marked.clear()
         self.pod_list.table.refresh()
+
+
+def kubectl_beside(results, force: bool) -> str:
+    """The kubectl command(s) that delete what was deleted: one per namespace."""
+    from podtui.anatomy import kubectl
+
+    by_namespace: dict[str, list[str]] = {}
+    for r in results:
+        by_namespace.setdefault(r.namespace, []).append(r.name)
+    return "; ".join(kubectl.delete(ns, names, force) for ns, names in by_namespace.items())

@@ -39,6 +39,20 @@ def bindings_table(title: str, bindings: list[Binding]) -> Table:
     return table
 
 
+def kubectl_table() -> Table:
+    """Each action beside the kubectl command that does the same (the exam allows only
+    kubectl)."""
+    from podtui.anatomy.kubectl import HELP
+
+    table = Table(title="kubectl beside podtui", title_justify="left", box=None,
+                  show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for action, command in HELP:
+        table.add_row(action, command)
+    return table
+
+
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close")]
     DEFAULT_CSS = """
@@ -61,3 +75,5 @@ class HelpScreen(ModalScreen):
                 yield Static(bindings_table(title, list(screen.BINDINGS)))
                 yield Static("")
             yield Static(bindings_table("Everywhere", []))
+            yield Static("")
+            yield Static(kubectl_table())

@@ -380,9 +380,12 @@ class PodPreviewScreen(Screen):
         app = self.app
         while len(app.screen_stack) > 1 and not isinstance(app.screen, PodListScreen):
             app.pop_screen()
+        from podtui.anatomy import kubectl
+
         text = f"pod/{name} created in {namespace}"
         if not app.all_namespaces and namespace != app.namespace:
             text += f" (this list shows {app.namespace}: :ns {namespace} to see it)"
+        text += f" · {kubectl.create(namespace, name)}"
         app.say(text, error=False)
         uid = metadata.get("uid")
         if uid and isinstance(app.screen, PodListScreen):
