@@ -95,10 +95,13 @@ def run_subcommand(argv: list[str]) -> int:
         if name == "drill":
             from podtui import cli_drills
 
-            _connection_args(parser)
+            parser.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG "
+                                "or ~/.kube/config)")
+            parser.add_argument("--context", help="kubeconfig context (default: the current one)")
             cli_drills.add_arguments(parser)
             args = parser.parse_args(rest)
             needs = args.action in cli_drills.CLUSTER_ACTIONS
+            args.namespace = None  # each attempt has its own namespace
             return cli_drills.run(_connect(args) if needs else None, args)
         from podtui import cli_templates
 

@@ -80,6 +80,10 @@ def run(conn: Connection | None, args: argparse.Namespace,
     except (CliError, DrillError, ClusterError) as exc:
         print(f"podtui drill {args.action}: {redact(' '.join(str(exc).split()))}", file=err)
         return 1
+    except OSError as exc:  # the state directory: unwritable, full disk
+        print(f"podtui drill {args.action}: cannot write the drill state: "
+              f"{exc.strerror or exc} ({exc.filename or state.state_dir()})", file=err)
+        return 1
 
 
 def _list(out: TextIO, err: TextIO) -> int:
@@ -116,15 +120,18 @@ def _start(conn: Connection, drill: Drill, seed: int | None, out: TextIO) -> int
     return 0
 
 
-def current_attempt(drill: Drill) -> tuple[state.Current, Attempt]:
+def current_attempt(drill: Drill, conn: Connection) -> tuple[state.Current, Attempt]:
     current = state.load_current(drill.id)
     if current is None:
         raise CliError(f"no attempt of {drill.id} in progress (podtui drill start {drill.id})")
+    if current.context and current.context != conn.context:
+        raise CliError(f"the attempt of {drill.id} runs in context {current.context!r}, not "
+                       f"{conn.context!r} (use --context {current.context})")
     return current, render_attempt(drill, current.seed, current.namespace)
 
 
 def _check(conn: Connection, drill: Drill, out: TextIO, err: TextIO) -> int:
-    current, attempt = current_attempt(drill)
+    current, attempt = current_attempt(drill, conn)
     results = evaluate_all(attempt.checks, attempts.snapshot(conn, attempt.namespace))
     for result in results:
         out.write(result.line() + "\n")
@@ -140,7 +147,7 @@ def _check(conn: Connection, drill: Drill, out: TextIO, err: TextIO) -> int:
 def _reset(conn: Connection, drill: Drill, out: TextIO) -> int:
     if conn.readonly:
         raise CliError("read-only mode: resetting a drill writes to the cluster; refused")
-    current, attempt = current_attempt(drill)
+    current, attempt = current_attempt(drill, conn)
     if not current.recorded:
         try:  # the score it ends with goes into the history
             passed, total = score(evaluate_all(attempt.checks,

@@ -24,9 +24,11 @@ API_PATHS = {
     "Service": ("/api/v1", "services"),
     "Secret": ("/api/v1", "secrets"),
     "Job": ("/apis/batch/v1", "jobs"),
+    "Event": ("/api/v1", "events"),
 }
 #: Check object kind -> API kind.
-CHECKED = {"pod": "Pod", "job": "Job", "configmap": "ConfigMap", "service": "Service"}
+CHECKED = {"pod": "Pod", "job": "Job", "configmap": "ConfigMap", "service": "Service",
+           "event": "Event"}
 DRILL_LABEL = "podtui.dev/drill"
 
 

@@ -12,6 +12,8 @@ Numbers and Kubernetes quantities compare by value (``0.5`` equals ``500m``, ``1
 least ``512Mi``). ``contains`` is a substring test on text and a membership test on a
 list. A container is its spec plus ``status`` (its containerStatus), ``kind``
 (container, init, sidecar, ephemeral) and ``cmdline`` (command and args, joined).
+``events: NAME`` is the list of events about the object NAME, oldest first
+(``path: "[*].reason"``, ``contains: BackOff``).
 
 Everything here is pure: :func:`evaluate` reads a snapshot of API objects
 (``{"pod": {name: obj}, "job": {...}, ...}``) and never raises for odd data.
@@ -141,9 +143,22 @@ def container_view(obj: dict, kind: str, name: str) -> dict | None:
     return None
 
 
+def events_of(snapshot: Snapshot, name: str) -> list[dict]:
+    """The events about the object called `name`, oldest first."""
+    found = [e for e in (snapshot.get("event") or {}).values()
+             if isinstance(e, dict) and (e.get("involvedObject") or {}).get("name") == name]
+
+    def when(event: dict) -> str:
+        return str(event.get("lastTimestamp") or event.get("eventTime") or "")
+
+    return sorted(found, key=when)
+
+
 def _scope(snapshot: Snapshot, scope: tuple[tuple[str, str], ...]) -> tuple[Any, str]:
     """The object a check looks at (or _MISSING) and how to name it in a sentence."""
     (kind, name), parts = scope[0], scope[1:]
+    if kind == "events":
+        return events_of(snapshot, name), f"events of `{name}`"
     obj: Any = (snapshot.get(kind) or {}).get(name, _MISSING)
     where = f"{kind} `{name}`"
     if not isinstance(obj, dict):
@@ -266,7 +281,7 @@ def evaluate(check: Check, snapshot: Snapshot) -> Result:
     obj, where = _scope(snapshot, check.scope)
     label = check.what or check.path
     if check.predicate == "exists" and not check.path:
-        there = obj is not _MISSING
+        there = obj is not _MISSING and obj != []
         want = bool(check.expected)
         detail = f"{where} {'exists' if there else 'not found'}"
         if there != want:

@@ -13,7 +13,7 @@ from podtui.drills.checks import Snapshot
 
 #: check object kind -> the watched resource (PodWatcher's path form)
 RESOURCES = {"pod": "pods", "configmap": "configmaps", "service": "services",
-             "job": "apis/batch/v1/jobs"}
+             "job": "apis/batch/v1/jobs", "event": "events"}
 
 
 class LiveObjects:

@@ -9,7 +9,7 @@ from typing import Any
 DEFAULT_MINUTES = 7
 
 #: Where a check looks: an object kind, then optional parts inside it.
-OBJECT_KINDS = ("pod", "job", "configmap", "service")
+OBJECT_KINDS = ("pod", "job", "configmap", "service", "events")
 PART_KINDS = ("container", "volume", "mount")
 
 #: The predicate set: exactly one per check.

@@ -45,6 +45,14 @@ class ObjectsChanged(Message):
     """A watched object changed (posted from a watcher's thread)."""
 
 
+class WatchTrouble(Message):
+    """A watch cannot see the namespace (forbidden, reconnecting) or sees it again."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class SolutionScreen(ModalScreen):
     BINDINGS = [Binding("escape,s,q", "app.pop_screen", "Close")]
     DEFAULT_CSS = """
@@ -127,6 +135,12 @@ class DrillScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill-start", exit_on_error=False)
     def begin(self, restart: bool = False) -> None:
+        try:
+            self._begin(restart)
+        except Exception as exc:  # noqa: BLE001 - one line on screen, never a traceback
+            self.app.call_from_thread(self.say, f"cannot start the drill: {describe(exc)}")
+
+    def _begin(self, restart: bool) -> None:
         """Resume the attempt in progress (say, one `podtui drill start` made), else start
         one: its namespace and setup."""
         current = None if restart else state.load_current(self.drill.id)
@@ -172,11 +186,27 @@ class DrillScreen(Screen):
         if self.live:
             self.live.stop()
         self.live = LiveObjects(self.conn, attempt.namespace,
-                                on_change=lambda: self.post_message(ObjectsChanged()))
+                                on_change=lambda: self.post_message(ObjectsChanged()),
+                                on_status=self._watch_status)
         self.live.start()
         self.render_head()
 
     # --- live checklist --------------------------------------------------------------
+
+    def _watch_status(self, kind: str, status) -> None:  # a watcher's thread
+        if status.state in ("forbidden", "reconnecting", "error") and status.message:
+            self.post_message(WatchTrouble(f"watching {kind}s: {status.message}"))
+        elif status.state == "live" and self._trouble:
+            self.post_message(WatchTrouble(""))
+
+    _trouble = False
+
+    def on_watch_trouble(self, message: WatchTrouble) -> None:
+        self._trouble = bool(message.text)
+        if message.text:
+            self.say(message.text)
+        else:
+            self.say("watching again", error=False)
 
     def on_objects_changed(self, _message: ObjectsChanged) -> None:
         if self.attempt is None or self.live is None:
@@ -225,9 +255,13 @@ class DrillScreen(Screen):
         used = state.clock(time.time() - self.current.started)
         note = ", solution seen" if self.solution_seen else ""
         self.final = f"score {passed}/{total} in {used}{note}"
+        where = "recorded; podtui drill history"
         if not self.current.recorded:
-            state.record(self.current, passed, total)
-        self.say(f"{why}: {self.final} (recorded; podtui drill history)", error=passed != total)
+            try:
+                state.record(self.current, passed, total)
+            except OSError as exc:
+                where = f"not recorded: {exc.strerror or exc}"
+        self.say(f"{why}: {self.final} ({where})", error=passed != total)
         self.render_head()
 
     # --- keys ------------------------------------------------------------------------

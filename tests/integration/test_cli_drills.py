@@ -117,7 +117,8 @@ def test_unknown_drill_and_bad_user_file(podtui, tmp_path):
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 14
     assert listed.stderr.splitlines() == [
         "podtui drill list: mine.yaml line 9: checks[0]: unknown key 'exits' (expected say, "
-        "what, path, one of pod, job, configmap, service, container/volume/mount, and one of "
+        "what, path, one of pod, job, configmap, service, events, container/volume/mount, and "
+        "one of "
         "exists, equals, contains, one_of, none_of, matches, at_least, at_most, count)"]
     line = one_line_error(podtui("show", "mine"))
     assert line.startswith("podtui drill show: mine.yaml line 9: checks[0]: unknown key")
@@ -141,3 +142,18 @@ def test_shell_env_points_kubectl_at_the_attempt(conn, admin_kubeconfig, tmp_pat
     finally:
         front.unlink()
     assert Path(admin_kubeconfig).read_bytes() == before
+
+
+def test_check_in_another_context_says_so(podtui, tmp_path):
+    """An attempt started on one cluster is not checked against another."""
+    import json
+
+    drills = tmp_path / "state" / "podtui" / "drills"
+    drills.mkdir(parents=True)
+    (drills / "adapter.json").write_text(json.dumps(
+        {"drill": "adapter", "seed": 3, "namespace": "drill-adapter-3", "started": 0,
+         "context": "lab-cluster"}))
+    line = one_line_error(podtui("check", "adapter"))
+    assert line.startswith("podtui drill check: the attempt of adapter runs in context "
+                           "'lab-cluster', not ")
+    assert line.endswith("(use --context lab-cluster)")

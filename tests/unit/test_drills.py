@@ -206,3 +206,21 @@ def test_drill_error_is_a_template_error_formatting():
     with pytest.raises(DrillError) as info:
         parse_drill("id: x\n", source="/somewhere/x.yaml")
     assert str(info.value) == "x.yaml line 1: missing required field 'title'"
+
+
+def test_events_of_an_object_oldest_first():
+    def event(name: str, reason: str, when: str, kind: str = "Pod") -> dict:
+        return {"metadata": {"name": f"{name}.{reason}"}, "reason": reason,
+                "lastTimestamp": when, "involvedObject": {"kind": kind, "name": name}}
+
+    snap = {"event": {e["metadata"]["name"]: e for e in (
+        event("web", "Pulling", "2026-11-30T10:00:02Z"),
+        event("web", "Scheduled", "2026-11-30T10:00:01Z"),
+        event("other", "BackOff", "2026-11-30T10:00:03Z"))}}
+    c = Check("s", (("events", "web"),), "[*].reason", "equals", ["Scheduled", "Pulling"])
+    assert evaluate(c, snap).passed
+    c = Check("s", (("events", "web"),), "[*].reason", "contains", "BackOff")
+    result = evaluate(c, snap)
+    assert result.detail == ("events of `web`: [*].reason is `Scheduled, Pulling`, expected it "
+                             "to contain `BackOff`")
+    assert not evaluate(Check("s", (("events", "nope"),), "", "exists", True), snap).passed
