@@ -7,6 +7,7 @@ forbids to create namespaces gets one line saying so.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import orjson
@@ -74,14 +75,19 @@ def start(conn: Connection, attempt: Attempt, wait: float = 60.0) -> None:
                                        f"{attempt.drill.id}", 409) from None
                 raise _forbidden_hint(exc, f"create namespace {ns}", conn) from None
             time.sleep(0.5)
-    _default_service_account(conn, ns, deadline)
-    for manifest in attempt.setup:
-        kind = manifest["kind"]
-        try:
-            _read(conn.request("POST", _path(kind, ns), body=manifest))
-        except Exception as exc:  # noqa: BLE001
-            name = manifest["metadata"]["name"]
-            raise _forbidden_hint(exc, f"create {kind.lower()} {ns}/{name}", conn) from None
+    try:
+        _default_service_account(conn, ns, deadline)
+        for manifest in attempt.setup:
+            kind = manifest["kind"]
+            try:
+                _read(conn.request("POST", _path(kind, ns), body=manifest))
+            except Exception as exc:  # noqa: BLE001
+                name = manifest["metadata"]["name"]
+                raise _forbidden_hint(exc, f"create {kind.lower()} {ns}/{name}", conn) from None
+    except ClusterError:
+        with contextlib.suppress(ClusterError):  # no half-made attempt left behind
+            reset(conn, ns)
+        raise
 
 
 def _default_service_account(conn: Connection, ns: str, deadline: float) -> None:

@@ -26,6 +26,7 @@ class LiveObjects:
         self._lock = threading.Lock()
         self._objects: Snapshot = {kind: {} for kind in RESOURCES}
         self._pending: dict[str, dict[str, dict]] = {}  # a re-list in progress, per kind
+        self._listed: set[str] = set()  # kinds whose first list is complete
         self._watchers = {kind: PodWatcher(conn, namespace, self._emitter(kind), resource)
                           for kind, resource in RESOURCES.items()}
 
@@ -36,6 +37,13 @@ class LiveObjects:
     def stop(self) -> None:
         for watcher in self._watchers.values():
             watcher.stop()
+
+    @property
+    def ready(self) -> bool:
+        """Every kind has been listed once: before that, a missing object may only be
+        not listed yet (and an `exists: false` check would pass too early)."""
+        with self._lock:
+            return len(self._listed) == len(RESOURCES)
 
     def snapshot(self) -> Snapshot:
         with self._lock:
@@ -52,6 +60,7 @@ class LiveObjects:
                     if event.last:
                         self._objects[kind] = pending
                         self._pending.pop(kind, None)
+                        self._listed.add(kind)
                         changed = True
                     else:
                         self._pending[kind] = pending

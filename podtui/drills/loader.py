@@ -18,6 +18,8 @@ A drill file (built-ins in ``podtui/drills/builtin``, the user's in
     solution:                          # the kubectl commands, as typed in the exam
       - kubectl -n ${namespace} apply -f - <<'EOF' ... EOF
     hints: [...]
+    sandbox: >-                        # optional: which sandbox emulation the checks need
+      ...
     checks:                            # see podtui.drills.checks for the language
       - say: the sidecar tails the log
         pod: ${pod}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 #: The exam's pace: about 7 minutes a question.
@@ -70,4 +70,3 @@ class Attempt:
     solution: tuple[str, ...]
     hints: tuple[str, ...]
     checks: tuple[Check, ...]
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -209,7 +209,7 @@ class DrillScreen(Screen):
             self.say("watching again", error=False)
 
     def on_objects_changed(self, _message: ObjectsChanged) -> None:
-        if self.attempt is None or self.live is None:
+        if self.attempt is None or self.live is None or not self.live.ready:
             return
         self.results = evaluate_all(self.attempt.checks, self.live.snapshot())
         lines = Text()
@@ -244,7 +244,7 @@ class DrillScreen(Screen):
                 return
             else:
                 style = "bold red" if left < 60 else "bold"
-                head.append(f"  ⏱ {state.clock(left)} left", style=style)
+                head.append(f"  {state.clock(left)} left", style=style)
         self.query_one("#head", Static).update(head)
 
     def finish(self, why: str) -> None:

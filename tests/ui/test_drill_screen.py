@@ -59,9 +59,10 @@ async def test_checklist_turns_green_item_by_item(admin_kubeconfig, private_stat
         app.run_command_line(f"drill previous-logs {SEED}")
         screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
         await until(pilot, lambda: len(screen.results) == 4, "the first checklist")
-        assert marks(screen) == [False, False, False, True]  # the setup pod is there
+        # the first checklist comes once everything is listed: the setup pod is there
+        assert marks(screen) == [False, False, False, True]
         head = text(screen, "#head")
-        assert "⏱ 7:00 left" in head or "⏱ 6:5" in head, head  # started just now
+        assert head.endswith((" 7:00 left", " 6:59 left", " 6:58 left")), head  # started just now
         assert text(screen, "#task") == reflow(attempt.task)
         checks = text(screen, "#checks")
         assert checks.splitlines()[0] == "✘ ConfigMap answer exists"
@@ -115,7 +116,7 @@ async def test_countdown_hints_solution_and_time_up(admin_kubeconfig, private_st
         # the countdown runs from the attempt's start (kept in the state file)
         screen.current.started = time.time() - 6 * 60 - 30
         screen.render_head()
-        assert "⏱ 0:30 left" in text(screen, "#head") or "⏱ 0:29 left" in text(screen, "#head")
+        assert text(screen, "#head").endswith((" 0:30 left", " 0:29 left"))
         screen.current.started = time.time() - 7 * 60 - 1
         await until(pilot, lambda: screen.final, "time is up")
         assert screen.final.startswith("score 2/3 in 7:0") and "solution seen" in screen.final

@@ -224,3 +224,25 @@ def test_events_of_an_object_oldest_first():
     assert result.detail == ("events of `web`: [*].reason is `Scheduled, Pulling`, expected it "
                              "to contain `BackOff`")
     assert not evaluate(Check("s", (("events", "nope"),), "", "exists", True), snap).passed
+
+
+def test_live_objects_ready_only_when_every_kind_is_listed():
+    from podtui.cluster.pods import Change, Page
+    from podtui.drills.live import RESOURCES, LiveObjects
+
+    changes: list[int] = []
+    live = LiveObjects(None, "ns", on_change=lambda: changes.append(1))  # no watch started
+    emit = {kind: watcher.emit for kind, watcher in live._watchers.items()}
+    emit["pod"](Page([{"metadata": {"name": "a"}}], first=True, last=False))
+    assert not live.ready and live.snapshot()["pod"] == {}  # a list in pages: not yet
+    emit["pod"](Page([{"metadata": {"name": "b"}}], first=False, last=True))
+    assert set(live.snapshot()["pod"]) == {"a", "b"} and not live.ready
+    for kind in RESOURCES:
+        if kind != "pod":
+            emit[kind](Page([], first=True, last=True))
+    assert live.ready
+    emit["pod"](Change("DELETED", {"metadata": {"name": "a"}}))
+    emit["configmap"](Change("ADDED", {"metadata": {"name": "answer"}}))
+    snap = live.snapshot()
+    assert set(snap["pod"]) == {"b"} and set(snap["configmap"]) == {"answer"}
+    assert len(changes) == len(RESOURCES) + 2
