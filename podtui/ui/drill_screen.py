@@ -80,13 +80,15 @@ class DrillScreen(Screen):
         Binding("e", "end", "End"),
         Binding("R", "reset", "Reset"),
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("j,down", "scroll_task(1)", "Scroll the task", show=False),
+        Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False),
     ]
     DEFAULT_CSS = """
     DrillScreen #head { height: 1; background: $panel; padding: 0 1; }
-    DrillScreen #task-box { height: auto; max-height: 7; padding: 0 1; }
+    DrillScreen #task-box { height: auto; max-height: 6; padding: 0 1; }
     DrillScreen #checks { height: auto; padding: 0 1; border-top: solid $primary; }
     DrillScreen #detail { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
-    DrillScreen #hints { height: auto; max-height: 3; padding: 0 1; color: $text-warning; }
+    DrillScreen #hints { height: auto; max-height: 2; padding: 0 1; color: $text-warning; }
     DrillScreen #message { height: auto; max-height: 2; padding: 0 1; color: $text-error; }
     DrillScreen #message.-info { color: $text-success; }
     """
@@ -265,6 +267,10 @@ class DrillScreen(Screen):
         self.render_head()
 
     # --- keys ------------------------------------------------------------------------
+
+    def action_scroll_task(self, lines: int) -> None:
+        box = self.query_one("#task-box", VerticalScroll)
+        box.scroll_to(y=box.scroll_y + lines, animate=False)
 
     def action_hint(self) -> None:
         if self.attempt is None:

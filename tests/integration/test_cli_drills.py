@@ -4,6 +4,7 @@ namespace it makes and deletes is compared with what the API server says."""
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -55,9 +56,10 @@ def test_list_show_are_offline_and_seeded(podtui):
 
 
 def test_start_check_reset_history(podtui, conn, admin_kubeconfig):
-    started = podtui("start", "force-delete", "--seed", "4321")
+    seed = str(random.randint(1, 99_999))  # the namespace of a run before may be terminating
+    started = podtui("start", "force-delete", "--seed", seed)
     assert started.returncode == 0, started.stderr
-    ns = "drill-force-delete-4321"
+    ns = f"drill-force-delete-{seed}"
     assert namespace_phase(conn, ns) == "Active"
     # the setup's pods are there, as kubectl sees them
     names = subprocess.run(["/usr/bin/kubectl", "-n", ns, "get", "pods", "-o", "name"],
@@ -81,7 +83,7 @@ def test_start_check_reset_history(podtui, conn, admin_kubeconfig):
     history = podtui("history")
     rows = history.stdout.splitlines()
     assert rows[0].split() == ["DATE", "DRILL", "SEED", "TIME", "SCORE"]
-    assert len(rows) == 2 and rows[1].split()[1:3] == ["force-delete", "4321"]
+    assert len(rows) == 2 and rows[1].split()[1:3] == ["force-delete", seed]
     assert rows[1].split()[-1] == "3/3"
     line = one_line_error(podtui("check", "force-delete"))
     assert line == "podtui drill check: no attempt of force-delete in progress " \

@@ -4,9 +4,11 @@ turns from red to green item by item while the solution is applied from outside 
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
+from rich.text import Text
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
@@ -18,7 +20,8 @@ from tests.ui.helpers import plain, until
 
 pytestmark = pytest.mark.integration
 
-SEED = 31337
+#: A fresh seed per run: an attempt's namespace from the run before may still be terminating.
+SEED = random.randint(1, 99_999)
 
 
 @pytest.fixture
@@ -138,3 +141,35 @@ async def test_readonly_app_does_not_start_a_drill(admin_kubeconfig, private_sta
         from tests.integration.test_cli_drills import namespace_phase
 
         assert namespace_phase(conn, "drill-adapter-9") is None
+
+
+async def test_fits_80x24_with_the_most_checks(admin_kubeconfig, private_state, cleanup):
+    """The drill with the most checks, a long task, a two-line hint and a message: every
+    part stays on the 80x24 screen, above the footer; the task scrolls with j/k."""
+    drills = load_drills()[0]
+    most = max(len(d.checks) for d in drills)
+    drill = next(d for d in drills if d.id == "log-sidecar")
+    assert len(drill.checks) == most
+    cleanup.append(render_attempt(drill, SEED).namespace)
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        app.run_command_line(f"drill log-sidecar {SEED}")
+        screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
+        await until(pilot, lambda: len(screen.results) == most, "the checklist")
+        await pilot.press("h")  # the longest hint of this drill wraps to two lines
+        await pilot.pause(0.2)
+        footer_top = screen.query_one("Footer").region.y
+        for selector in ("#head", "#task-box", "#checks", "#detail", "#hints", "#message"):
+            region = screen.query_one(selector).region
+            assert region.height > 0, selector
+            assert region.bottom <= footer_top, (selector, region, footer_top)
+        assert footer_top == 23
+        box = screen.query_one("#task-box")
+        screen.query_one("#task").update(Text("\n".join(f"line {i}" for i in range(20))))
+        await pilot.pause(0.1)
+        assert box.max_scroll_y == 20 - box.size.height
+        await pilot.press("j", "j")
+        assert box.scroll_y == 2
+        await pilot.press("k")
+        assert box.scroll_y == 1
