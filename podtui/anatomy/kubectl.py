@@ -71,6 +71,10 @@ def switch_context(context: str) -> str:
     return _join(["kubectl", "config", "use-context", context])
 
 
+def delete_namespace(namespace: str) -> str:
+    return _join(["kubectl", "delete", "namespace", namespace])
+
+
 #: For `?`: each podtui action and its kubectl form.
 HELP = [
     ("describe (enter, d)", "kubectl describe pod NAME -n NS"),
@@ -86,4 +90,6 @@ HELP = [
     (":ns NAME / :ns all", "kubectl config set-context --current --namespace=NAME / "
      "kubectl get pods -A"),
     (":ctx NAME", "kubectl config use-context NAME"),
+    ("drill: reset (R)", "kubectl delete namespace DRILL-NAMESPACE"),
+    ("drill: ! shell", "kubectl config set-context --current --namespace=DRILL-NAMESPACE"),
 ]

@@ -119,7 +119,7 @@ class DrillScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#head", Static).update(f"[b]drill[/] {self.drill.title}")
+        self.render_head()
         self.query_one("#checks", Static).update("starting...")
         self.set_interval(1.0, self.render_head)
         self.begin()
@@ -130,7 +130,7 @@ class DrillScreen(Screen):
 
     def say(self, text: str, error: bool = True) -> None:
         line = self.query_one("#message", Static)
-        line.update(text)
+        line.update(Text(text))  # not markup: API messages may hold [brackets]
         line.set_class(not error, "-info")
 
     # --- start or resume -------------------------------------------------------------
@@ -301,7 +301,10 @@ class DrillScreen(Screen):
             return
         if self.attempt is not None and self.current is not None and not self.final:
             self.finish("reset")
-        self.say("resetting: a new namespace and a new seed...", error=False)
+        from podtui.anatomy import kubectl
+
+        old = f" · {kubectl.delete_namespace(self.attempt.namespace)}" if self.attempt else ""
+        self.say(f"resetting: a new namespace and a new seed...{old}", error=False)
         self.begin(restart=True)
 
     def action_shell(self) -> None:
