@@ -15,7 +15,7 @@ import os
 import re
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from heapq import merge
 from pathlib import Path
 
@@ -218,7 +218,7 @@ class LogsScreen(Screen):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self._heading(), id="logs-title")
+        yield Static(self._heading(), id="logs-title", markup=False)
         with Container(id="panes"):
             for pane in self.panes.values():
                 yield pane.view
@@ -228,7 +228,9 @@ class LogsScreen(Screen):
 
     def _heading(self) -> str:
         names = ", ".join(self.panes)
-        return f"Logs  {self.namespace}/{self.pod}  ({names})"
+        # kubectl beside the action; last, so a narrow terminal cuts it, not the names
+        same = "; ".join(self._kubectl(p) for p in self.panes.values())
+        return f"Logs  {self.namespace}/{self.pod}  ({names})  · {same}"
 
     def _new_pane(self, container: str) -> Pane:
         view = LogView(
@@ -272,10 +274,31 @@ class LogsScreen(Screen):
 
     # -- followers ------------------------------------------------------------------------
 
+    def _kubectl(self, pane: Pane) -> str:
+        """The kubectl command that streams what this pane shows."""
+        from podtui.anatomy import kubectl
+
+        since = self.since
+        if isinstance(since, datetime):
+            since_text = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        else:
+            since_text = f"{since}s" if since is not None else None
+        return kubectl.logs(self.namespace, self.pod, [pane.container],
+                            follow=not pane.previous, timestamps=self._timestamps,
+                            previous=pane.previous,
+                            tail=None if pane.previous or since is not None else self.tail,
+                            since=None if pane.previous else since_text)
+
+    def _say_kubectl(self, head: str = "") -> None:
+        commands = "; ".join(self._kubectl(p) for p in self.panes.values())
+        self.notify(f"{head} · {commands}" if head else commands)
+
     def _start(self, pane: Pane) -> None:
         self._stop(pane)
         # Unique across panes, old and new: a stopped follower's late events are ignored.
         pane.generation = next(self._generations)
+        if self.is_mounted:  # the options it starts with are in the heading's kubectl
+            self.query_one("#logs-title", Static).update(self._heading())
         key, generation = pane.container, pane.generation
 
         def deliver(event: LogEvent) -> None:
@@ -394,6 +417,7 @@ class LogsScreen(Screen):
         self._timestamps = not self._timestamps
         for view in self._all_views():
             view.set_timestamps(self._timestamps)
+        self.query_one("#logs-title", Static).update(self._heading())
 
     def action_wrap(self) -> None:
         self._wrap = not self._wrap
@@ -431,7 +455,7 @@ class LogsScreen(Screen):
             pane.view.set_follow(True)
             self._start(pane)
         shown = f"last {self.tail} lines" if self.since is None else f"since {text}"
-        self.notify(f"reloaded: {shown}")
+        self._say_kubectl(f"reloaded: {shown}")
 
     def _hide_search(self) -> None:
         self.remove_class("-searching")
@@ -478,7 +502,7 @@ class LogsScreen(Screen):
         pane.view.set_follow(True)
         self._start(pane)
         which = "previous instance" if pane.previous else "current instance"
-        self.notify(f"{pane.container}: {which}")
+        self.notify(f"{pane.container}: {which} · {self._kubectl(pane)}")
 
     def action_clear(self) -> None:
         view = self.current_view()

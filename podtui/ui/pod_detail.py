@@ -329,10 +329,17 @@ class PodDetailScreen(Screen):
             "network": view.network(),
             "volumes": view.volumes(),
             "lifecycle": view.lifecycle(events),
-            "describe": Text(describe(pod, now, events)),
+            "describe": Text.assemble((f"$ {self._kubectl_describe()}\n\n", "dim"),
+                                      describe(pod, now, events)),
         }
         for name, renderable in sections.items():
             self.query_one(f"#section-{name}", Static).update(renderable)
+
+    def _kubectl_describe(self) -> str:
+        from podtui.anatomy import kubectl
+
+        metadata = self.raw.get("metadata") or {}
+        return kubectl.describe(metadata.get("namespace", ""), metadata.get("name", ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.may("delete") if action == "delete" else True
@@ -365,9 +372,13 @@ class PodYamlScreen(Screen):
         self.pod = pod
 
     def compose(self) -> ComposeResult:
-        name = (self.pod.get("metadata") or {}).get("name", "")
-        yield Static(f" {name}.yaml  (managedFields hidden; select text to copy, s saves)",
-                     id="yaml-title")
+        from podtui.anatomy import kubectl
+
+        metadata = self.pod.get("metadata") or {}
+        name = metadata.get("name", "")
+        same = kubectl.get_yaml(metadata.get("namespace", ""), name)
+        yield Static(Text(f" {name}.yaml  (managedFields hidden; select text to copy, s saves)"
+                          f" · {same}"), id="yaml-title")
         yield TextArea(pod_yaml(self.pod), read_only=True, show_line_numbers=True, id="yaml")
         yield Footer()
 
