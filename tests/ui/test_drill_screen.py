@@ -5,7 +5,9 @@ turns from red to green item by item while the solution is applied from outside 
 from __future__ import annotations
 
 import random
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from rich.text import Text
@@ -15,6 +17,7 @@ from podtui.cluster.connection import connect
 from podtui.drills import attempts, state
 from podtui.drills.loader import load_drills, render_attempt
 from podtui.ui.drill_screen import DrillScreen, SolutionScreen, reflow
+from podtui.ui.picker import PickerScreen
 from tests.integration.test_drills_cluster import run_commands
 from tests.ui.helpers import plain, until
 
@@ -173,3 +176,52 @@ async def test_fits_80x24_with_the_most_checks(admin_kubeconfig, private_state, 
         assert box.scroll_y == 2
         await pilot.press("k")
         assert box.scroll_y == 1
+
+
+async def test_bang_opens_the_shell_with_kubectl_in_the_drill_namespace(
+        admin_kubeconfig, private_state, cleanup, tmp_path, monkeypatch):
+    """`!`: $SHELL runs with KUBECONFIG pointing kubectl (the real one) at the attempt's
+    namespace; back in the app afterwards. The terminal suspend is Textual's job (a
+    headless test has no terminal to give away), so only it is replaced here."""
+    import contextlib
+
+    out = tmp_path / "shell-saw"
+    shell = tmp_path / "fake-shell"
+    shell.write_text("#!/bin/sh\n/usr/bin/kubectl get pods -o name > \"$SAW\"\n"
+                     "/usr/bin/kubectl config view --minify -o "
+                     "jsonpath='{.contexts[0].context.namespace}' >> \"$SAW\"\n")
+    shell.chmod(0o755)
+    monkeypatch.setenv("SHELL", str(shell))
+    monkeypatch.setenv("SAW", str(out))
+    drill = next(d for d in load_drills()[0] if d.id == "force-delete")
+    attempt = render_attempt(drill, SEED + 1)  # not the countdown test's namespace
+    cleanup.append(attempt.namespace)
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        app.run_command_line(f"drill force-delete {SEED + 1}")
+        screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
+        await until(pilot, lambda: len(screen.results) == 3, "the checklist")
+        await pilot.press("exclamation_mark")
+        await pilot.pause(0.2)
+        pods = sorted(f"pod/{attempt.values[k]}" for k in ("stuck", "keep"))
+        assert out.read_text().split() == [*pods, attempt.namespace]
+        assert app.screen is screen
+    assert not list(Path(tempfile.gettempdir()).glob("podtui-drill-*.kubeconfig"))
+
+
+async def test_capital_d_picks_a_drill(admin_kubeconfig, private_state, cleanup):
+    drill = next(d for d in load_drills()[0] if d.id == "native-sidecar")
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the drill picker")
+        await pilot.press(*"native", "enter")
+        screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
+        cleanup.append(screen.attempt.namespace)
+        assert screen.drill.id == drill.id
+        await until(pilot, lambda: len(screen.results) == len(drill.checks), "the checklist")
+        await pilot.press("escape")
+        assert app.screen is app.pod_list
