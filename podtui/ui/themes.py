@@ -15,7 +15,16 @@ from textual.css.tokenizer import TokenError
 from textual.markup import parse_style
 from textual.theme import Theme
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "themes"
+
+def _builtin_dir() -> Path:
+    """The wheel ships the repository's top-level themes/ as the package podtui.themes;
+    a checkout (or an editable install) has it beside the podtui package."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "themes"
+    return installed if installed.is_dir() else package.parent / "themes"
+
+
+BUILTIN_DIR = _builtin_dir()
 DEFAULT_THEME = "podtui-dark"
 FIELDS = ("secondary", "accent", "warning", "error", "success", "foreground",
           "background", "surface", "panel", "boost", "dark", "luminosity_spread", "text_alpha",
