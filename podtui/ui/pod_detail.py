@@ -219,13 +219,14 @@ SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "descri
 
 class PodDetailScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("ctrl+d", "delete", "Delete"),
-        *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
+        Binding("escape", "app.pop_screen", "Back", id="pod_detail.back"),
+        Binding("l", "logs", "Logs", id="pod_detail.logs"),
+        Binding("y", "yaml", "YAML", id="pod_detail.yaml"),
+        Binding("ctrl+d", "delete", "Delete", id="pod_detail.delete"),
+        *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False,
+                  id=f"pod_detail.section_{name}")
           for i, name in enumerate(SECTIONS)),
-        Binding("question_mark", "app.help", "Help"),
+        Binding("question_mark", "app.help", "Help", id="pod_detail.help"),
     ]
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
@@ -356,8 +357,8 @@ def pod_yaml(pod: dict) -> str:
 
 class PodYamlScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("s", "save", "Save"),
+        Binding("escape", "app.pop_screen", "Back", id="pod_yaml.back"),
+        Binding("s", "save", "Save", id="pod_yaml.save"),
     ]
 
     def __init__(self, pod: dict) -> None:
