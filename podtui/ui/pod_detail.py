@@ -214,6 +214,13 @@ class PodView:
         return Group(*parts)
 
 
+def events_selector(name: str, uid: str) -> str:
+    """This pod's events only: a pod recreated under the same name has a new UID, and its
+    predecessors' events stay for an hour (kubectl describe matches the UID too)."""
+    selector = f"involvedObject.name={name},involvedObject.kind=Pod"
+    return f"{selector},involvedObject.uid={uid}" if uid else selector
+
+
 SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")
 
 
@@ -267,7 +274,7 @@ class PodDetailScreen(Screen):
     def on_mount(self) -> None:
         self._watcher = PodWatcher(
             self.app.conn, self.pod_namespace, self._on_event, resource="events",
-            field_selector=f"involvedObject.name={self.pod_name},involvedObject.kind=Pod",
+            field_selector=events_selector(self.pod_name, self.uid),
         )
         threading.Thread(target=self._watcher.run, name="pod-events", daemon=True).start()
         self.render_pod()
