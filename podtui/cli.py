@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.all_namespaces:
             parser.error("-A/--all-namespaces is an option of the dashboard, not of "
                          f"podtui {args.command}")
+        if args.command == "__complete":  # the words typed so far, not parsed as options
+            from podtui import cli_complete
+
+            return cli_complete.complete(args.rest)
         return run_subcommand(args.command, args.rest, args)
     from podtui import config
     from podtui.cluster.errors import ClusterError
@@ -124,8 +128,6 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
         from podtui import cli_complete
 
         cli_complete.add_arguments(parser)
-    elif name == "__complete":
-        parser.add_argument("words", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -137,10 +139,10 @@ def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int
         if key not in ("command", "rest") and not hasattr(args, key):
             setattr(args, key, value)
     try:
-        if name in ("completion", "__complete"):
+        if name == "completion":
             from podtui import cli_complete
 
-            return cli_complete.run(name, args)
+            return cli_complete.print_script(args.shell)
         from podtui import config
 
         settings = config.load(report=name != "config")
