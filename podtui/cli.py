@@ -8,6 +8,7 @@ once we know we need them, so `podtui --version` and `podtui --help` stay instan
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from podtui import __version__
@@ -162,6 +163,9 @@ def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `podtui config | head`: the reader is gone, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback
         return _fail(describe(exc))
 

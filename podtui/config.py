@@ -208,10 +208,8 @@ def print_effective(settings: Settings, out: TextIO) -> int:
     from podtui.ui.keys import all_bindings
 
     bindings = all_bindings()
-    reported = len(settings.problems)
     settings.check_keys(set(bindings))
-    for line in settings.problems[reported:]:
-        print(f"podtui: {line}", file=sys.stderr)
+    _reported(settings, True)
     state = "" if settings.found else " (not found: every value is a default)"
     out.write(f"# {settings.path}{state}\n")
     rows: list[tuple[str, str, str]] = []

@@ -54,9 +54,12 @@ class HelpScreen(ModalScreen):
 
         screens = [("Pod list", PodListScreen), ("Pod detail", PodDetailScreen),
                    ("Logs", LogsScreen)]
+        remapped = self.app.settings.keys  # the config file's [keys]
         with VerticalScroll():
             yield Static(Text("podtui keys (k9s habits)", style="bold"))
             for title, screen in screens:
-                yield Static(bindings_table(title, list(screen.BINDINGS)))
+                bindings = [b.with_key(remapped[b.id]) if b.id in remapped else b
+                            for b in screen.BINDINGS]
+                yield Static(bindings_table(title, bindings))
                 yield Static("")
             yield Static(bindings_table("Everywhere", []))
