@@ -91,6 +91,14 @@ def complete(words: list[str]) -> int:
     return 0
 
 
+def kubectl_complete() -> int:
+    """`kubectl_complete-podtui WORD... CURRENT`: kubectl (1.26+) runs this for `kubectl
+    podtui <TAB>`, and reads cobra's format: the candidates, then `:4` (no file names)."""
+    complete(sys.argv[1:])
+    sys.stdout.write(":4\n")
+    return 0
+
+
 class Line:
     """What the words before the current one say: the command, its positionals, the
     global options, and the option waiting for a value (if any)."""

@@ -118,3 +118,13 @@ def test_templates_commands_and_options():
 
 def test_no_cluster_no_candidates_and_no_error(tmp_path):
     assert complete("--kubeconfig", str(tmp_path / "missing"), "logs", "") == []
+
+
+def test_kubectl_asks_the_plugins_completer_in_cobras_format(admin_kubeconfig):
+    """`kubectl podtui <TAB>` runs kubectl_complete-podtui with the words after `podtui`."""
+    result = subprocess.run(
+        [str(BIN / "kubectl_complete-podtui"), "--kubeconfig", admin_kubeconfig, "-n",
+         "default", "logs", "seed-"], capture_output=True, text=True, env=env(), timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    *found, directive = result.stdout.splitlines()
+    assert SEED_POD in found and directive == ":4"  # :4 = no file names
