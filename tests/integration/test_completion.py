@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_POD
+from tests.conftest import SEED_POD, wait_for
 
 BIN = Path(sys.executable).parent
 INSTALLED_SHELLS = [s for s in ("bash", "zsh", "fish") if shutil.which(s)]
@@ -98,9 +98,12 @@ def test_containers_are_the_pods_containers(conn, admin_kubeconfig):
 def test_namespaces_and_contexts(conn, namespace, admin_kubeconfig):
     from kubernetes import config as kconfig
 
-    namespaces = sorted(n.metadata.name for n in conn.core.list_namespace().items)
-    assert namespace in namespaces
-    assert complete("--kubeconfig", admin_kubeconfig, "-n", "") == namespaces
+    def same() -> bool:  # other tests may add or delete namespaces meanwhile: retry
+        namespaces = sorted(n.metadata.name for n in conn.core.list_namespace().items)
+        return namespace in namespaces and complete(
+            "--kubeconfig", admin_kubeconfig, "-n", "") == namespaces
+
+    wait_for(same, "the namespaces completed equal the API server's")
     contexts = [c["name"] for c in kconfig.list_kube_config_contexts(admin_kubeconfig)[0]]
     assert complete("--kubeconfig", admin_kubeconfig, "--context", "") == contexts
 
