@@ -10,8 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from podtui import __version__
+
+if TYPE_CHECKING:
+    from podtui.cluster.connection import Connection
+    from podtui.config import Settings
 
 SUBCOMMANDS = ("logs", "templates", "render", "create", "config", "completion")
 #: Called by the shell completion scripts, not listed in --help.
@@ -61,7 +66,7 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _connect(args, settings=None):
+def _connect(args: argparse.Namespace, settings: Settings | None = None) -> Connection:
     from podtui.cluster.connection import connect
 
     conn = connect(args.kubeconfig, args.context, args.namespace)
