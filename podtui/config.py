@@ -20,6 +20,9 @@
     pod_list.logs = "L"
     logs.follow = "f,space"
 
+This module is a leaf (the standard library only at import): the command line, the app
+and the template loader all read their directories and settings from here.
+
 Each problem (a file that is not TOML, an unknown or invalid key) is one line naming the
 file, the key and the problem; that value keeps its default and the app starts anyway.
 """
@@ -32,8 +35,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
-
-from podtui.cluster.names import DNS_LABEL
 
 DEFAULTS: dict[str, Any] = {
     "theme": "podtui-dark",
@@ -145,6 +146,8 @@ def load(path: Path | None = None, *, report: bool = False) -> Settings:
 
 
 def _read(settings: Settings, data: dict[str, Any]) -> None:
+    from podtui.cluster.names import DNS_LABEL
+
     source = str(settings.path)
     tables = {key.split(".")[0] for key in DEFAULTS if "." in key} | {"namespaces", "keys"}
     for name, value in data.items():

@@ -3,7 +3,6 @@ bridge from their variables to Rich styles for renderables Textual does not styl
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +13,8 @@ from textual.color import Color, ColorParseError
 from textual.css.tokenizer import TokenError
 from textual.markup import parse_style
 from textual.theme import Theme
+
+from podtui.config import config_dir
 
 
 def _builtin_dir() -> Path:
@@ -32,8 +33,7 @@ FIELDS = ("secondary", "accent", "warning", "error", "success", "foreground",
 
 
 def user_theme_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "podtui" / "themes"
+    return config_dir() / "themes"
 
 
 def load_themes(*dirs: Path) -> tuple[list[Theme], list[str]]:
