@@ -76,9 +76,9 @@ class PodTuiApp(App):
         else:
             self._theme_errors.append(f"unknown theme {self._wanted_theme!r}")
         if self.settings.keys:
-            from podtui.ui.keys import all_bindings
+            from podtui.ui.keys import all_bindings, clashes
 
-            self.settings.check_keys(set(all_bindings()))
+            self.settings.check_keys(set(all_bindings()), clashes)
             self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
         self.check_access()

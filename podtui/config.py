@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -95,11 +96,16 @@ class Settings:
         if namespace:
             conn.namespace = namespace
 
-    def check_keys(self, known: set[str]) -> None:
-        """Drop (and report) remappings of binding ids the app does not have."""
+    def check_keys(self, known: set[str],
+                   clashes: Callable[[dict[str, str]], list[tuple[str, str, str]]]) -> None:
+        """Drop (and report) remappings of binding ids the app does not have, and report
+        keys that two bindings of one screen would share (the remapping wins)."""
         for key in [k for k in self.keys if k not in known]:
             del self.keys[key]
             self.problem(f"keys.{key}", "no binding has this id (`podtui config` lists them)")
+        for binding, key, other in clashes(self.keys):
+            self.problem(f"keys.{binding}", f"{key!r} is also the key of {other}, which loses "
+                         "it (remap that one too)")
 
 
 def _check(key: str, value: Any) -> str | None:
@@ -208,10 +214,10 @@ def _reported(settings: Settings, report: bool) -> Settings:
 
 def print_effective(settings: Settings, out: TextIO) -> int:
     """`podtui config`: every setting, TOML-like, with where its value comes from."""
-    from podtui.ui.keys import all_bindings
+    from podtui.ui.keys import all_bindings, clashes
 
     bindings = all_bindings()
-    settings.check_keys(set(bindings))
+    settings.check_keys(set(bindings), clashes)
     _reported(settings, True)
     state = "" if settings.found else " (not found: every value is a default)"
     out.write(f"# {settings.path}{state}\n")

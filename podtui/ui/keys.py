@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 
+from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
@@ -33,4 +34,23 @@ def all_bindings() -> dict[str, tuple[str, str]]:
         for binding in vars(cls)["BINDINGS"]:
             if isinstance(binding, Binding) and binding.id:
                 found[binding.id] = (binding.key, binding.description or binding.action)
+    return found
+
+
+def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(remapped id, key, other id) for each key a remapping gives a binding that another
+    binding of the same screen still has: Textual then drops the other one silently."""
+    keymap = App._normalize_keymap(keymap)
+    found = []
+    for cls in binding_classes():
+        own = [b for b in vars(cls)["BINDINGS"] if isinstance(b, Binding) and b.id]
+        keys = {b.id: set((keymap.get(b.id) or App._normalize_keymap({"": b.key})[""])
+                          .split(",")) for b in own}
+        for binding in own:
+            if binding.id not in keymap:
+                continue
+            for other in own:
+                if other.id != binding.id:
+                    found += [(binding.id, key, other.id)
+                              for key in sorted(keys[binding.id] & keys[other.id])]
     return found

@@ -50,6 +50,20 @@ pod_list.logs = "L"
         assert ["L", "Logs"] in rows and ["l", "Logs"] not in rows
 
 
+async def test_a_remapped_key_that_takes_another_bindings_key_is_said(tmp_path,
+                                                                       admin_kubeconfig):
+    chosen = settings(tmp_path, '[keys]\npod_list.logs = "y"\n')
+    app = PodTuiApp(connect(admin_kubeconfig, namespace="default"), settings=chosen)
+    async with app.run_test(size=(120, 30)) as pilot:
+        line = (f"config {tmp_path / 'config.toml'}: keys.pod_list.logs: 'y' is also the key "
+                "of pod_list.yaml, which loses it (remap that one too)")
+        await open_pod(pilot, app, SEED_POD, key="y")
+        await until(pilot, lambda: line in {n.message for n in app._notifications},
+                    "the clash, in one line")
+        assert isinstance(app.screen, LogsScreen)  # y now opens the logs
+        assert [n.message for n in app._notifications].count(line) == 1
+
+
 async def test_a_broken_config_is_one_line_and_the_app_runs(tmp_path, admin_kubeconfig):
     chosen = settings(tmp_path, '[logs]\ntail = "many"\n[keys]\n"pod_list.nope" = "x"\n')
     app = PodTuiApp(connect(admin_kubeconfig, namespace="default"), settings=chosen)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from podtui import config
-from podtui.ui.keys import all_bindings
+from podtui.ui.keys import all_bindings, clashes
 
 EKS = "arn:aws:eks:eu-west-1:1234:cluster/lab"  # a context name that TOML must quote
 GOOD = """\
@@ -52,7 +52,7 @@ def test_a_good_file_sets_every_value_and_says_where_from(tmp_path):
     assert settings.namespaces == {"prod": "shop", EKS: "team-a"}
     assert settings.keys == {"pod_list.logs": "L", "logs.follow": "f,space"}
     assert {settings.source(k) for k in config.DEFAULTS} == {str(path)}
-    settings.check_keys(set(all_bindings()))
+    settings.check_keys(set(all_bindings()), clashes)
     assert settings.problems == []
 
 
@@ -90,7 +90,7 @@ time_budget = "soon"
 "logs.follow" = ""
 """)
     settings = config.load(path)
-    settings.check_keys(set(all_bindings()))
+    settings.check_keys(set(all_bindings()), clashes)
     prefix = f"config {path}: "
     assert all(p.startswith(prefix) and "\n" not in p for p in settings.problems)
     by_key = {p.removeprefix(prefix).split(":")[0]: p for p in settings.problems}
@@ -105,6 +105,17 @@ time_budget = "soon"
     assert settings.log_tail == 200 and settings.log_timestamps is False
     assert settings.namespaces == {}
     assert settings.keys == {"pod_list.logs": "L"}
+
+
+def test_a_remapped_key_another_binding_of_the_screen_has_is_one_line(tmp_path):
+    path = write(tmp_path, '[keys]\npod_list.logs = "y"\npod_list.yaml = "Y"\n'
+                           'logs.search = "?"\n')
+    settings = config.load(path)
+    settings.check_keys(set(all_bindings()), clashes)
+    # y is free once pod_list.yaml moves to Y; ? (question_mark) is the logs screen's help
+    assert settings.problems == [
+        f"config {path}: keys.logs.search: 'question_mark' is also the key of logs.help, "
+        "which loses it (remap that one too)"]
 
 
 def test_xdg_config_home_is_respected(tmp_path, monkeypatch):
