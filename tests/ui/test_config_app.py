@@ -102,3 +102,27 @@ def test_the_command_line_starts_in_the_contexts_namespace(tmp_path, admin_kubec
     # -n wins over the file
     other = run("logs", "only-here", "--kubeconfig", admin_kubeconfig, "-n", "default", env=env)
     assert other.stderr.strip() == "podtui logs: pod default/only-here not found"
+
+
+async def test_switching_context_starts_in_the_files_namespace_for_it(
+        tmp_path, admin_kubeconfig, namespace, conn):
+    import copy
+
+    from tests import kubeconfigs
+    from tests.conftest import make_pod
+    from tests.ui.helpers import row
+
+    conn.core.create_namespaced_pod(namespace, make_pod("in-lab"))
+    admin = kubeconfigs.load(Path(admin_kubeconfig))
+    lab = copy.deepcopy(admin["contexts"][0])
+    lab["name"] = "lab"
+    lab["context"].pop("namespace", None)
+    admin["contexts"].append(lab)
+    two_contexts = kubeconfigs.write(tmp_path, "two", admin)
+    chosen = settings(tmp_path, f'[namespaces]\nlab = "{namespace}"\n')
+    app = PodTuiApp(connect(two_contexts), settings=chosen)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: row(app, SEED_POD), "the seed pod of the first context")
+        app.run_command_line("ctx lab")
+        await until(pilot, lambda: row(app, "in-lab"), "the pod of the file's namespace")
+        assert (app.conn.context, app.namespace) == ("lab", namespace)
