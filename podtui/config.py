@@ -35,7 +35,10 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from podtui.cluster.connection import Connection
 
 DEFAULTS: dict[str, Any] = {
     "theme": "podtui-dark",
@@ -90,7 +93,7 @@ class Settings:
         where = f"{key}: " if key else ""
         self.problems.append(f"config {self.path}: {where}{text}")
 
-    def apply_namespace(self, conn) -> None:
+    def apply_namespace(self, conn: Connection) -> None:
         """Start in the namespace the file names for the connection's context."""
         namespace = self.namespaces.get(conn.context)
         if namespace:
