@@ -97,10 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     from podtui import config
     from podtui.cluster.errors import ClusterError
 
-    settings = config.load()
+    settings = config.load()  # its problems are shown in the app
     try:
         conn = _connect(args, settings)
     except ClusterError as exc:
+        for line in settings.problems:
+            print(f"podtui: {line}", file=sys.stderr)
         return _fail(str(exc))
     from podtui.cluster.pod_feed import PodFeed
 
