@@ -166,3 +166,19 @@ def test_podtui_config_without_a_file_and_with_a_bad_one(tmp_path):
         f"podtui: config {path}: logs.tail: expected a whole number >= 0, got -1; "
         "using the default 200"]
     assert "logs.tail = 200" in result.stdout
+
+
+def test_every_binding_has_a_stable_unique_id():
+    """The [keys] table names bindings by id: a binding without one cannot be remapped."""
+    from collections import Counter
+
+    from textual.binding import Binding
+
+    from podtui.ui.keys import binding_classes
+
+    bindings = [(cls.__name__, b) for cls in binding_classes()
+                for b in vars(cls)["BINDINGS"] if isinstance(b, Binding)]
+    assert not [(name, b.key, b.action) for name, b in bindings if not b.id]
+    counts = Counter(b.id for _, b in bindings)
+    assert [i for i, n in counts.items() if n > 1] == []
+    assert len(bindings) >= 80
