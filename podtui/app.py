@@ -13,6 +13,7 @@ from textual.screen import Screen
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
+from podtui.config import Settings, config_path
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -24,10 +25,10 @@ class PodTuiApp(App):
     TITLE = "podtui"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("q", "quit", "Quit", show=False),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("T", "next_theme", "Theme", show=False),
-        Binding("question_mark", "help", "Help", show=False),
+        Binding("q", "quit", "Quit", show=False, id="app.quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_now"),
+        Binding("T", "next_theme", "Theme", show=False, id="app.next_theme"),
+        Binding("question_mark", "help", "Help", show=False, id="app.help"),
     ]
 
     #: Set when an unexpected exception ended the app: one line naming the crash report.
@@ -44,6 +45,7 @@ class PodTuiApp(App):
         theme: str | None = None,
         all_namespaces: bool = False,
         feed: PodFeed | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         conn.readonly = conn.readonly or readonly
@@ -59,7 +61,9 @@ class PodTuiApp(App):
         for item in themes:
             self.register_theme(item)
         self.theme_names = [t.name for t in themes]
-        self._wanted_theme = theme or DEFAULT_THEME
+        #: The config file's settings (the command line loads it; without it, the defaults).
+        self.settings = settings or Settings(config_path())
+        self._wanted_theme = theme or self.settings.theme or DEFAULT_THEME
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -76,6 +80,11 @@ class PodTuiApp(App):
             self.theme = self._wanted_theme
         else:
             self._theme_errors.append(f"unknown theme {self._wanted_theme!r}")
+        if self.settings.keys:
+            from podtui.ui.keys import all_bindings, clashes
+
+            self.settings.check_keys(set(all_bindings()), clashes)
+            self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
         self.check_access()
         # Everything allocated so far (modules, classes, the app) lives as long as the
@@ -87,7 +96,7 @@ class PodTuiApp(App):
         # generation (700) they are collected, and promoted, many times a frame; with this
         # one most are freed first (2 log panes x 10,000 lines/s: GC 19 % -> 3 % of the time).
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-        for line in self._theme_errors:
+        for line in self.settings.problems + self._theme_errors:
             self.notify(line, severity="warning")
 
     def _handle_exception(self, error: Exception) -> None:
@@ -184,6 +193,7 @@ class PodTuiApp(App):
             self.say(describe(exc))
             return
         conn.readonly = self.readonly
+        self.settings.apply_namespace(conn)
         self.conn.close()
         self.conn = conn
         self.namespace = conn.namespace
@@ -284,7 +294,8 @@ class PodTuiApp(App):
             return
         self.push_screen(
             LogsScreen(self.conn, metadata.get("namespace", self.namespace),
-                       metadata.get("name", ""), chosen, all_containers=every)
+                       metadata.get("name", ""), chosen, all_containers=every,
+                       tail=self.settings.log_tail, timestamps=self.settings.log_timestamps)
         )
 
     def action_open_drill(self) -> None:

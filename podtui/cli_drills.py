@@ -39,8 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=ACTIONS)
     parser.add_argument("drill", nargs="?", metavar="ID", help="the drill's id")
     parser.add_argument("--seed", type=int, help="draw the same task again (start, show)")
-    parser.add_argument("--readonly", action="store_true",
-                        help="refuse start and reset (they write to the cluster)")
 
 
 def find_drill(wanted: str | None) -> Drill:

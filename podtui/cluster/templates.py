@@ -46,7 +46,6 @@ Built-in templates ship in the ``podtui.templates`` package; user templates live
 from __future__ import annotations
 
 import json
-import os
 import re
 import string
 import unicodedata
@@ -818,9 +817,9 @@ def _parse_parameters(
 
 def default_user_dir() -> Path:
     """``$XDG_CONFIG_HOME/podtui/templates``, or ``~/.config/podtui/templates``."""
-    base = os.environ.get("XDG_CONFIG_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".config"
-    return root / "podtui" / "templates"
+    from podtui.config import config_dir
+
+    return config_dir() / "templates"
 
 
 def _builtin_files() -> list[tuple[str, str]]:

@@ -54,7 +54,7 @@ class WatchTrouble(Message):
 
 
 class SolutionScreen(ModalScreen):
-    BINDINGS = [Binding("escape,s,q", "app.pop_screen", "Close")]
+    BINDINGS = [Binding("escape,s,q", "app.pop_screen", "Close", id="solution.close")]
     DEFAULT_CSS = """
     SolutionScreen { align: center middle; }
     SolutionScreen > VerticalScroll { width: 95%; height: 90%; border: round $warning;
@@ -74,14 +74,14 @@ class SolutionScreen(ModalScreen):
 
 class DrillScreen(Screen):
     BINDINGS = [
-        Binding("h", "hint", "Hint"),
-        Binding("s", "solution", "Solution"),
-        Binding("exclamation_mark", "shell", "Shell"),
-        Binding("e", "end", "End"),
-        Binding("R", "reset", "Reset"),
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("j,down", "scroll_task(1)", "Scroll the task", show=False),
-        Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False),
+        Binding("h", "hint", "Hint", id="drill.hint"),
+        Binding("s", "solution", "Solution", id="drill.solution"),
+        Binding("exclamation_mark", "shell", "Shell", id="drill.shell"),
+        Binding("e", "end", "End", id="drill.end"),
+        Binding("R", "reset", "Reset", id="drill.reset"),
+        Binding("escape", "app.pop_screen", "Back", id="drill.back"),
+        Binding("j,down", "scroll_task(1)", "Scroll the task", show=False, id="drill.scroll_down"),
+        Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False, id="drill.scroll_up"),
     ]
     DEFAULT_CSS = """
     DrillScreen #head { height: 1; background: $panel; padding: 0 1; }

@@ -54,7 +54,7 @@ def kubectl_table() -> Table:
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help.close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%;
@@ -69,10 +69,13 @@ class HelpScreen(ModalScreen):
 
         screens = [("Pod list", PodListScreen), ("Pod detail", PodDetailScreen),
                    ("Logs", LogsScreen), ("Exam drill", DrillScreen)]
+        remapped = self.app.settings.keys  # the config file's [keys]
         with VerticalScroll():
             yield Static(Text("podtui keys (k9s habits)", style="bold"))
             for title, screen in screens:
-                yield Static(bindings_table(title, list(screen.BINDINGS)))
+                bindings = [b.with_key(remapped[b.id]) if b.id in remapped else b
+                            for b in screen.BINDINGS]
+                yield Static(bindings_table(title, bindings))
                 yield Static("")
             yield Static(bindings_table("Everywhere", []))
             yield Static("")

@@ -129,10 +129,10 @@ class LogView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom (follow)", show=False),
+        Binding("j", "scroll_down", "Down", show=False, id="log_view.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="log_view.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="log_view.top"),
+        Binding("G", "scroll_end", "Bottom (follow)", show=False, id="log_view.bottom"),
     ]
 
     def __init__(

@@ -93,8 +93,8 @@ class ContainerPicker(ModalScreen[list[str] | None]):
     """Choose the containers to show: space toggles, enter shows them, escape cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "apply", "Show", priority=True),
+        Binding("escape", "cancel", "Cancel", id="containers.cancel"),
+        Binding("enter", "apply", "Show", priority=True, id="containers.apply"),
     ]
     DEFAULT_CSS = """
     ContainerPicker { align: center middle; }
@@ -148,23 +148,23 @@ class LogsScreen(Screen):
 
     BINDINGS = [
         # The footer shows the everyday keys (80 columns); `?` lists them all.
-        Binding("escape", "back", "Back"),
-        Binding("f", "follow", "Follow"),
-        Binding("F", "follow_all", "Follow/pause all", show=False),
-        Binding("t", "timestamps", "Time"),
-        Binding("w", "wrap", "Wrap"),
-        Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("p", "previous", "Prev"),
-        Binding("c", "clear", "Clear", show=False),
-        Binding("s", "save", "Save"),
-        Binding("a", "aligned", "Time-aligned", show=False),
-        Binding("C", "choose", "Containers", show=False),
-        Binding("o", "range", "Tail/since"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("tab", "next_pane", "Next pane", show=False),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
+        Binding("escape", "back", "Back", id="logs.back"),
+        Binding("f", "follow", "Follow", id="logs.follow"),
+        Binding("F", "follow_all", "Follow/pause all", show=False, id="logs.follow_all"),
+        Binding("t", "timestamps", "Time", id="logs.timestamps"),
+        Binding("w", "wrap", "Wrap", id="logs.wrap"),
+        Binding("slash", "search", "Search", id="logs.search"),
+        Binding("n", "next_match", "Next match", show=False, id="logs.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="logs.previous_match"),
+        Binding("p", "previous", "Prev", id="logs.previous"),
+        Binding("c", "clear", "Clear", show=False, id="logs.clear"),
+        Binding("s", "save", "Save", id="logs.save"),
+        Binding("a", "aligned", "Time-aligned", show=False, id="logs.aligned"),
+        Binding("C", "choose", "Containers", show=False, id="logs.choose"),
+        Binding("o", "range", "Tail/since", id="logs.range"),
+        Binding("question_mark", "app.help", "Help", id="logs.help"),
+        Binding("tab", "next_pane", "Next pane", show=False, id="logs.next_pane"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="logs.previous_pane"),
     ]
 
     DEFAULT_CSS = """
@@ -189,6 +189,7 @@ class LogsScreen(Screen):
         tail: int = 200,
         *,
         max_lines: int = DEFAULT_MAX_LINES,
+        timestamps: bool = False,
     ) -> None:
         super().__init__()
         self.conn = conn
@@ -201,7 +202,7 @@ class LogsScreen(Screen):
         for name in containers:
             if name not in self.all_containers:
                 self.all_containers.append(name)
-        self._timestamps = False
+        self._timestamps = timestamps
         self._wrap = False
         self._generations = itertools.count(1)
         self._inbox: deque[tuple[str, int, LogEvent]] = deque()

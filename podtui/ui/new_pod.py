@@ -59,10 +59,10 @@ class TemplatePickerScreen(Screen):
     """Built-in templates first, then the user's; enter picks one."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("enter", "pick", "Pick", show=True),
-        Binding("j", "move(1)", "Down", show=False),
-        Binding("k", "move(-1)", "Up", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="template_picker.back"),
+        Binding("enter", "pick", "Pick", show=True, id="template_picker.pick"),
+        Binding("j", "move(1)", "Down", show=False, id="template_picker.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="template_picker.up"),
     ]
     DEFAULT_CSS = """
     TemplatePickerScreen OptionList { height: 1fr; min-height: 4; border: none; }
@@ -160,10 +160,11 @@ class ParameterFormScreen(Screen):
     """One input per parameter; enter (or ctrl+s) goes on to the preview."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+s", "preview", "Preview"),
-        Binding("tab", "app.focus_next", "Next field"),
-        Binding("shift+tab", "app.focus_previous", "Prev field", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="template_form.back"),
+        Binding("ctrl+s", "preview", "Preview", id="template_form.preview"),
+        Binding("tab", "app.focus_next", "Next field", id="template_form.next_field"),
+        Binding("shift+tab", "app.focus_previous", "Prev field", show=False,
+                id="template_form.previous_field"),
     ]
     DEFAULT_CSS = """
     ParameterFormScreen VerticalScroll { height: 1fr; }
@@ -283,9 +284,9 @@ class PodPreviewScreen(Screen):
     """The YAML, a server dry run of it, and the create."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("enter,ctrl+s", "create", "Create"),
-        Binding("r", "recheck", "Dry run again"),
+        Binding("escape", "back", "Back", id="pod_preview.back"),
+        Binding("enter,ctrl+s", "create", "Create", id="pod_preview.create"),
+        Binding("r", "recheck", "Dry run again", id="pod_preview.recheck"),
     ]
     DEFAULT_CSS = """
     PodPreviewScreen #verdict { height: auto; max-height: 3; padding: 0 1; }

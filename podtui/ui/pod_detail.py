@@ -221,18 +221,26 @@ class PodView:
         return Group(*parts)
 
 
+def events_selector(name: str, uid: str) -> str:
+    """This pod's events only: a pod recreated under the same name has a new UID, and its
+    predecessors' events stay for an hour (kubectl describe matches the UID too)."""
+    selector = f"involvedObject.name={name},involvedObject.kind=Pod"
+    return f"{selector},involvedObject.uid={uid}" if uid else selector
+
+
 SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")
 
 
 class PodDetailScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("ctrl+d", "delete", "Delete"),
-        *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
+        Binding("escape", "app.pop_screen", "Back", id="pod_detail.back"),
+        Binding("l", "logs", "Logs", id="pod_detail.logs"),
+        Binding("y", "yaml", "YAML", id="pod_detail.yaml"),
+        Binding("ctrl+d", "delete", "Delete", id="pod_detail.delete"),
+        *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False,
+                  id=f"pod_detail.section_{name}")
           for i, name in enumerate(SECTIONS)),
-        Binding("question_mark", "app.help", "Help"),
+        Binding("question_mark", "app.help", "Help", id="pod_detail.help"),
     ]
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
@@ -273,7 +281,7 @@ class PodDetailScreen(Screen):
     def on_mount(self) -> None:
         self._watcher = PodWatcher(
             self.app.conn, self.pod_namespace, self._on_event, resource="events",
-            field_selector=f"involvedObject.name={self.pod_name},involvedObject.kind=Pod",
+            field_selector=events_selector(self.pod_name, self.uid),
         )
         threading.Thread(target=self._watcher.run, name="pod-events", daemon=True).start()
         self.render_pod()
@@ -372,8 +380,8 @@ def pod_yaml(pod: dict) -> str:
 
 class PodYamlScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("s", "save", "Save"),
+        Binding("escape", "app.pop_screen", "Back", id="pod_yaml.back"),
+        Binding("s", "save", "Save", id="pod_yaml.save"),
     ]
 
     def __init__(self, pod: dict) -> None:

@@ -70,18 +70,19 @@ class MessageLine(Static):
 
 class PodListScreen(Screen):
     BINDINGS = [
-        Binding("enter,d", "describe", "Describe"),
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("slash", "filter", "Filter"),
-        Binding("colon", "command", "Cmd"),
-        Binding("0", "all_namespaces", "All ns"),
-        Binding("n", "new_pod", "New"),
-        Binding("ctrl+d", "delete", "Delete"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("D", "app.open_drill", "Exam drill", show=False),
-        Binding("escape", "clear_filter", "Clear", show=False),
-        *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_BINDINGS.items()),
+        Binding("enter,d", "describe", "Describe", id="pod_list.describe"),
+        Binding("l", "logs", "Logs", id="pod_list.logs"),
+        Binding("y", "yaml", "YAML", id="pod_list.yaml"),
+        Binding("slash", "filter", "Filter", id="pod_list.filter"),
+        Binding("colon", "command", "Cmd", id="pod_list.command"),
+        Binding("0", "all_namespaces", "All ns", id="pod_list.all_namespaces"),
+        Binding("n", "new_pod", "New", id="pod_list.new_pod"),
+        Binding("ctrl+d", "delete", "Delete", id="pod_list.delete"),
+        Binding("question_mark", "app.help", "Help", id="pod_list.help"),
+        Binding("D", "app.open_drill", "Exam drill", show=False, id="pod_list.drill"),
+        Binding("escape", "clear_filter", "Clear", show=False, id="pod_list.clear_filter"),
+        *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False, id=f"pod_list.sort_{v}")
+          for k, v in SORT_BINDINGS.items()),
     ]
 
     DEFAULT_CSS = """

@@ -3,7 +3,6 @@ bridge from their variables to Rich styles for renderables Textual does not styl
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,7 +14,18 @@ from textual.css.tokenizer import TokenError
 from textual.markup import parse_style
 from textual.theme import Theme
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "themes"
+from podtui.config import config_dir
+
+
+def _builtin_dir() -> Path:
+    """The wheel ships the repository's top-level themes/ as the package podtui.themes;
+    a checkout (or an editable install) has it beside the podtui package."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "themes"
+    return installed if installed.is_dir() else package.parent / "themes"
+
+
+BUILTIN_DIR = _builtin_dir()
 DEFAULT_THEME = "podtui-dark"
 FIELDS = ("secondary", "accent", "warning", "error", "success", "foreground",
           "background", "surface", "panel", "boost", "dark", "luminosity_spread", "text_alpha",
@@ -23,8 +33,7 @@ FIELDS = ("secondary", "accent", "warning", "error", "success", "foreground",
 
 
 def user_theme_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "podtui" / "themes"
+    return config_dir() / "themes"
 
 
 def load_themes(*dirs: Path) -> tuple[list[Theme], list[str]]:
