@@ -1,4 +1,4 @@
-"""`?`: every key of every screen, read from the screens' own bindings."""
+"""`?`: every key of every screen, read from the keymap the screens bind."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from podtui.ui import keymap
 
 EXTRA = {
     "Pod list": [("j/k ↑/↓", "move"), ("g/G", "top/bottom"), ("space", "mark for delete"),
@@ -48,15 +50,9 @@ class HelpScreen(ModalScreen):
     """
 
     def compose(self) -> ComposeResult:
-        from podtui.ui.logs_screen import LogsScreen
-        from podtui.ui.pod_detail import PodDetailScreen
-        from podtui.ui.pod_list import PodListScreen
-
-        screens = [("Pod list", PodListScreen), ("Pod detail", PodDetailScreen),
-                   ("Logs", LogsScreen)]
         with VerticalScroll():
             yield Static(Text("podtui keys (k9s habits)", style="bold"))
-            for title, screen in screens:
-                yield Static(bindings_table(title, list(screen.BINDINGS)))
+            for title, bindings in keymap.HELP:
+                yield Static(bindings_table(title, bindings))
                 yield Static("")
             yield Static(bindings_table("Everywhere", []))

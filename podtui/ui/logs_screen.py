@@ -30,6 +30,7 @@ from textual.widgets import Button, Footer, Input, SelectionList, Static
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
+from podtui.ui import keymap
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
 
 #: Narrower terminals stack the panes vertically.
@@ -146,26 +147,7 @@ class ContainerPicker(ModalScreen[list[str] | None]):
 class LogsScreen(Screen):
     """The logs of some containers of one pod, side by side."""
 
-    BINDINGS = [
-        # The footer shows the everyday keys (80 columns); `?` lists them all.
-        Binding("escape", "back", "Back"),
-        Binding("f", "follow", "Follow"),
-        Binding("F", "follow_all", "Follow/pause all", show=False),
-        Binding("t", "timestamps", "Time"),
-        Binding("w", "wrap", "Wrap"),
-        Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("p", "previous", "Prev"),
-        Binding("c", "clear", "Clear", show=False),
-        Binding("s", "save", "Save"),
-        Binding("a", "aligned", "Time-aligned", show=False),
-        Binding("C", "choose", "Containers", show=False),
-        Binding("o", "range", "Tail/since"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("tab", "next_pane", "Next pane", show=False),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
-    ]
+    BINDINGS = keymap.LOGS
 
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }

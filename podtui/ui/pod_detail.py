@@ -22,12 +22,12 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 
 from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
-from podtui.ui import clock
+from podtui.ui import clock, keymap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 
 if TYPE_CHECKING:
-    from podtui.app import PodTuiApp
+    from podtui.ui.host import Host
 
 KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "ephemeral"}
 
@@ -214,19 +214,11 @@ class PodView:
         return Group(*parts)
 
 
-SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")
+SECTIONS = keymap.DETAIL_SECTIONS
 
 
 class PodDetailScreen(Screen):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("ctrl+d", "delete", "Delete"),
-        *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
-          for i, name in enumerate(SECTIONS)),
-        Binding("question_mark", "app.help", "Help"),
-    ]
+    BINDINGS = keymap.POD_DETAIL
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
     PodDetailScreen #detail-message { height: auto; padding: 0 1; color: $text-error;
@@ -238,7 +230,7 @@ class PodDetailScreen(Screen):
     PodDetailScreen VerticalScroll { height: 1fr; padding: 0 1; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self, pod: dict) -> None:
         super().__init__()

@@ -7,17 +7,17 @@ import time
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
+from podtui.ui import keymap
 from podtui.ui.pod_table import PodTable
 
 if TYPE_CHECKING:
-    from podtui.app import PodTuiApp
     from podtui.cluster.pod_feed import PodFeed
+    from podtui.ui.host import Host
 
 STATE_LABEL = {
     "connecting": ("connecting", "warning"),
@@ -33,10 +33,6 @@ BENCH_MARKS = os.environ.get("PODTUI_BENCH_MARKS", "")
 
 #: Drains at most this often: a burst of changes becomes one table update.
 MIN_DRAIN_GAP = 0.03
-
-SORT_BINDINGS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
-                 "O": "node", "C": "containers", "E": "namespace"}
-
 
 class FeedChanged(Message):
     """Changes wait in the feed (posted from the watcher's thread)."""
@@ -69,26 +65,14 @@ class MessageLine(Static):
 
 
 class PodListScreen(Screen):
-    BINDINGS = [
-        Binding("enter,d", "describe", "Describe"),
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("slash", "filter", "Filter"),
-        Binding("colon", "command", "Cmd"),
-        Binding("0", "all_namespaces", "All ns"),
-        Binding("n", "new_pod", "New"),
-        Binding("ctrl+d", "delete", "Delete"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("escape", "clear_filter", "Clear", show=False),
-        *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_BINDINGS.items()),
-    ]
+    BINDINGS = keymap.POD_LIST
 
     DEFAULT_CSS = """
     PodListScreen Input { dock: bottom; display: none; height: 3; }
     PodListScreen Input.-active { display: block; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,0 +1,66 @@
+"""Every screen's keys as data: the screens take their BINDINGS from here and the help
+screen lists them from here, so neither has to import the other.
+
+An entry is a Textual Binding: key(s), the action it runs (a screen action, or `app.X`
+for one of the App's), and the footer text; `show=False` keeps it out of the footer
+(`?` still lists it).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+#: Pod list: a key sorts by a column (again: reverse).
+SORT_KEYS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
+             "O": "node", "C": "containers", "E": "namespace"}
+
+#: Pod detail: its tabs, in order; keys 1-6 switch to them.
+DETAIL_SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")
+
+POD_LIST = [
+    Binding("enter,d", "describe", "Describe"),
+    Binding("l", "logs", "Logs"),
+    Binding("y", "yaml", "YAML"),
+    Binding("slash", "filter", "Filter"),
+    Binding("colon", "command", "Cmd"),
+    Binding("0", "all_namespaces", "All ns"),
+    Binding("n", "new_pod", "New"),
+    Binding("ctrl+d", "delete", "Delete"),
+    Binding("question_mark", "app.help", "Help"),
+    Binding("escape", "clear_filter", "Clear", show=False),
+    *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_KEYS.items()),
+]
+
+POD_DETAIL = [
+    Binding("escape", "app.pop_screen", "Back"),
+    Binding("l", "logs", "Logs"),
+    Binding("y", "yaml", "YAML"),
+    Binding("ctrl+d", "delete", "Delete"),
+    *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
+      for i, name in enumerate(DETAIL_SECTIONS)),
+    Binding("question_mark", "app.help", "Help"),
+]
+
+LOGS = [
+    # The footer shows the everyday keys (80 columns); `?` lists them all.
+    Binding("escape", "back", "Back"),
+    Binding("f", "follow", "Follow"),
+    Binding("F", "follow_all", "Follow/pause all", show=False),
+    Binding("t", "timestamps", "Time"),
+    Binding("w", "wrap", "Wrap"),
+    Binding("slash", "search", "Search"),
+    Binding("n", "next_match", "Next match", show=False),
+    Binding("N", "previous_match", "Previous match", show=False),
+    Binding("p", "previous", "Prev"),
+    Binding("c", "clear", "Clear", show=False),
+    Binding("s", "save", "Save"),
+    Binding("a", "aligned", "Time-aligned", show=False),
+    Binding("C", "choose", "Containers", show=False),
+    Binding("o", "range", "Tail/since"),
+    Binding("question_mark", "app.help", "Help"),
+    Binding("tab", "next_pane", "Next pane", show=False),
+    Binding("shift+tab", "previous_pane", "Previous pane", show=False),
+]
+
+#: What `?` lists, in this order.
+HELP = [("Pod list", POD_LIST), ("Pod detail", POD_DETAIL), ("Logs", LOGS)]
