@@ -11,137 +11,31 @@ batches to this screen, so the event loop only appends lines and repaints visibl
 from __future__ import annotations
 
 import itertools
-import os
-import re
 from collections import deque
-from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container
 from textual.events import DescendantFocus, Resize
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, SelectionList, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
 from podtui.ui import keymap
+from podtui.ui.container_picker import ContainerPicker
+from podtui.ui.log_files import save_directory, save_path
+from podtui.ui.log_panes import Pane, state_label
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
 #: How often the followers' lines reach the panes.
 DRAIN_SECONDS = 0.1
-
-
-@dataclass
-class Pane:
-    container: str
-    view: LogView
-    follower: LogFollower | None = None
-    previous: bool = False
-    generation: int = 0
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "logs"
-
-
-def save_path(directory: Path, pod: str, container: str, when: datetime | None = None) -> Path:
-    """`<pod>_<container>_<YYYYmmdd-HHMMSS>.log` in `directory`, never overwriting a file."""
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = f"{_safe(pod)}_{_safe(container)}_{stamp}"
-    path = directory / f"{base}.log"
-    counter = 1
-    while path.exists():
-        counter += 1
-        path = directory / f"{base}-{counter}.log"
-    return path
-
-
-def save_directory() -> Path:
-    return Path(os.environ.get("PODTUI_SAVE_DIR") or os.getcwd()).expanduser()
-
-
-def state_label(status: LogStatus, previous: bool = False) -> tuple[str, bool]:
-    """What a pane's border says about its stream: (text, is_error)."""
-    state = status.state
-    if state == cluster_logs.CONNECTING:
-        if status.message == cluster_logs.WAITING_FOR_OUTPUT:
-            return "waiting for output", False
-        return "connecting…", False
-    if state == cluster_logs.STREAMING:
-        return ("previous instance" if previous else "streaming"), False
-    if state == cluster_logs.RECONNECTING:
-        if status.error:
-            return f"reconnecting: {status.message}", True
-        return "reconnecting", False
-    if state == cluster_logs.ENDED:
-        return status.message or "ended", False
-    if state == cluster_logs.POD_DELETED:
-        return status.message or "pod deleted: stopped", True
-    if state == cluster_logs.ERROR:
-        return status.message or "error", True
-    return status.message or state, False
-
-
-class ContainerPicker(ModalScreen[list[str] | None]):
-    """Choose the containers to show: space toggles, enter shows them, escape cancels."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "apply", "Show", priority=True),
-    ]
-    DEFAULT_CSS = """
-    ContainerPicker { align: center middle; }
-    ContainerPicker > Vertical { width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1; }
-    ContainerPicker SelectionList { height: auto; max-height: 16; }
-    ContainerPicker Horizontal { height: auto; align: right middle; }
-    ContainerPicker Button { margin: 0 1; min-width: 10; }
-    """
-
-    def __init__(self, containers: list[str], chosen: list[str]) -> None:
-        super().__init__()
-        self.containers = containers
-        self.chosen = chosen
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Containers to show side by side (space toggles, enter shows)")
-            yield SelectionList[str](
-                *((name, name, name in self.chosen) for name in self.containers),
-                id="containers",
-            )
-            with Horizontal():
-                yield Button("Show", variant="primary", id="apply")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
-
-    def action_apply(self) -> None:
-        selected = list(self.query_one(SelectionList).selected)
-        if not selected:
-            self.notify("choose at least one container", severity="warning")
-            return
-        self.dismiss([c for c in self.containers if c in selected])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
 
 
 class LogsScreen(Screen):
