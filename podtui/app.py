@@ -12,6 +12,7 @@ from textual.screen import Screen
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
+from podtui.ui.messages import AccessChecked
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -105,10 +106,10 @@ class PodTuiApp(App):
 
         namespace = None if self.all_namespaces else self.namespace
         allowed = {verb: can_i(self.conn, verb, "pods", namespace) for verb in ("create", "delete")}
-        self.call_from_thread(self._set_access, allowed)
+        self.post_message(AccessChecked(allowed))
 
-    def _set_access(self, allowed: dict[str, bool]) -> None:
-        self.allowed = allowed
+    def on_access_checked(self, message: AccessChecked) -> None:
+        self.allowed = message.allowed
         self.screen.refresh_bindings()
 
     def may(self, verb: str) -> bool:

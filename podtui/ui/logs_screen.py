@@ -11,7 +11,6 @@ batches to this screen, so the event loop only appends lines and repaints visibl
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from datetime import datetime
 from heapq import merge
 from pathlib import Path
@@ -25,16 +24,20 @@ from textual.widgets import Footer, Input, Static
 
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
+from podtui.cluster.inbox import Inbox
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
 from podtui.ui import keymap
 from podtui.ui.container_picker import ContainerPicker
 from podtui.ui.log_files import save_directory, save_path
 from podtui.ui.log_panes import Pane, state_label
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
+from podtui.ui.messages import LogsWaiting, Throttle
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
-#: How often the followers' lines reach the panes.
+#: How often, at most, the followers' lines reach the panes. 10 Hz: a frame repaints every
+#: pane, and during a flood a key press waits for it; at 20 Hz keys waited ~120 ms
+#: (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
 DRAIN_SECONDS = 0.1
 
 
@@ -80,7 +83,11 @@ class LogsScreen(Screen):
         self._timestamps = False
         self._wrap = False
         self._generations = itertools.count(1)
-        self._inbox: deque[tuple[str, int, LogEvent]] = deque()
+        # Every follower delivers here (from its thread); the first delivery since the last
+        # drain posts LogsWaiting, and the screen drains at most every DRAIN_SECONDS.
+        self._inbox: Inbox[tuple[str, int, LogEvent]] = Inbox()
+        self._inbox.on_change = lambda: self.post_message(LogsWaiting())
+        self._throttle = Throttle(self, self._drain_inbox, DRAIN_SECONDS)
         self.panes: dict[str, Pane] = {}
         for name in dict.fromkeys(containers):
             self._new_pane(name)
@@ -120,9 +127,6 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
-        # 10 Hz: a frame repaints every pane, and during a flood a key press waits for it;
-        # at 20 Hz keys waited ~120 ms (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
-        self.set_interval(DRAIN_SECONDS, self._drain_inbox)
         for pane in self.panes.values():
             self._start(pane)
         views = self.pane_views
@@ -155,9 +159,9 @@ class LogsScreen(Screen):
         key, generation = pane.container, pane.generation
 
         def deliver(event: LogEvent) -> None:
-            # Runs in the follower's thread; deque.append is atomic. One message per batch
-            # would queue key presses behind a flood; the screen drains this on a timer.
-            self._inbox.append((key, generation, event))
+            # Runs in the follower's thread. One message per batch would queue key presses
+            # behind a flood: the inbox wakes the screen once until it is drained.
+            self._inbox.put((key, generation, event))
 
         pane.view.set_title(f"{pane.container} (previous)" if pane.previous else pane.container)
         pane.follower = LogFollower(
@@ -176,12 +180,15 @@ class LogsScreen(Screen):
             pane.follower.stop()
             pane.follower = None
 
+    def on_logs_waiting(self, _message: LogsWaiting) -> None:
+        self._throttle.wake()
+
     def _drain_inbox(self) -> None:
-        """Apply what the followers delivered since the last tick: each pane's lines in one
+        """Apply what the followers delivered since the last drain: each pane's lines in one
         batch (one refresh), statuses in order."""
+        self._throttle.ran()
         lines: dict[str, list[LogLine]] = {}
-        while self._inbox:
-            key, generation, event = self._inbox.popleft()
+        for key, generation, event in self._inbox.take():
             pane = self.panes.get(key)
             if pane is None or generation != pane.generation:
                 continue  # a stopped follower's last words
