@@ -1,0 +1,76 @@
+"""Before/after of a change on the log bench (bench/log_throughput.py): each run is a fresh
+process importing podtui from one of two source trees, runs alternating (A, B, A, B, ...)
+so that both see the same machine load.
+
+    .venv/bin/python bench/ab_logs.py BEFORE_DIR [AFTER_DIR] [--rate 10000] [--seconds 10]
+        [--runs 4]
+
+Uses default/log-bench, as the log bench does (the sandbox maps its log files to it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import BENCH_DIR, PYTHON, ROOT, log, median  # noqa: E402
+
+
+def _run(source: Path, rate: float, seconds: float) -> dict:
+    code = (f"import sys, json; sys.path.insert(0, {str(BENCH_DIR)!r}); "
+            f"sys.path.insert(0, {str(source)!r}); import podtui, log_throughput; "
+            f"assert podtui.__file__.startswith({str(source)!r}), podtui.__file__; "
+            f"rows, raw = log_throughput.bench_logs([{rate!r}], {seconds!r}); "
+            "print('RESULT ' + json.dumps(raw))")
+    done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, timeout=600)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"log bench failed: {done.stderr[-2000:]}")
+    return next(iter(json.loads(line.removeprefix("RESULT ")).values()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path, nargs="?", default=ROOT)
+    parser.add_argument("--rate", type=float, default=10000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--runs", type=int, default=4)
+    args = parser.parse_args()
+    results: dict[str, list[dict]] = {"before": [], "after": []}
+    for index in range(args.runs):
+        for label, source in (("before", args.before), ("after", args.after)):
+            got = _run(source.resolve(), args.rate, args.seconds)
+            ours, theirs, keys = got["podtui"], got["kubectl"], got["keys"]
+            summary = {
+                "lines_per_s": ours["lines_per_s"], "kubectl_lines_per_s": theirs["lines_per_s"],
+                "missing": ours["missing"], "gaps": sum(ours["gaps"].values()),
+                "key_median_ms": keys["median_ms"], "key_p99_ms": keys["p99_ms"],
+                "cpu_percent": got["podtui_cpu_percent"], "load": got["load"],
+            }
+            results[label].append(summary)
+            log(f"run {index + 1} {label}: {summary}")
+    print(f"\n{'':8} {'lines/s':>9} {'kubectl':>9} {'ratio':>6} {'key med ms':>11} "
+          f"{'key p99 ms':>11} {'CPU %':>6} {'lost':>5}   (2 x {args.rate:g}/s, "
+          f"median of {args.runs})")
+    for label, runs in results.items():
+        def med(key: str, rows: list[dict] = runs) -> float:
+            return median(r[key] for r in rows if r[key] is not None) or 0.0
+        ratio = median(r["lines_per_s"] / r["kubectl_lines_per_s"] for r in runs
+                       if r["kubectl_lines_per_s"]) or 0.0
+        lost = sum(r["missing"] + r["gaps"] for r in runs)
+        print(f"{label:8} {med('lines_per_s'):9.0f} {med('kubectl_lines_per_s'):9.0f} "
+              f"{ratio:6.2f} {med('key_median_ms'):11.0f} {med('key_p99_ms'):11.0f} "
+              f"{med('cpu_percent'):6.0f} {lost:5d}")
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
