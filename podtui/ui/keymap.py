@@ -3,10 +3,14 @@ screen lists them from here, so neither has to import the other.
 
 An entry is a Textual Binding: key(s), the action it runs (a screen action, or `app.X`
 for one of the App's), and the footer text; `show=False` keeps it out of the footer
-(`?` still lists it).
+(`?` still lists it). Each has an id, `<screen>.<action>`, so that keys can be remapped
+without code (Textual's `App.set_keymap({"pod_list.describe": "enter"})`).
 """
 
 from __future__ import annotations
+
+import dataclasses
+import re
 
 from textual.binding import Binding
 
@@ -17,7 +21,17 @@ SORT_KEYS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
 #: Pod detail: its tabs, in order; keys 1-6 switch to them.
 DETAIL_SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")
 
-POD_LIST = [
+
+def _ids(screen: str, bindings: list[Binding]) -> list[Binding]:
+    """The bindings with their ids: `<screen>.<action>` (`sort('ip')` -> `sort_ip`)."""
+    named = []
+    for binding in bindings:
+        action = re.sub(r"\W+", "_", binding.action.removeprefix("app.")).strip("_")
+        named.append(dataclasses.replace(binding, id=f"{screen}.{action}"))
+    return named
+
+
+POD_LIST = _ids("pod_list", [
     Binding("enter,d", "describe", "Describe"),
     Binding("l", "logs", "Logs"),
     Binding("y", "yaml", "YAML"),
@@ -29,9 +43,9 @@ POD_LIST = [
     Binding("question_mark", "app.help", "Help"),
     Binding("escape", "clear_filter", "Clear", show=False),
     *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_KEYS.items()),
-]
+])
 
-POD_DETAIL = [
+POD_DETAIL = _ids("pod_detail", [
     Binding("escape", "app.pop_screen", "Back"),
     Binding("l", "logs", "Logs"),
     Binding("y", "yaml", "YAML"),
@@ -39,9 +53,9 @@ POD_DETAIL = [
     *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
       for i, name in enumerate(DETAIL_SECTIONS)),
     Binding("question_mark", "app.help", "Help"),
-]
+])
 
-LOGS = [
+LOGS = _ids("logs", [
     # The footer shows the everyday keys (80 columns); `?` lists them all.
     Binding("escape", "back", "Back"),
     Binding("f", "follow", "Follow"),
@@ -60,7 +74,7 @@ LOGS = [
     Binding("question_mark", "app.help", "Help"),
     Binding("tab", "next_pane", "Next pane", show=False),
     Binding("shift+tab", "previous_pane", "Previous pane", show=False),
-]
+])
 
 #: What `?` lists, in this order.
 HELP = [("Pod list", POD_LIST), ("Pod detail", POD_DETAIL), ("Logs", LOGS)]
