@@ -8,6 +8,10 @@ counting them ("+N new" in the border) until the bound drops the oldest ones.
 Also: timestamps on/off, wrap on/off (character wrap, computed incrementally), search
 with highlight and next/previous match, clear, save to a plain-text file, and an
 ordered mode for a time-aligned view of several containers (each line tagged).
+
+The widget is one class made of parts that read its state: `rows` (which screen row
+shows which line), `paint` (a row as a Strip) and `search`; the text of a line is in
+`text`.
 """
 
 from __future__ import annotations
