@@ -7,13 +7,14 @@ import threading
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import Screen
 
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.config import Settings, config_path
+from podtui.ui import keymap
+from podtui.ui.messages import AccessChecked
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -24,12 +25,7 @@ GC_YOUNG_THRESHOLD = 20_000
 class PodTuiApp(App):
     TITLE = "podtui"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
-        Binding("q", "quit", "Quit", show=False, id="app.quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_now"),
-        Binding("T", "next_theme", "Theme", show=False, id="app.next_theme"),
-        Binding("question_mark", "help", "Help", show=False, id="app.help"),
-    ]
+    BINDINGS = keymap.APP
 
     #: Set when an unexpected exception ended the app: one line naming the crash report.
     crash_line = ""
@@ -161,10 +157,10 @@ class PodTuiApp(App):
 
         namespace = None if self.all_namespaces else self.namespace
         allowed = {verb: can_i(self.conn, verb, "pods", namespace) for verb in ("create", "delete")}
-        self.call_from_thread(self._set_access, allowed)
+        self.post_message(AccessChecked(allowed))
 
-    def _set_access(self, allowed: dict[str, bool]) -> None:
-        self.allowed = allowed
+    def on_access_checked(self, message: AccessChecked) -> None:
+        self.allowed = message.allowed
         self.screen.refresh_bindings()
 
     def may(self, verb: str) -> bool:

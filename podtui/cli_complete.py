@@ -221,9 +221,9 @@ def _parameters(line: Line) -> list[str]:
 
 
 def _themes(line: Line) -> list[str]:
-    from podtui.ui.themes import load_themes
+    from podtui.theme_files import theme_names
 
-    return [t.name for t in load_themes()[0]]
+    return theme_names()
 
 
 #: The candidates for an option's value, by the option's dest.

@@ -215,11 +215,12 @@ def _reported(settings: Settings, report: bool) -> Settings:
     return settings
 
 
-def print_effective(settings: Settings, out: TextIO) -> int:
-    """`podtui config`: every setting, TOML-like, with where its value comes from."""
-    from podtui.ui.keys import all_bindings, clashes
+def print_effective(settings: Settings, out: TextIO, bindings: dict[str, tuple[str, str]],
+                    clashes: Callable[[dict[str, str]], list[tuple[str, str, str]]]) -> int:
+    """`podtui config`: every setting, TOML-like, with where its value comes from.
 
-    bindings = all_bindings()
+    `bindings` (id -> default keys, description) and `clashes` are podtui.ui.keys' (the
+    keymap is Textual's; this module stays below it)."""
     settings.check_keys(set(bindings), clashes)
     _reported(settings, True)
     state = "" if settings.found else " (not found: every value is a default)"

@@ -45,7 +45,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 # One YAML error/line machinery for templates and drills (not a copy).
 from podtui.cluster.names import DNS_LABEL, DNS_SUBDOMAIN
-from podtui.cluster.templates import TemplateError, _compose, _node_line, _nodes, _yaml_problem
+from podtui.cluster.templates.model import TemplateError
+from podtui.cluster.templates.render import compose_yaml, node_line, yaml_nodes, yaml_problem
 from podtui.drills.checks import parse_path
 from podtui.drills.model import (
     DEFAULT_MINUTES,
@@ -94,9 +95,9 @@ def _scalar_line(node: ScalarNode, offset: int) -> int:
 
 def parse_drill(text: str, *, source: str, builtin: bool = False) -> Drill:
     try:
-        loader, root = _compose(text)
+        loader, root = compose_yaml(text)
     except yaml.YAMLError as exc:
-        problem, line = _yaml_problem(exc)
+        problem, line = yaml_problem(exc)
         raise DrillError(problem, source, line) from None
     try:
         if not isinstance(root, MappingNode):
@@ -114,7 +115,7 @@ def parse_drill(text: str, *, source: str, builtin: bool = False) -> Drill:
         try:
             data = loader.construct_document(root)
         except yaml.YAMLError as exc:
-            problem, line = _yaml_problem(exc)
+            problem, line = yaml_problem(exc)
             raise DrillError(problem, source, line) from None
         return _Parser(data, root, source, builtin).drill()
     finally:
@@ -127,7 +128,7 @@ class _Parser:
         self.id: str | None = None
 
     def fail(self, message: str, *path: str | int) -> DrillError:
-        return DrillError(message, self.source, _node_line(self.root, path), self.id)
+        return DrillError(message, self.source, node_line(self.root, path), self.id)
 
     def text(self, key: str, required: bool = True) -> str:
         value = self.data.get(key)
@@ -187,7 +188,7 @@ class _Parser:
             if not isinstance(name, str) or not _IDENT.fullmatch(name) or name == "namespace":
                 raise self.fail(f"parameter name {name!r} must be an identifier other than "
                                 "'namespace'", "parameters")
-            line = _node_line(self.root, where)
+            line = node_line(self.root, where)
             if isinstance(spec, str | int) and not isinstance(spec, bool):
                 specs.append(ParamSpec(name, "fixed", str(spec), line))
                 continue
@@ -294,7 +295,7 @@ class _Parser:
         if not isinstance(what, str):
             raise fail("'what' must be a short label", "what")
         return Check(say.strip(), tuple(scope), path, predicate, expected, what,
-                     _node_line(self.root, where))
+                     node_line(self.root, where))
 
     @staticmethod
     def expectation(predicate: str, value: Any, fail) -> None:
@@ -316,7 +317,7 @@ class _Parser:
             raise fail("equals takes a value or a list of values", predicate)
 
     def placeholders(self, names: set[str]) -> None:
-        for node in _nodes(self.root):
+        for node in yaml_nodes(self.root):
             if not isinstance(node, ScalarNode) or "$" not in node.value:
                 continue
             for name, offset in _placeholders(node.value):
@@ -335,7 +336,7 @@ class _Parser:
             render_attempt(drill, 1)
         except DrillError as exc:
             raise DrillError(exc.message, self.source,
-                             exc.line or _node_line(self.root, ("setup",)), self.id) from None
+                             exc.line or node_line(self.root, ("setup",)), self.id) from None
 
 
 def _sub(value: Any, values: dict[str, str]) -> Any:
@@ -356,7 +357,7 @@ def render_attempt(drill: Drill, seed: int, namespace: str | None = None) -> Att
         try:
             manifest = yaml.safe_load(_sub(text, values))
         except yaml.YAMLError as exc:
-            problem, _ = _yaml_problem(exc)
+            problem, _ = yaml_problem(exc)
             raise DrillError(f"setup[{i}]: {problem}", drill.source, None, drill.id) from None
         _check_manifest(manifest, i, drill)
         manifest.setdefault("metadata", {})["namespace"] = namespace

@@ -24,6 +24,7 @@ from podtui.drills.live import LiveObjects
 from podtui.drills.loader import render_attempt
 from podtui.drills.model import Attempt, Drill
 from podtui.drills.params import new_seed
+from podtui.ui import keymap
 
 
 def reflow(task: str) -> str:
@@ -73,16 +74,7 @@ class SolutionScreen(ModalScreen):
 
 
 class DrillScreen(Screen):
-    BINDINGS = [
-        Binding("h", "hint", "Hint", id="drill.hint"),
-        Binding("s", "solution", "Solution", id="drill.solution"),
-        Binding("exclamation_mark", "shell", "Shell", id="drill.shell"),
-        Binding("e", "end", "End", id="drill.end"),
-        Binding("R", "reset", "Reset", id="drill.reset"),
-        Binding("escape", "app.pop_screen", "Back", id="drill.back"),
-        Binding("j,down", "scroll_task(1)", "Scroll the task", show=False, id="drill.scroll_down"),
-        Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False, id="drill.scroll_up"),
-    ]
+    BINDINGS = keymap.DRILL
     DEFAULT_CSS = """
     DrillScreen #head { height: 1; background: $panel; padding: 0 1; }
     DrillScreen #task-box { height: auto; max-height: 6; padding: 0 1; }

@@ -1,4 +1,4 @@
-"""`?`: every key of every screen, read from the screens' own bindings."""
+"""`?`: every key of every screen, read from the keymap the screens bind."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from podtui.ui import keymap
 
 EXTRA = {
     "Pod list": [("j/k ↑/↓", "move"), ("g/G", "top/bottom"), ("space", "mark for delete"),
@@ -62,19 +64,12 @@ class HelpScreen(ModalScreen):
     """
 
     def compose(self) -> ComposeResult:
-        from podtui.ui.drill_screen import DrillScreen
-        from podtui.ui.logs_screen import LogsScreen
-        from podtui.ui.pod_detail import PodDetailScreen
-        from podtui.ui.pod_list import PodListScreen
-
-        screens = [("Pod list", PodListScreen), ("Pod detail", PodDetailScreen),
-                   ("Logs", LogsScreen), ("Exam drill", DrillScreen)]
         remapped = self.app.settings.keys  # the config file's [keys]
         with VerticalScroll():
             yield Static(Text("podtui keys (k9s habits)", style="bold"))
-            for title, screen in screens:
+            for title, screen_bindings in keymap.HELP:
                 bindings = [b.with_key(remapped[b.id]) if b.id in remapped else b
-                            for b in screen.BINDINGS]
+                            for b in screen_bindings]
                 yield Static(bindings_table(title, bindings))
                 yield Static("")
             yield Static(bindings_table("Everywhere", []))

@@ -11,13 +11,21 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from podtui.ui import keymap
+
+
+class AppBindings(DOMNode):
+    """Stands for the App (podtui.app, above this layer), whose bindings are keymap.APP."""
+
+    BINDINGS = keymap.APP
+
 
 def binding_classes() -> list[type[DOMNode]]:
-    """The app and every screen and widget class of podtui.ui that declares bindings."""
+    """The App's bindings and every screen and widget class of podtui.ui that declares
+    bindings."""
     import podtui.ui
-    from podtui.app import PodTuiApp
 
-    classes: list[type[DOMNode]] = [PodTuiApp]
+    classes: list[type[DOMNode]] = [AppBindings]
     for info in pkgutil.iter_modules(podtui.ui.__path__, "podtui.ui."):
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):

@@ -11,161 +11,40 @@ batches to this screen, so the event loop only appends lines and repaints visibl
 from __future__ import annotations
 
 import itertools
-import os
-import re
-from collections import deque
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from heapq import merge
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container
 from textual.events import DescendantFocus, Resize
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, SelectionList, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
+from podtui.cluster.inbox import Inbox
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
+from podtui.ui import keymap
+from podtui.ui.container_picker import ContainerPicker
+from podtui.ui.log_files import save_directory, save_path
+from podtui.ui.log_panes import Pane, state_label
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
+from podtui.ui.messages import LogsWaiting, Throttle
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
-#: How often the followers' lines reach the panes.
+#: How often, at most, the followers' lines reach the panes. 10 Hz: a frame repaints every
+#: pane, and during a flood a key press waits for it; at 20 Hz keys waited ~120 ms
+#: (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
 DRAIN_SECONDS = 0.1
-
-
-@dataclass
-class Pane:
-    container: str
-    view: LogView
-    follower: LogFollower | None = None
-    previous: bool = False
-    generation: int = 0
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "logs"
-
-
-def save_path(directory: Path, pod: str, container: str, when: datetime | None = None) -> Path:
-    """`<pod>_<container>_<YYYYmmdd-HHMMSS>.log` in `directory`, never overwriting a file."""
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = f"{_safe(pod)}_{_safe(container)}_{stamp}"
-    path = directory / f"{base}.log"
-    counter = 1
-    while path.exists():
-        counter += 1
-        path = directory / f"{base}-{counter}.log"
-    return path
-
-
-def save_directory() -> Path:
-    return Path(os.environ.get("PODTUI_SAVE_DIR") or os.getcwd()).expanduser()
-
-
-def state_label(status: LogStatus, previous: bool = False) -> tuple[str, bool]:
-    """What a pane's border says about its stream: (text, is_error)."""
-    state = status.state
-    if state == cluster_logs.CONNECTING:
-        if status.message == cluster_logs.WAITING_FOR_OUTPUT:
-            return "waiting for output", False
-        return "connecting…", False
-    if state == cluster_logs.STREAMING:
-        return ("previous instance" if previous else "streaming"), False
-    if state == cluster_logs.RECONNECTING:
-        if status.error:
-            return f"reconnecting: {status.message}", True
-        return "reconnecting", False
-    if state == cluster_logs.ENDED:
-        return status.message or "ended", False
-    if state == cluster_logs.POD_DELETED:
-        return status.message or "pod deleted: stopped", True
-    if state == cluster_logs.ERROR:
-        return status.message or "error", True
-    return status.message or state, False
-
-
-class ContainerPicker(ModalScreen[list[str] | None]):
-    """Choose the containers to show: space toggles, enter shows them, escape cancels."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="containers.cancel"),
-        Binding("enter", "apply", "Show", priority=True, id="containers.apply"),
-    ]
-    DEFAULT_CSS = """
-    ContainerPicker { align: center middle; }
-    ContainerPicker > Vertical { width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1; }
-    ContainerPicker SelectionList { height: auto; max-height: 16; }
-    ContainerPicker Horizontal { height: auto; align: right middle; }
-    ContainerPicker Button { margin: 0 1; min-width: 10; }
-    """
-
-    def __init__(self, containers: list[str], chosen: list[str]) -> None:
-        super().__init__()
-        self.containers = containers
-        self.chosen = chosen
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Containers to show side by side (space toggles, enter shows)")
-            yield SelectionList[str](
-                *((name, name, name in self.chosen) for name in self.containers),
-                id="containers",
-            )
-            with Horizontal():
-                yield Button("Show", variant="primary", id="apply")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
-
-    def action_apply(self) -> None:
-        selected = list(self.query_one(SelectionList).selected)
-        if not selected:
-            self.notify("choose at least one container", severity="warning")
-            return
-        self.dismiss([c for c in self.containers if c in selected])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
 
 
 class LogsScreen(Screen):
     """The logs of some containers of one pod, side by side."""
 
-    BINDINGS = [
-        # The footer shows the everyday keys (80 columns); `?` lists them all.
-        Binding("escape", "back", "Back", id="logs.back"),
-        Binding("f", "follow", "Follow", id="logs.follow"),
-        Binding("F", "follow_all", "Follow/pause all", show=False, id="logs.follow_all"),
-        Binding("t", "timestamps", "Time", id="logs.timestamps"),
-        Binding("w", "wrap", "Wrap", id="logs.wrap"),
-        Binding("slash", "search", "Search", id="logs.search"),
-        Binding("n", "next_match", "Next match", show=False, id="logs.next_match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="logs.previous_match"),
-        Binding("p", "previous", "Prev", id="logs.previous"),
-        Binding("c", "clear", "Clear", show=False, id="logs.clear"),
-        Binding("s", "save", "Save", id="logs.save"),
-        Binding("a", "aligned", "Time-aligned", show=False, id="logs.aligned"),
-        Binding("C", "choose", "Containers", show=False, id="logs.choose"),
-        Binding("o", "range", "Tail/since", id="logs.range"),
-        Binding("question_mark", "app.help", "Help", id="logs.help"),
-        Binding("tab", "next_pane", "Next pane", show=False, id="logs.next_pane"),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="logs.previous_pane"),
-    ]
+    BINDINGS = keymap.LOGS
 
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }
@@ -205,7 +84,11 @@ class LogsScreen(Screen):
         self._timestamps = timestamps
         self._wrap = False
         self._generations = itertools.count(1)
-        self._inbox: deque[tuple[str, int, LogEvent]] = deque()
+        # Every follower delivers here (from its thread); the first delivery since the last
+        # drain posts LogsWaiting, and the screen drains at most every DRAIN_SECONDS.
+        self._inbox: Inbox[tuple[str, int, LogEvent]] = Inbox()
+        self._inbox.on_change = lambda: self.post_message(LogsWaiting())
+        self._throttle = Throttle(self, self._drain_inbox, DRAIN_SECONDS)
         self.panes: dict[str, Pane] = {}
         for name in dict.fromkeys(containers):
             self._new_pane(name)
@@ -247,9 +130,6 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
-        # 10 Hz: a frame repaints every pane, and during a flood a key press waits for it;
-        # at 20 Hz keys waited ~120 ms (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
-        self.set_interval(DRAIN_SECONDS, self._drain_inbox)
         for pane in self.panes.values():
             self._start(pane)
         views = self.pane_views
@@ -303,9 +183,9 @@ class LogsScreen(Screen):
         key, generation = pane.container, pane.generation
 
         def deliver(event: LogEvent) -> None:
-            # Runs in the follower's thread; deque.append is atomic. One message per batch
-            # would queue key presses behind a flood; the screen drains this on a timer.
-            self._inbox.append((key, generation, event))
+            # Runs in the follower's thread. One message per batch would queue key presses
+            # behind a flood: the inbox wakes the screen once until it is drained.
+            self._inbox.put((key, generation, event))
 
         pane.view.set_title(f"{pane.container} (previous)" if pane.previous else pane.container)
         pane.follower = LogFollower(
@@ -324,12 +204,15 @@ class LogsScreen(Screen):
             pane.follower.stop()
             pane.follower = None
 
+    def on_logs_waiting(self, _message: LogsWaiting) -> None:
+        self._throttle.wake()
+
     def _drain_inbox(self) -> None:
-        """Apply what the followers delivered since the last tick: each pane's lines in one
+        """Apply what the followers delivered since the last drain: each pane's lines in one
         batch (one refresh), statuses in order."""
+        self._throttle.ran()
         lines: dict[str, list[LogLine]] = {}
-        while self._inbox:
-            key, generation, event = self._inbox.popleft()
+        for key, generation, event in self._inbox.take():
             pane = self.panes.get(key)
             if pane is None or generation != pane.generation:
                 continue  # a stopped follower's last words

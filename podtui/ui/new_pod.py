@@ -37,7 +37,7 @@ from podtui.cluster.templates import (
 )
 
 if TYPE_CHECKING:
-    from podtui.app import PodTuiApp
+    from podtui.ui.host import Host
 
 VALID = "valid (server dry run)"
 
@@ -72,7 +72,7 @@ class TemplatePickerScreen(Screen):
         color: $text-error; display: none; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,7 +177,7 @@ class ParameterFormScreen(Screen):
         color: $text-error; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self, template: Template) -> None:
         super().__init__()
@@ -296,7 +296,7 @@ class PodPreviewScreen(Screen):
     PodPreviewScreen TextArea { height: 1fr; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self, template: Template, manifest: dict, text: str) -> None:
         super().__init__()
