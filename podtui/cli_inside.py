@@ -20,13 +20,13 @@ NAMES = ("exec", "shell", "port-forward", "debug")
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pod", help="the pod's name")
-    parser.add_argument("--readonly", action="store_true", help="refuse (as the UI would)")
     if name in ("exec", "shell"):
         parser.add_argument("-c", "--container",
                             help="default: the pod's default-container annotation, else the "
                                  "first container")
     if name in ("shell", "debug"):
-        parser.add_argument("--shell", help="shells to try, comma-separated (default: sh,bash)")
+        parser.add_argument("--shell", help="shells to try, comma-separated (default: the "
+                                             "config's exec.shell, sh,bash)")
     if name == "exec":
         parser.usage = "podtui exec POD [-c C] [options] -- COMMAND [ARGS...]"
     if name == "port-forward":
@@ -51,22 +51,25 @@ def _container(conn: Connection, namespace: str, args) -> str:
     return chosen
 
 
-def run(name: str, conn: Connection, args) -> int:
+def run(name: str, conn: Connection, args, shells: tuple[str, ...] = ()) -> int:
+    """`shells`: the config file's exec.shell (--shell wins)."""
+    if getattr(args, "shell", None):
+        shells = tuple(s.strip() for s in args.shell.split(",") if s.strip())
     conn.readonly = conn.readonly or args.readonly
     namespace = args.namespace or conn.namespace
     if name == "exec":
         return _exec(conn, namespace, args)
     if name == "shell":
-        return _shell(conn, namespace, args, _container(conn, namespace, args))
+        return _shell(conn, namespace, args, _container(conn, namespace, args), shells)
     if name == "port-forward":
         return _port_forward(conn, namespace, args)
-    return _debug(conn, namespace, args)
+    return _debug(conn, namespace, args, shells)
 
 
 def _exec(conn: Connection, namespace: str, args) -> int:
     from podtui.cluster.exec import run as run_command
 
-    command = args.command
+    command = args.remote_command
     if not command:
         raise ClusterError("no command given: podtui exec POD [-c C] -- COMMAND [ARGS...]")
     container = _container(conn, namespace, args)
@@ -80,10 +83,10 @@ def _exec(conn: Connection, namespace: str, args) -> int:
     return result.exit_code
 
 
-def _shell(conn: Connection, namespace: str, args, container: str) -> int:
-    from podtui.cluster.shell import configured_shells, interactive_shell
+def _shell(conn: Connection, namespace: str, args, container: str,
+           shells: tuple[str, ...]) -> int:
+    from podtui.cluster.shell import interactive_shell
 
-    shells = args.shell.split(",") if args.shell else configured_shells()
     outcome = interactive_shell(conn, namespace, args.pod, container, shells)
     if not outcome.shell or outcome.exit_code is None:
         print(f"podtui: {outcome.line()}", file=sys.stderr)
@@ -107,12 +110,11 @@ def _port_forward(conn: Connection, namespace: str, args) -> int:
     return 0 if forward.ended == "interrupted" else 1
 
 
-def _debug(conn: Connection, namespace: str, args) -> int:
+def _debug(conn: Connection, namespace: str, args, shells: tuple[str, ...]) -> int:
     from podtui.cluster.debug import add_debug_container, wait_running
 
     name = add_debug_container(conn, namespace, args.pod, args.target, args.image)
     print(f"podtui debug: added ephemeral container {name} (target {args.target}), waiting",
           file=sys.stderr, flush=True)
     wait_running(conn, namespace, args.pod, name)
-    args.container = name
-    return _shell(conn, namespace, args, name)
+    return _shell(conn, namespace, args, name, shells)

@@ -1,8 +1,9 @@
 """An interactive shell in a container that owns the terminal (`s`, `e`, `podtui shell`).
 
 The terminal is put in raw mode and every byte goes to the remote TTY and back; a change of
-the terminal's size is passed on. Shells are tried in order (default sh, then bash): a
-container without the first gets the next, one without any gets one clear line.
+the terminal's size is passed on. Shells are tried in order (default sh, then bash; the
+config's exec.shell): a container without the first gets the next, one without any gets
+one clear line.
 """
 
 from __future__ import annotations
@@ -17,14 +18,6 @@ from dataclasses import dataclass
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.exec import DEFAULT_SHELLS, Session, missing_command
-
-#: PODTUI_SHELLS="bash,sh" changes the shells tried and their order.
-SHELLS_ENV = "PODTUI_SHELLS"
-
-
-def configured_shells() -> tuple[str, ...]:
-    shells = tuple(s.strip() for s in os.environ.get(SHELLS_ENV, "").split(",") if s.strip())
-    return shells or DEFAULT_SHELLS
 
 
 @dataclass(frozen=True)
@@ -104,7 +97,7 @@ def interactive_shell(conn: Connection, namespace: str, pod: str, container: str
                       shells: Sequence[str] | None = None, in_fd: int = 0,
                       out_fd: int = 1) -> ShellOutcome:
     """Run the first shell the container has, with the terminal at in_fd/out_fd."""
-    shells = tuple(shells or configured_shells())
+    shells = tuple(shells or DEFAULT_SHELLS)
     for shell in shells:
         session = Session(conn, namespace, pod, container, [shell], tty=True)
         try:

@@ -22,8 +22,8 @@ def _bytes(count: int) -> str:
 
 class ForwardsScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("x,delete,ctrl+d", "stop", "Stop forward"),
+        Binding("escape", "app.pop_screen", "Back", id="forwards.back"),
+        Binding("x,delete,ctrl+d", "stop", "Stop forward", id="forwards.stop"),
     ]
     DEFAULT_CSS = """
     ForwardsScreen #forwards-title { height: auto; padding: 0 1; background: $panel; }

@@ -13,9 +13,6 @@ import shlex
 import threading
 from typing import TYPE_CHECKING
 
-from textual.app import App
-from textual.binding import Binding
-
 from podtui.anatomy.inside import (
     default_container,
     exec_containers,
@@ -28,15 +25,18 @@ from podtui.cluster.portforward import Forward, kubectl_port_forward, parse_port
 
 if TYPE_CHECKING:
     from podtui.cluster.shell import ShellOutcome
+    from podtui.ui.host import Host
 
 #: Screen actions -> the access they need (hidden when the server says no, or read-only).
 ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
                  "port_forward": "port_forward", "debug": "debug"}
+#: The default keys of the actions (their refusal line when hidden).
+REFUSED_KEYS = {"s": "shell", "x": "run", "F": "port_forward", "e": "debug", "v": "volumes_inside"}
 ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
 
 
-def inside(app: App) -> InsideActions:
+def inside(app: Host) -> InsideActions:
     actions = getattr(app, "_inside_actions", None)
     if actions is None:
         actions = InsideActions(app)
@@ -54,7 +54,7 @@ def _ephemeral(pod: dict) -> set[str]:
 
 
 class InsideActions:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: Host) -> None:
         self.app = app
         self.forwards: list[Forward] = []
         self.access: dict[str, InsideAccess] = {}
@@ -122,9 +122,9 @@ class InsideActions:
     def open_shell(self, namespace: str, pod: str, container: str, kubectl: str = "") -> None:
         """Hand the terminal to the remote shell; back here, exactly where we were."""
         from podtui.cluster.exec import kubectl_exec
-        from podtui.cluster.shell import configured_shells, interactive_shell
+        from podtui.cluster.shell import interactive_shell
 
-        shells = configured_shells()
+        shells = self.app.settings.shells
         kubectl = kubectl or kubectl_exec(namespace, pod, container, [shells[0]], tty=True)
 
         def run(in_fd: int, out_fd: int) -> ShellOutcome:
@@ -304,21 +304,12 @@ class InsideActions:
         threading.Thread(target=work, name="debug-container", daemon=True).start()
 
 
-# --- the keys, shared by the pod list and the pod detail --------------------------------------
-
-INSIDE_BINDINGS = [
-    Binding("s", "shell", "Shell"),
-    Binding("x", "run", "Run"),
-    Binding("F", "port_forward", "Port-forward"),
-    Binding("f", "forwards", "Port-forwards (list, stop)", show=False),
-    Binding("e", "debug", "Debug container", show=False),
-]
-
+# --- the actions of the keys (ui/keymap.py INSIDE), on the pod list and the pod detail ---------
 
 class InsideKeys:
-    """Mixin for a screen with a current pod (`inside_pod`): the keys above."""
+    """Mixin for a screen with a current pod (`inside_pod`): the actions of keymap.INSIDE."""
 
-    app: App
+    app: Host
 
     def inside_pod(self, quiet: bool = False) -> dict | None:
         """The current pod; quiet: without saying "no pod selected"."""
@@ -331,6 +322,20 @@ class InsideKeys:
         pod = self.inside_pod(quiet=True) or {}
         namespace = (pod.get("metadata") or {}).get("namespace") or self.app.namespace
         return inside(self.app).may(action, namespace)
+
+    def on_key(self, event) -> None:
+        # A hidden key still gets an answer: why it does nothing here.
+        action = REFUSED_KEYS.get(event.key)
+        if action is None or action not in {b.action for b in self.BINDINGS}:
+            return
+        if self.inside_allowed(action) is False:
+            event.stop()
+            what = {"exec": "exec", "port_forward": "port-forward",
+                    "debug": "debug containers"}[ACTION_ACCESS[action]]
+            why = ("read-only mode" if self.app.conn.readonly
+                   else "the pod is gone" if getattr(self, "gone", False)
+                   else "RBAC does not allow it here")
+            self.app.say(f"{why}: {what} is disabled")
 
     def _with_pod(self, act) -> None:
         pod = self.inside_pod()

@@ -70,9 +70,9 @@ class RunPane(VerticalScroll):
 
 class RunPanesScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "rerun", "Run again"),
-        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="run_panes.back"),
+        Binding("r", "rerun", "Run again", id="run_panes.rerun"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="run_panes.next_pane"),
     ]
     DEFAULT_CSS = """
     RunPanesScreen #run-title { height: auto; padding: 0 1; background: $panel; }
@@ -123,7 +123,7 @@ class RunPanesScreen(Screen):
 class PromptScreen(ModalScreen[str | None]):
     """One line of input (a command, an image, ports); enter submits, esc cancels."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel")]
     AUTO_FOCUS = "Input"
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
