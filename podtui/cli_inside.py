@@ -55,7 +55,6 @@ def run(name: str, conn: Connection, args, shells: tuple[str, ...] = ()) -> int:
     """`shells`: the config file's exec.shell (--shell wins)."""
     if getattr(args, "shell", None):
         shells = tuple(s.strip() for s in args.shell.split(",") if s.strip())
-    conn.readonly = conn.readonly or args.readonly
     namespace = args.namespace or conn.namespace
     if name == "exec":
         return _exec(conn, namespace, args)
