@@ -381,3 +381,15 @@ def test_a_taken_local_port_is_one_line(conn, admin_kubeconfig):
         line = one_line_error(run_podtui("port-forward", SEED_POD, f"{port}:3000",
                                          "--kubeconfig", admin_kubeconfig))
         assert line == f"podtui: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def test_completion_of_the_inside_commands(conn, admin_kubeconfig):
+    from tests.integration.test_completion import complete
+
+    pod = conn.core.read_namespaced_pod(SEED_POD, "default")
+    containers = [c.name for c in pod.spec.containers]
+    where = ("--kubeconfig", admin_kubeconfig, "-n", "default")
+    for command in ("exec", "shell", "port-forward", "debug"):
+        assert SEED_POD in complete(*where, command, "")
+    assert complete(*where, "exec", SEED_POD, "-c", "") == containers
+    assert complete(*where, "debug", SEED_POD, "--target", "") == containers
