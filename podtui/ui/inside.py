@@ -330,12 +330,12 @@ class InsideKeys:
             return
         if self.inside_allowed(action) is False:
             event.stop()
-            what = {"exec": "exec", "port_forward": "port-forward",
-                    "debug": "debug containers"}[ACTION_ACCESS[action]]
+            what = {"exec": "exec is", "port_forward": "port-forward is",
+                    "debug": "debug containers are"}[ACTION_ACCESS[action]]
             why = ("read-only mode" if self.app.conn.readonly
                    else "the pod is gone" if getattr(self, "gone", False)
                    else "RBAC does not allow it here")
-            self.app.say(f"{why}: {what} is disabled")
+            self.app.say(f"{why}: {what} disabled")
 
     def _with_pod(self, act) -> None:
         pod = self.inside_pod()

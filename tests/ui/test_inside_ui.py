@@ -215,6 +215,9 @@ async def test_readonly_hides_every_inside_key(admin_kubeconfig):
         assert not any(app.screen.check_action(a, ()) for a in
                        ("shell", "run", "port_forward", "debug", "volumes_inside"))
         assert not inside(app).forwards
+        notes = {n.message for n in app._notifications}
+        assert {"read-only mode: exec is disabled", "read-only mode: port-forward is disabled",
+                "read-only mode: debug containers are disabled"} <= notes, notes
 
 
 async def test_rbac_hides_what_the_user_may_not(conn):
