@@ -189,7 +189,8 @@ class ParameterFormScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.template
-        yield Heading(f"New pod from {t.title} ({t.name}): enter or ctrl+s to preview")
+        # One line at 80 columns: enter and ctrl+s (preview) are in the footer.
+        yield Heading(f"New pod from {t.title} ({t.name})")
         with VerticalScroll(id="fields"):
             for p in t.parameters:
                 with Horizontal(classes="field"):

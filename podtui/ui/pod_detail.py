@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
 from podtui.ui import clock
+from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 
@@ -157,7 +158,7 @@ class PodView:
             kind = Text(v.type)
             if v.detail:
                 kind.append(f"\n{v.detail}", style="dim")
-            table.add_row(self.s(v.name, "bold"), kind, mounts, shared)
+            table.add_row(self.s(v.name, "bold"), kind, PathWrap(mounts), shared)
         notes = [table]
         for v in self.pod.volumes:
             if v.shared:
