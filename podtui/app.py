@@ -12,6 +12,7 @@ from textual.screen import Screen
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
+from podtui.ui import kubectl_command
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -56,6 +57,8 @@ class PodTuiApp(App):
             self.register_theme(item)
         self.theme_names = [t.name for t in themes]
         self._wanted_theme = theme or DEFAULT_THEME
+        #: The kubectl command of the last action (`c` on the detail screen copies it).
+        self.last_kubectl = ""
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -210,14 +213,21 @@ class PodTuiApp(App):
 
         self.push_screen(HelpScreen())
 
+    def _remember(self, verb: str, pod: dict) -> None:
+        metadata = pod.get("metadata") or {}
+        self.last_kubectl = getattr(kubectl_command, verb)(
+            self.conn.context, metadata.get("namespace", self.namespace), metadata.get("name", ""))
+
     def open_detail(self, pod: dict) -> None:
         from podtui.ui.pod_detail import PodDetailScreen
 
+        self._remember("describe", pod)
         self.push_screen(PodDetailScreen(pod))
 
     def open_yaml(self, pod: dict) -> None:
         from podtui.ui.pod_detail import PodYamlScreen
 
+        self._remember("get_yaml", pod)
         self.push_screen(PodYamlScreen(pod))
 
     def open_logs(self, pod: dict, containers: list[str] | None = None) -> None:
@@ -233,10 +243,11 @@ class PodTuiApp(App):
         if not chosen:
             self.say("this pod has no containers to show logs for")
             return
-        self.push_screen(
-            LogsScreen(self.conn, metadata.get("namespace", self.namespace),
-                       metadata.get("name", ""), chosen, all_containers=every)
-        )
+        screen = LogsScreen(self.conn, metadata.get("namespace", self.namespace),
+                            metadata.get("name", ""), chosen, all_containers=every)
+        self.last_kubectl = kubectl_command.logs(self.conn.context, screen.namespace, screen.pod,
+                                                 chosen, every, screen.tail)
+        self.push_screen(screen)
 
     def open_new_pod(self) -> None:
         if self.readonly:
@@ -265,6 +276,13 @@ class PodTuiApp(App):
     def delete_pods(self, pods: list[dict], force: bool) -> None:
         from podtui.cluster.pod_actions import delete_pod
 
+        by_namespace: dict[str, list[str]] = {}
+        for pod in pods:
+            metadata = pod.get("metadata") or {}
+            by_namespace.setdefault(metadata.get("namespace", self.namespace), []).append(
+                metadata.get("name", ""))
+        self.last_kubectl = "; ".join(kubectl_command.delete(self.conn.context, ns, names, force)
+                                      for ns, names in by_namespace.items())
         results = []
         for pod in pods:
             metadata = pod.get("metadata") or {}

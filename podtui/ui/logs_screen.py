@@ -30,6 +30,7 @@ from textual.widgets import Button, Footer, Input, SelectionList, Static
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
+from podtui.ui.clipboard import copy
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
 
 #: Narrower terminals stack the panes vertically.
@@ -157,7 +158,9 @@ class LogsScreen(Screen):
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("p", "previous", "Previous instance", show=False),
-        Binding("c", "clear", "Clear", show=False),
+        # c copies (as in k9s); k9s clears with C, which chooses containers here.
+        Binding("c", "copy", "Copy"),
+        Binding("ctrl+k", "clear", "Clear", show=False),
         Binding("s", "save", "Save"),
         Binding("a", "aligned", "Time-aligned", show=False),
         Binding("C", "choose", "Containers", show=False),
@@ -479,6 +482,20 @@ class LogsScreen(Screen):
         self._start(pane)
         which = "previous instance" if pane.previous else "current instance"
         self.notify(f"{pane.container}: {which}")
+
+    def action_copy(self) -> None:
+        """The current search match's line (n/N move it), else the focused pane's lines on
+        screen, to the local clipboard."""
+        view = self.current_view()
+        if view is None:
+            return
+        match = view.current_match_line()
+        if match is not None:
+            copy(self.app, match, f"the current match in {view.title}")
+            return
+        lines = view.visible_lines()
+        noun = "line" if len(lines) == 1 else "lines"
+        copy(self.app, "\n".join(lines), f"{len(lines)} {noun} of {view.title}")
 
     def action_clear(self) -> None:
         view = self.current_view()

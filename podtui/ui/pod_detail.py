@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
 from podtui.ui import clock
+from podtui.ui.clipboard import copy
 from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
@@ -224,6 +225,7 @@ class PodDetailScreen(Screen):
         Binding("l", "logs", "Logs"),
         Binding("y", "yaml", "YAML"),
         Binding("ctrl+d", "delete", "Delete"),
+        Binding("c", "copy", "Copy kubectl"),
         *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
           for i, name in enumerate(SECTIONS)),
         Binding("question_mark", "app.help", "Help"),
@@ -350,6 +352,9 @@ class PodDetailScreen(Screen):
     def action_delete(self) -> None:
         self.app.confirm_delete([self.raw])
 
+    def action_copy(self) -> None:
+        copy(self.app, self.app.last_kubectl, f"the last action's command: {self.app.last_kubectl}")
+
 
 def pod_yaml(pod: dict) -> str:
     return yaml.safe_dump(pod, sort_keys=False, default_flow_style=False, width=1000)
@@ -359,6 +364,7 @@ class PodYamlScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("s", "save", "Save"),
+        Binding("c", "copy", "Copy"),
     ]
 
     def __init__(self, pod: dict) -> None:
@@ -367,10 +373,18 @@ class PodYamlScreen(Screen):
 
     def compose(self) -> ComposeResult:
         name = (self.pod.get("metadata") or {}).get("name", "")
-        yield Static(f" {name}.yaml  (managedFields hidden; select text to copy, s saves)",
+        yield Static(f" {name}.yaml  (managedFields hidden; c copies, s saves)",
                      id="yaml-title")
         yield TextArea(pod_yaml(self.pod), read_only=True, show_line_numbers=True, id="yaml")
         yield Footer()
+
+    def action_copy(self) -> None:
+        name = (self.pod.get("metadata") or {}).get("name", "pod")
+        selected = self.query_one(TextArea).selected_text
+        if selected:
+            copy(self.app, selected, f"{selected.count(chr(10)) + 1} selected lines of {name}.yaml")
+        else:
+            copy(self.app, pod_yaml(self.pod), f"{name}.yaml")
 
     def action_save(self) -> None:
         import os

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
+from podtui.ui.clipboard import copy
 from podtui.ui.pod_table import PodTable
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ class PodListScreen(Screen):
         Binding("enter,d", "describe", "Describe"),
         Binding("l", "logs", "Logs"),
         Binding("y", "yaml", "YAML"),
+        Binding("c", "copy", "Copy name", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("colon", "command", "Cmd"),
         Binding("0", "all_namespaces", "All ns"),
@@ -329,6 +331,13 @@ class PodListScreen(Screen):
         pod = self._selected_pod()
         if pod:
             self.app.open_yaml(pod)
+
+    def action_copy(self) -> None:
+        summary = self.table.selected
+        if summary is None:
+            self.message("no pod selected")
+            return
+        copy(self.app, summary.name, f"pod name {summary.name}")
 
     def action_logs(self) -> None:
         pod = self._selected_pod()

@@ -184,7 +184,7 @@ async def test_previous_instance_and_clear(app, conn):
             "server listening on :3000",
             "FATAL heap out of memory while building report",
         ]
-        await pilot.press("c")
+        await pilot.press("ctrl+k")
         assert node.line_count == 0
         await pilot.press("p")  # back to the current instance
         await until(pilot, lambda: node.line_count >= 3, "current lines again")
