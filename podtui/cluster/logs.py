@@ -98,6 +98,11 @@ class LogStatus(NamedTuple):
     def final(self) -> bool:
         return self.state in FINAL_STATES
 
+    @property
+    def worth_telling(self) -> bool:
+        """Said in a merged stream: errors, retries, pod deleted."""
+        return self.error or self.state in (POD_DELETED, ERROR)
+
 
 LogEvent = LogBatch | LogStatus
 
@@ -861,8 +866,11 @@ def merged_batches(
     tail: int | None = None,
     since: float | timedelta | datetime | None = None,
     previous: bool = False,
+    sort_window: float = 0.0,
 ) -> Iterator[LogBatch | LogStatus]:
-    """The logs of several containers as one stream of batches (see `merged_logs`)."""
+    """The logs of several containers as one stream of batches (see `merged_logs`);
+    following with a `sort_window` (seconds), in timestamp order through a reorder window
+    (podtui/cluster/reorder.py)."""
     events: queue.Queue[LogEvent] = queue.Queue()
     followers = [
         LogFollower(
@@ -883,7 +891,11 @@ def merged_batches(
     for follower in followers:
         follower.start()
     try:
-        if follow:
+        if follow and sort_window > 0:
+            from podtui.cluster.reorder import merge_live_sorted  # it imports this module
+
+            yield from merge_live_sorted(events, len(followers), sort_window)
+        elif follow:
             yield from _merge_live(events, len(followers))
         else:
             yield from _merge_sorted(events, list(containers))
@@ -926,7 +938,7 @@ def _merge_live(events: queue.Queue, count: int) -> Iterator[LogBatch | LogStatu
             continue
         if event.final:
             finished += 1
-        if event.error or event.state in (POD_DELETED, ERROR):
+        if event.worth_telling:
             yield event
 
 
