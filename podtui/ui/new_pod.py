@@ -39,7 +39,7 @@ from podtui.cluster.templates import (
 if TYPE_CHECKING:
     from podtui.app import PodTuiApp
 
-VALID = "valid (server dry run)"
+VALID = "valid (server dry run): enter creates it"
 
 
 def one_line(text: str) -> str:
@@ -311,8 +311,8 @@ class PodPreviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         where = self.pod_namespace or self.app.conn.namespace
-        yield Heading(f"pod/{self.pod_name} in {where} ({self.template.name}): "
-                      "enter creates once valid, esc edits")
+        # One line at 80 columns: the verdict says when enter creates; esc is in the footer.
+        yield Heading(f"pod/{self.pod_name} in {where} ({self.template.name})")
         yield Static("", id="verdict")
         yield TextArea(self.text, read_only=True, show_line_numbers=True, id="yaml",
                        soft_wrap=False)

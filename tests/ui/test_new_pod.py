@@ -262,12 +262,18 @@ async def test_readonly_n_says_why(namespace, admin_kubeconfig):
         assert message(app) == "read-only mode: creating pods is disabled"
 
 
-async def test_80_columns_form_heading_is_whole_for_every_builtin(admin_kubeconfig, namespace):
-    """At 80x24 the form's one-line heading shows all of itself, for every built-in."""
+async def test_80_columns_headings_are_whole_for_every_builtin(admin_kubeconfig, namespace):
+    """At 80x24 the one-line headings of the form and of the preview show all of
+    themselves, for every built-in template."""
     from textual.geometry import Region
 
     from podtui.ui.new_pod import Heading
     from tests.unit.test_templates import BUILTIN_NAMES
+
+    def assert_whole(heading: Heading, name: str) -> None:
+        full = str(heading.render()).strip()
+        shown = heading.render_lines(Region(0, 0, heading.size.width, 1))[0].text.strip()
+        assert name in full and shown == full, (shown, full)
 
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -275,9 +281,11 @@ async def test_80_columns_form_heading_is_whole_for_every_builtin(admin_kubeconf
         for name in BUILTIN_NAMES:
             form = await pick(pilot, app, name)
             await pilot.pause(0.1)
-            heading = form.query_one(Heading)
-            full = str(heading.render()).strip()
-            shown = heading.render_lines(Region(0, 0, heading.size.width, 1))[0].text.strip()
-            assert name in full and shown == full, (shown, full)
-            await pilot.press("escape", "escape")
+            assert_whole(form.query_one(Heading), name)
+            await pilot.press("ctrl+s")
+            preview = await until(pilot, lambda: isinstance(app.screen, PodPreviewScreen)
+                                  and app.screen, "the preview")
+            await pilot.pause(0.1)
+            assert_whole(preview.query_one(Heading), name)
+            await pilot.press("escape", "escape", "escape")
             await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list")
