@@ -48,10 +48,10 @@ COLUMNS = (
     Column("containers", "CTRS", 4, 4, 5, right=True),
     Column("owner", "OWNER", 10, 32, 3),
 )
+NAME_LEAST = next(c.least for c in COLUMNS if c.key == "name")
+STATUS_LEAST = next(c.least for c in COLUMNS if c.key == "status")
 #: Who gets spare width first (STATUS has its full width before any other column).
 GROW_ORDER = ("name", "ip", "age", "restarts", "namespace", "node", "owner")
-#: Columns that are never dropped to make room.
-KEPT = ("name", "status")
 #: Longer statuses are cut all the same (no kubelet reason is this long).
 MAX_STATUS_WIDTH = 40
 #: Columns kept less than this give way to whole pod names (up to MAX_WHOLE_NAME).
@@ -241,23 +241,23 @@ class PodTable(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         width = max(self.scrollable_content_region.width, 20) - 1  # the mark column
         columns = [c for c in COLUMNS if c.key != "namespace" or self.all_namespaces]
-        sized = {c.key: c.least for c in columns}
         # The column a user reads first gets all it needs before the others get anything.
-        sized["status"] = max(sized["status"], self._status_width)
+        sized = {"name": NAME_LEAST, "status": max(STATUS_LEAST, self._status_width)}
 
-        def drop(need: int, below: int) -> None:
-            """Drop the least important columns (keep < `below`) until `need` more fit."""
-            while sum(sized.values()) + len(sized) + need > width:
-                victims = [c for c in columns
-                           if c.key in sized and c.key not in KEPT and c.keep < below]
-                if not victims:
-                    return
-                sized.pop(min(victims, key=lambda c: c.keep).key)
+        def used() -> int:
+            return sum(sized.values()) + len(sized)  # one space after each column
 
-        # Drop the least important columns until the rest fit (one space after each),
-        # then the minor ones (CTRS, NODE, OWNER) too if that shows whole names.
-        drop(0, 99)
-        drop(max(min(self._name_width, MAX_WHOLE_NAME) - sized["name"], 0), MINOR_KEEP)
+        # The most important columns that fit (a wide one left out leaves room for others),
+        for column in sorted(columns, key=lambda c: -c.keep):
+            if column.key not in sized and used() + column.least + 1 <= width:
+                sized[column.key] = column.least
+        # then the minor ones (CTRS, NODE, OWNER) give way to whole names.
+        want = min(self._name_width, MAX_WHOLE_NAME) - sized["name"]
+        while used() + want > width:
+            minor = [c for c in columns if c.key in sized and c.keep < MINOR_KEEP]
+            if not minor:
+                break
+            sized.pop(min(minor, key=lambda c: c.keep).key)
         spare = width - (sum(sized.values()) + len(sized))
         if spare < 0:
             sized["name"] = max(8, sized["name"] + spare)
