@@ -35,7 +35,7 @@ def tmux_passthrough(sequence: str) -> str:
 def copy(app: PodTuiApp, text: str, what: str) -> bool:
     """Put `text` on the user's clipboard; the status line says `what` was copied."""
     if not text:
-        app.say(f"nothing to copy: {what} is empty")
+        app.say(f"nothing to copy ({what})")
         return False
     size = len(text.encode("utf-8"))
     if size > MAX_COPY_BYTES:

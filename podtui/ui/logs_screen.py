@@ -495,7 +495,8 @@ class LogsScreen(Screen):
             return
         lines = view.visible_lines()
         noun = "line" if len(lines) == 1 else "lines"
-        copy(self.app, "\n".join(lines), f"{len(lines)} {noun} of {view.title}")
+        copy(self.app, "\n".join(lines),
+             f"{len(lines)} {noun} of {view.title}" if lines else f"{view.title} shows no lines")
 
     def action_clear(self) -> None:
         view = self.current_view()

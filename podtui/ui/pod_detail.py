@@ -353,7 +353,9 @@ class PodDetailScreen(Screen):
         self.app.confirm_delete([self.raw])
 
     def action_copy(self) -> None:
-        copy(self.app, self.app.last_kubectl, f"the last action's command: {self.app.last_kubectl}")
+        command = self.app.last_kubectl
+        copy(self.app, command, f"the last action's command: {command}" if command
+             else "no action yet")
 
 
 def pod_yaml(pod: dict) -> str:
