@@ -1,0 +1,55 @@
+"""The kubectl commands that `c` copies on the detail screen (podtui/ui/kubectl_command.py)
+do what podtui did: kubectl, the peer, runs them against the sandbox."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+from podtui.ui import kubectl_command
+from tests.conftest import SEED_POD
+
+CONTAINERS = ["node", "busybox"]
+
+
+def kubectl(command: str, admin_kubeconfig: str, seconds: float = 60, *extra: str):
+    words = shlex.split(command)
+    assert words[0] == "kubectl"
+    try:
+        return subprocess.run(["/usr/bin/kubectl", *words[1:], *extra], capture_output=True,
+                              text=True, timeout=seconds,
+                              env={**os.environ, "KUBECONFIG": admin_kubeconfig})
+    except subprocess.TimeoutExpired as exc:  # -f: what it printed until then
+        return subprocess.CompletedProcess(exc.cmd, 0, exc.stdout or b"", exc.stderr or b"")
+
+
+
+def test_logs_of_every_container_prefixed(conn, admin_kubeconfig):
+    command = kubectl_command.logs(conn.context, "default", SEED_POD, CONTAINERS, CONTAINERS, 5)
+    out = kubectl(command, admin_kubeconfig, 4).stdout
+    out = out.decode() if isinstance(out, bytes) else out
+    for name in CONTAINERS:
+        assert f"[pod/{SEED_POD}/{name}]" in out, out
+
+
+def test_logs_of_one_container(conn, admin_kubeconfig):
+    command = kubectl_command.logs(conn.context, "default", SEED_POD, ["busybox"], CONTAINERS, 3)
+    out = kubectl(command, admin_kubeconfig, 4).stdout
+    out = out.decode() if isinstance(out, bytes) else out
+    assert out.strip() and "status=" in out and "req=" not in out  # busybox's copies only
+
+
+def test_delete_commands_are_accepted_by_the_server(conn, admin_kubeconfig):
+    for force in (False, True):
+        command = kubectl_command.delete(conn.context, "default", [SEED_POD], force)
+        result = kubectl(command, admin_kubeconfig, 60, "--dry-run=server")
+        assert result.returncode == 0, result.stderr
+        assert f'pod "{SEED_POD}"' in result.stdout and "server dry run" in result.stdout
+    assert conn.core.read_namespaced_pod(SEED_POD, "default").metadata.name == SEED_POD
+
+
+def test_names_are_quoted_for_the_shell():
+    command = kubectl_command.describe("ctx with space", "default", "web")
+    assert shlex.split(command) == ["kubectl", "--context", "ctx with space", "describe", "pod",
+                                    "web", "-n", "default"]
