@@ -20,15 +20,14 @@ def kubectl(command: str, admin_kubeconfig: str, seconds: float = 60, *extra: st
         return subprocess.run(["/usr/bin/kubectl", *words[1:], *extra], capture_output=True,
                               text=True, timeout=seconds,
                               env={**os.environ, "KUBECONFIG": admin_kubeconfig})
-    except subprocess.TimeoutExpired as exc:  # -f: what it printed until then
-        return subprocess.CompletedProcess(exc.cmd, 0, exc.stdout or b"", exc.stderr or b"")
-
+    except subprocess.TimeoutExpired as exc:  # -f: what it printed until then (as bytes)
+        return subprocess.CompletedProcess(exc.cmd, 0, (exc.stdout or b"").decode(),
+                                           (exc.stderr or b"").decode())
 
 
 def test_logs_of_every_container_prefixed(conn, admin_kubeconfig):
     command = kubectl_command.logs(conn.context, "default", SEED_POD, CONTAINERS, CONTAINERS, 5)
     out = kubectl(command, admin_kubeconfig, 4).stdout
-    out = out.decode() if isinstance(out, bytes) else out
     for name in CONTAINERS:
         assert f"[pod/{SEED_POD}/{name}]" in out, out
 
@@ -36,7 +35,6 @@ def test_logs_of_every_container_prefixed(conn, admin_kubeconfig):
 def test_logs_of_one_container(conn, admin_kubeconfig):
     command = kubectl_command.logs(conn.context, "default", SEED_POD, ["busybox"], CONTAINERS, 3)
     out = kubectl(command, admin_kubeconfig, 4).stdout
-    out = out.decode() if isinstance(out, bytes) else out
     assert out.strip() and "status=" in out and "req=" not in out  # busybox's copies only
 
 
