@@ -1,4 +1,5 @@
-"""The kubectl command that does what podtui just did (`c` on the detail screen copies it).
+"""The kubectl command that does what podtui just did (`c` on the detail screen copies it):
+describe, YAML, logs, create, delete.
 
 The context is always named: after `:ctx` podtui may not be on the kubeconfig's current
 context, and a pasted `kubectl delete` must not reach another cluster.
@@ -34,6 +35,15 @@ def logs(context: str, namespace: str, pod: str, containers: Sequence[str],
         return kubectl(context, namespace, *base, "--all-containers", "--prefix")
     prefix = ("--prefix",) if len(containers) > 1 else ()
     return " & ".join(kubectl(context, namespace, *base, "-c", c, *prefix) for c in containers)
+
+
+def create(context: str, namespace: str, manifest_yaml: str) -> str:
+    """`kubectl create` of the manifest podtui created, inline (a shell here-document)."""
+    end = "PODTUI_EOF"
+    while end in manifest_yaml:
+        end += "_"
+    body = manifest_yaml if manifest_yaml.endswith("\n") else manifest_yaml + "\n"
+    return f"{kubectl(context, namespace, 'create', '-f', '-')} <<'{end}'\n{body}{end}"
 
 
 def delete(context: str, namespace: str, pods: Sequence[str], force: bool) -> str:

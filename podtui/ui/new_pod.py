@@ -35,6 +35,7 @@ from podtui.cluster.templates import (
     render_yaml,
     validate_value,
 )
+from podtui.ui import kubectl_command
 
 if TYPE_CHECKING:
     from podtui.app import PodTuiApp
@@ -381,6 +382,7 @@ class PodPreviewScreen(Screen):
         app = self.app
         while len(app.screen_stack) > 1 and not isinstance(app.screen, PodListScreen):
             app.pop_screen()
+        app.last_kubectl = kubectl_command.create(app.conn.context, namespace, self.text)
         text = f"pod/{name} created in {namespace}"
         if not app.all_namespaces and namespace != app.namespace:
             text += f" (this list shows {app.namespace}: :ns {namespace} to see it)"

@@ -51,3 +51,19 @@ def test_names_are_quoted_for_the_shell():
     command = kubectl_command.describe("ctx with space", "default", "web")
     assert shlex.split(command) == ["kubectl", "--context", "ctx with space", "describe", "pod",
                                     "web", "-n", "default"]
+
+
+def test_create_command_creates_the_same_pod(conn, namespace, admin_kubeconfig):
+    from podtui.cluster.templates import load_templates, render, render_yaml
+
+    templates, _ = load_templates()
+    template = next(t for t in templates if t.name == "sidecar-log-tailer")
+    values = {p.name: p.default for p in template.parameters} | {"namespace": namespace}
+    text = render_yaml(template, values)
+    command = kubectl_command.create(conn.context, namespace, text)
+    result = subprocess.run(["bash", "-c", command.replace("kubectl", "/usr/bin/kubectl", 1)],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "KUBECONFIG": admin_kubeconfig})
+    assert result.returncode == 0, result.stderr
+    name = render(template, values)["metadata"]["name"]
+    assert conn.core.read_namespaced_pod(name, namespace).metadata.name == name
