@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 from textual import work
 from textual.app import App
@@ -29,6 +30,9 @@ class PodTuiApp(App):
         Binding("T", "next_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help", show=False),
     ]
+
+    #: Set when an unexpected exception ended the app: one line naming the crash report.
+    crash_line = ""
 
     #: Builds the live pod feed for a namespace (None = all); snapshot tests pass a recorded one.
     feed_factory = PodFeed
@@ -70,6 +74,7 @@ class PodTuiApp(App):
         return super()._background_screens
 
     def on_mount(self) -> None:
+        self.watch_threads()
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
@@ -87,6 +92,48 @@ class PodTuiApp(App):
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         for line in self._theme_errors:
             self.notify(line, severity="warning")
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's own handler prints a full-screen traceback with every frame's local
+        # variables (connections, request headers, tokens). Instead: a redacted report in
+        # the state directory, and one line naming it (crash_line: the command line prints
+        # it once the terminal is restored; Textual would crop it to the terminal's width).
+        from textual.worker import WorkerFailed
+
+        from podtui.crash import crash_line
+
+        self._return_code = 1
+        if self._exception is None:  # what run_test re-raises, for the tests
+            self._exception = error
+            self._exception_event.set()
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        try:
+            conn = getattr(self, "conn", None)
+            line = crash_line(cause, conn.secrets() if conn else ())
+        except Exception:  # noqa: BLE001 - the app must still stop and restore the terminal
+            line = "podtui stopped on an unexpected error (no crash report)"
+        self.crash_line = self.crash_line or line  # the first error is the one to report
+        self.panic()  # stop now, as Textual does, with nothing of its own to print
+
+    def watch_threads(self) -> None:
+        """While the app runs, an exception a thread does not catch ends it like any other
+        (else it vanishes into Textual's captured stderr and a screen silently stops)."""
+        self._previous_thread_hook = threading.excepthook
+        threading.excepthook = self._thread_crashed
+
+    def _thread_crashed(self, args: threading.ExceptHookArgs) -> None:
+        loop = self._loop
+        if loop is None or args.exc_value is None or args.exc_type is SystemExit:
+            self._previous_thread_hook(args)
+            return
+        try:
+            loop.call_soon_threadsafe(self._handle_exception, args.exc_value)
+        except RuntimeError:  # the loop has closed: the app is gone
+            self._previous_thread_hook(args)
+
+    def on_unmount(self) -> None:
+        if threading.excepthook == self._thread_crashed:
+            threading.excepthook = self._previous_thread_hook
 
     @property
     def pod_list(self) -> PodListScreen:

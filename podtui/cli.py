@@ -70,9 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     feed.start()
     from podtui.app import PodTuiApp
 
-    app = PodTuiApp(conn, readonly=args.readonly, theme=args.theme,
-                    all_namespaces=args.all_namespaces, feed=feed)
-    app.run()
+    try:
+        app = PodTuiApp(conn, readonly=args.readonly, theme=args.theme,
+                        all_namespaces=args.all_namespaces, feed=feed)
+        app.run()
+    except Exception as exc:  # noqa: BLE001 - outside the app's loop: the same one line
+        from podtui.crash import crash_line
+
+        print(crash_line(exc, conn.secrets()), file=sys.stderr)
+        return 1
+    if app.crash_line:  # an error inside the app (PodTuiApp._handle_exception)
+        print(app.crash_line, file=sys.stderr)
     return app.return_code or 0
 
 

@@ -24,6 +24,7 @@ from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod
 from podtui.cluster.pods import Change, Page, PodWatcher, Status
 from podtui.ui import clock
 from podtui.ui.clipboard import copy
+from podtui.ui.contained import Contained
 from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
@@ -203,12 +204,18 @@ class PodView:
         parts += [Text(e.describe(self.now)) for e in events[-30:]] or [Text("none")]
         return Group(*parts)
 
+    def contained(self, what: str, build) -> Contained:
+        """`build()`'s renderable, or one line in its place if building or drawing fails."""
+        return Contained(what, build, rich_style("$text-error", self.variables))
+
     def overview(self, events: list[Event]) -> Group:
         parts: list = [self.heading("Containers"),
-                       self.containers(compact=True), Text(""),
-                       self.heading("Shared network"), self.network(), Text(""),
-                       self.heading("Shared volumes"), self.volumes(), Text(""),
-                       self.heading("Lifecycle")]
+                       self.contained("containers", lambda: self.containers(compact=True)),
+                       Text(""),
+                       self.heading("Shared network"), self.contained("network", self.network),
+                       Text(""),
+                       self.heading("Shared volumes"), self.contained("volumes", self.volumes),
+                       Text(""), self.heading("Lifecycle")]
         lc = self.pod.lifecycle
         parts.append(Text(f"phase {lc.phase or '-'}, restartPolicy {lc.restart_policy or 'Always'}"
                           f", QoS {lc.qos_class or '-'}"))
@@ -325,17 +332,19 @@ class PodDetailScreen(Screen):
             events = sorted(self.events.values(),
                             key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
         view = PodView(pod, self.app.theme_variables, now)
-        self.query_one("#detail-header", Static).update(view.header())
+        # Each part drawn on its own: an error in one is one line there, the rest still show.
+        self.query_one("#detail-header", Static).update(view.contained("header", view.header))
         sections = {
-            "overview": view.overview(events),
-            "containers": view.containers(),
-            "network": view.network(),
-            "volumes": view.volumes(),
-            "lifecycle": view.lifecycle(events),
-            "describe": Text(describe(pod, now, events)),
+            "overview": lambda: view.overview(events),
+            "containers": view.containers,
+            "network": view.network,
+            "volumes": view.volumes,
+            "lifecycle": lambda: view.lifecycle(events),
+            "describe": lambda: Text(describe(pod, now, events)),
         }
-        for name, renderable in sections.items():
-            self.query_one(f"#section-{name}", Static).update(renderable)
+        for name, build in sections.items():
+            self.query_one(f"#section-{name}", Static).update(
+                view.contained(f"{name} section", build))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.may("delete") if action == "delete" else True

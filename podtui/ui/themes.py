@@ -37,10 +37,22 @@ def load_themes(*dirs: Path) -> tuple[list[Theme], list[str]]:
                 data = tomllib.loads(path.read_text())
                 name = str(data.get("name") or path.stem)
                 extra = {k: data[k] for k in FIELDS if k in data}
+                if extra.get("ansi"):
+                    extra["variables"] = {**_ansi_defaults(bool(extra.get("dark", True))),
+                                          **dict(extra.get("variables") or {})}
                 themes.append(Theme(name=name, primary=data["primary"], **extra))
             except (OSError, KeyError, TypeError, ValueError) as exc:
                 errors.append(f"theme {path.name}: {type(exc).__name__}: {exc}")
     return themes, errors
+
+
+def _ansi_defaults(dark: bool) -> dict[str, str]:
+    # Textual's screen CSS refers to $ansi-background and $ansi-foreground, which only a
+    # non-ANSI theme generates: an ANSI theme without them stops the app at start-up
+    # (UnresolvedVariableError). Textual's own ANSI themes define them like this.
+    black, white = "ansi_black", "ansi_white"
+    return {"ansi-background": black if dark else white,
+            "ansi-foreground": white if dark else black}
 
 
 def rich_style(style: str, variables: Mapping[str, str]) -> RichStyle:
