@@ -7,13 +7,15 @@ import threading
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import Screen
 
+from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
-from podtui.ui import kubectl_command
+from podtui.config import Settings, config_path
+from podtui.ui import keymap
+from podtui.ui.messages import AccessChecked
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -24,12 +26,7 @@ GC_YOUNG_THRESHOLD = 20_000
 class PodTuiApp(App):
     TITLE = "podtui"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
-        Binding("q", "quit", "Quit", show=False),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("T", "next_theme", "Theme", show=False),
-        Binding("question_mark", "help", "Help", show=False),
-    ]
+    BINDINGS = keymap.APP
 
     #: Set when an unexpected exception ended the app: one line naming the crash report.
     crash_line = ""
@@ -45,6 +42,7 @@ class PodTuiApp(App):
         theme: str | None = None,
         all_namespaces: bool = False,
         feed: PodFeed | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         conn.readonly = conn.readonly or readonly
@@ -60,7 +58,9 @@ class PodTuiApp(App):
         for item in themes:
             self.register_theme(item)
         self.theme_names = [t.name for t in themes]
-        self._wanted_theme = theme or DEFAULT_THEME
+        #: The config file's settings (the command line loads it; without it, the defaults).
+        self.settings = settings or Settings(config_path())
+        self._wanted_theme = theme or self.settings.theme or DEFAULT_THEME
         #: The kubectl command of the last action (`c` on the detail screen copies it).
         self.last_kubectl = ""
 
@@ -79,6 +79,11 @@ class PodTuiApp(App):
             self.theme = self._wanted_theme
         else:
             self._theme_errors.append(f"unknown theme {self._wanted_theme!r}")
+        if self.settings.keys:
+            from podtui.ui.keys import all_bindings, clashes
+
+            self.settings.check_keys(set(all_bindings()), clashes)
+            self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
         self.check_access()
         # Everything allocated so far (modules, classes, the app) lives as long as the
@@ -90,7 +95,7 @@ class PodTuiApp(App):
         # generation (700) they are collected, and promoted, many times a frame; with this
         # one most are freed first (2 log panes x 10,000 lines/s: GC 19 % -> 3 % of the time).
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-        for line in self._theme_errors:
+        for line in self.settings.problems + self._theme_errors:
             self.notify(line, severity="warning")
 
     def _handle_exception(self, error: Exception) -> None:
@@ -155,10 +160,10 @@ class PodTuiApp(App):
 
         namespace = None if self.all_namespaces else self.namespace
         allowed = {verb: can_i(self.conn, verb, "pods", namespace) for verb in ("create", "delete")}
-        self.call_from_thread(self._set_access, allowed)
+        self.post_message(AccessChecked(allowed))
 
-    def _set_access(self, allowed: dict[str, bool]) -> None:
-        self.allowed = allowed
+    def on_access_checked(self, message: AccessChecked) -> None:
+        self.allowed = message.allowed
         self.screen.refresh_bindings()
 
     def may(self, verb: str) -> bool:
@@ -187,6 +192,7 @@ class PodTuiApp(App):
             self.say(describe(exc))
             return
         conn.readonly = self.readonly
+        self.settings.apply_namespace(conn)
         self.conn.close()
         self.conn = conn
         self.namespace = conn.namespace
@@ -218,8 +224,10 @@ class PodTuiApp(App):
                 self.say(f"unknown theme {args[0]!r} (have: {', '.join(self.theme_names)})")
         elif verb in ("pods", "po", "pod"):
             pass
+        elif verb == "drill":
+            self.open_drill(args[0] if args else None, args[1] if len(args) > 1 else None)
         else:
-            self.say(f"unknown command {verb!r}: try ns, ctx, theme, q")
+            self.say(f"unknown command {verb!r}: try ns, ctx, theme, drill, q")
 
     @work(thread=True, exclusive=True, group="namespaces")
     def pick_namespace(self) -> None:
@@ -260,21 +268,16 @@ class PodTuiApp(App):
 
         self.push_screen(HelpScreen())
 
-    def _remember(self, verb: str, pod: dict) -> None:
-        metadata = pod.get("metadata") or {}
-        self.last_kubectl = getattr(kubectl_command, verb)(
-            self.conn.context, metadata.get("namespace", self.namespace), metadata.get("name", ""))
-
     def open_detail(self, pod: dict) -> None:
         from podtui.ui.pod_detail import PodDetailScreen
 
-        self._remember("describe", pod)
+        self.last_kubectl = kubectl.describe(*_where(pod))
         self.push_screen(PodDetailScreen(pod))
 
     def open_yaml(self, pod: dict) -> None:
         from podtui.ui.pod_detail import PodYamlScreen
 
-        self._remember("get_yaml", pod)
+        self.last_kubectl = kubectl.get_yaml(*_where(pod))
         self.push_screen(PodYamlScreen(pod))
 
     def open_logs(self, pod: dict, containers: list[str] | None = None) -> None:
@@ -290,11 +293,39 @@ class PodTuiApp(App):
         if not chosen:
             self.say("this pod has no containers to show logs for")
             return
-        screen = LogsScreen(self.conn, metadata.get("namespace", self.namespace),
-                            metadata.get("name", ""), chosen, all_containers=every)
-        self.last_kubectl = kubectl_command.logs(self.conn.context, screen.namespace, screen.pod,
-                                                 chosen, every, screen.tail)
-        self.push_screen(screen)
+        self.last_kubectl = kubectl.logs(*_where(pod), chosen, follow=True,
+                                         timestamps=self.settings.log_timestamps,
+                                         tail=self.settings.log_tail)
+        self.push_screen(
+            LogsScreen(self.conn, metadata.get("namespace", self.namespace),
+                       metadata.get("name", ""), chosen, all_containers=every,
+                       tail=self.settings.log_tail, timestamps=self.settings.log_timestamps)
+        )
+
+    def action_open_drill(self) -> None:
+        self.open_drill()
+
+    def open_drill(self, drill_id: str | None = None, seed: str | None = None) -> None:
+        """`:drill [ID [SEED]]` or `D`: an exam drill (without an id, pick one)."""
+        from podtui.drills.loader import load_drills
+        from podtui.ui.drill_screen import DrillScreen
+
+        drills, errors = load_drills()
+        for error in errors:
+            self.notify(" ".join(str(error).split()), severity="warning")
+        if drill_id is None:
+            self._show_picker("Drill", [d.id for d in drills], "",
+                              lambda chosen: chosen and self.open_drill(chosen))
+            return
+        drill = next((d for d in drills if d.id == drill_id), None)
+        if drill is None:
+            self.say(f"unknown drill {drill_id!r} (podtui drill list)")
+            return
+        if seed is not None and not seed.isdigit():
+            self.say(f"seed must be a number, got {seed!r}")
+            return
+        self.push_screen(DrillScreen(self.conn, drill, int(seed) if seed else None,
+                                     readonly=self.readonly))
 
     def open_new_pod(self) -> None:
         if self.readonly:
@@ -323,13 +354,6 @@ class PodTuiApp(App):
     def delete_pods(self, pods: list[dict], force: bool) -> None:
         from podtui.cluster.pod_actions import delete_pod
 
-        by_namespace: dict[str, list[str]] = {}
-        for pod in pods:
-            metadata = pod.get("metadata") or {}
-            by_namespace.setdefault(metadata.get("namespace", self.namespace), []).append(
-                metadata.get("name", ""))
-        self.last_kubectl = "; ".join(kubectl_command.delete(self.conn.context, ns, names, force)
-                                      for ns, names in by_namespace.items())
         results = []
         for pod in pods:
             metadata = pod.get("metadata") or {}
@@ -341,9 +365,25 @@ class PodTuiApp(App):
                 raise
         failed = [r for r in results if not r.ok]
         text = "; ".join(r.message for r in (failed or results))
+        if not failed:
+            self.last_kubectl = kubectl_beside(results, force)
+            text += " · " + self.last_kubectl
         self.call_from_thread(self.say, text, bool(failed))
         self.call_from_thread(self._clear_marks)
 
     def _clear_marks(self) -> None:
         self.pod_list.table.marked.clear()
         self.pod_list.table.refresh()
+
+
+def _where(pod: dict) -> tuple[str, str]:
+    metadata = pod.get("metadata") or {}
+    return metadata.get("namespace", ""), metadata.get("name", "")
+
+
+def kubectl_beside(results, force: bool) -> str:
+    """The kubectl command(s) that delete what was deleted: one per namespace."""
+    by_namespace: dict[str, list[str]] = {}
+    for r in results:
+        by_namespace.setdefault(r.namespace, []).append(r.name)
+    return "; ".join(kubectl.delete(ns, names, force) for ns, names in by_namespace.items())

@@ -17,10 +17,11 @@ from typing import TextIO
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
-from podtui.cluster.reorder import DEFAULT_WINDOW
+from podtui.cluster.logs.reorder import DEFAULT_WINDOW
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments after `podtui logs` (cli.py adds the global ones, -n included)."""
     parser.description = "Print the logs of containers of one pod, merged, each line tagged."
     parser.add_argument("pod", help="the pod's name")
     parser.add_argument(
@@ -32,10 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="a container to show (repeat for several; default: all the pod's containers)",
     )
-    if "-n" not in parser._option_string_actions:  # the main CLI may have added it already
-        parser.add_argument(
-            "-n", "--namespace", default=argparse.SUPPRESS, help="namespace (default: context's)"
-        )
     parser.add_argument("-f", "--follow", action="store_true", help="follow the streams")
     parser.add_argument(
         "--tail", type=int, default=None, metavar="N", help="start with the last N lines of each"

@@ -15,7 +15,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from podtui.app import PodTuiApp
+    from podtui.ui.host import Host
 
 #: More than this is refused: terminals drop (or choke on) very long OSC 52 payloads.
 MAX_COPY_BYTES = 1_000_000
@@ -32,7 +32,7 @@ def tmux_passthrough(sequence: str) -> str:
     return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
 
 
-def copy(app: PodTuiApp, text: str, what: str) -> bool:
+def copy(app: Host, text: str, what: str) -> bool:
     """Put `text` on the user's clipboard; the status line says `what` was copied."""
     if not text:
         app.say(f"nothing to copy ({what})")
@@ -43,7 +43,7 @@ def copy(app: PodTuiApp, text: str, what: str) -> bool:
                 "save it with s instead")
         return False
     app.copy_to_clipboard(text)  # writes osc52(text)
-    driver = app._driver  # Textual has no public writer; copy_to_clipboard uses the same
+    driver = getattr(app, "_driver", None)  # Textual's own writer (copy_to_clipboard's too)
     if os.environ.get("TMUX") and driver is not None:
         driver.write(tmux_passthrough(osc52(text)))
     app.say(f"copied {what}", error=False)

@@ -104,7 +104,8 @@ async def test_ctrl_d_then_d_deletes_gracefully(conn, namespace, admin_kubeconfi
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list again")
         await until(pilot, lambda: message(app), "the result line")
-        assert message(app) == f"{namespace}/victim: deleting (graceful)"
+        assert message(app) == (f"{namespace}/victim: deleting (graceful) · "
+                                f"kubectl delete pod victim -n {namespace}")
         await until(pilot, lambda: (r := row(app, "victim")) is None or r.status == "Terminating",
                     "the row to show Terminating or go")
         await until(pilot, lambda: row(app, "victim") is None, "the row to go", 60)
@@ -121,7 +122,9 @@ async def test_force_kill_with_capital_f(conn, namespace, admin_kubeconfig):
         await open_dialog(pilot, app)
         await pilot.press("F")
         await until(pilot, lambda: message(app), "the result line")
-        assert message(app) == f"{namespace}/stuck: force-deleted (grace 0)"
+        assert message(app) == (f"{namespace}/stuck: force-deleted (grace 0) · "
+                                f"kubectl delete pod stuck -n {namespace} --grace-period=0 "
+                                "--force")
         await until(pilot, lambda: row(app, "stuck") is None, "the row to go")
         assert await asyncio.to_thread(pods, conn, namespace) == {}
 

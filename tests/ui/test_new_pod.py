@@ -136,11 +136,11 @@ async def test_n_template_form_preview_create(conn, namespace, admin_kubeconfig,
 
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back on the list")
-        assert message(app) == f"pod/made-by-keys created in {namespace}"
-        # what c on a detail screen copies: kubectl create of the previewed YAML
+        assert message(app) == (f"pod/made-by-keys created in {namespace} · kubectl create "
+                                f"-f made-by-keys.yaml -n {namespace} (after --dry-run=server)")
+        # what c on a detail screen copies: kubectl create of the previewed YAML, inline
         assert app.last_kubectl.split("\n", 1) == [
-            f"kubectl --context {conn.context} create -f - -n {namespace} <<'PODTUI_EOF'",
-            yaml_text + "PODTUI_EOF"]
+            f"kubectl create -f - -n {namespace} <<'PODTUI_EOF'", yaml_text + "PODTUI_EOF"]
         created = await until(pilot, lambda: row(app, "made-by-keys"), "the new row", 60)
         table = app.pod_list.query_one(PodTable)
         await until(pilot, lambda: table.selected and table.selected.uid == created.uid,

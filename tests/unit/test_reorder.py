@@ -1,4 +1,4 @@
-"""The reorder window of `podtui logs -f` (podtui/cluster/reorder.py), on a simulated clock."""
+"""The reorder window of `podtui logs -f` (podtui/cluster/logs/reorder.py), on a simulated clock."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from podtui.cluster.logs import ENDED, ERROR, LogBatch, LogLine, LogStatus
-from podtui.cluster.reorder import ReorderWindow, merge_live_sorted
+from podtui.cluster.logs.reorder import ReorderWindow, merge_live_sorted
 
 MS = 1_000_000  # ns
 

@@ -18,7 +18,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
-from podtui.cluster.logs import LogBatch, LogLine, LogStatus
+from podtui.cluster.logs.events import LogBatch, LogStatus
+from podtui.cluster.logs.lines import LogLine
 
 #: The CLI's default window (`podtui logs -f --sort-window MS`).
 DEFAULT_WINDOW = 0.25
@@ -88,7 +89,7 @@ def runs(lines: list[tuple[str, LogLine]]) -> Iterator[LogBatch]:
 def merge_live_sorted(events: queue.Queue, count: int, window: float = DEFAULT_WINDOW,
                       clock: Callable[[], float] = time.monotonic
                       ) -> Iterator[LogBatch | LogStatus]:
-    """`logs._merge_live` through a ReorderWindow: the followers' events in, batches in
+    """`merge._merge_live` through a ReorderWindow: the followers' events in, batches in
     timestamp order (and the statuses worth telling) out, until every stream has ended."""
     held = ReorderWindow(window)
     finished = 0
