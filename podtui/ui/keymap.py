@@ -26,6 +26,9 @@ def _ids(screen: str, bindings: list[Binding]) -> list[Binding]:
     """The bindings with their ids: `<screen>.<action>` (`sort('ip')` -> `sort_ip`)."""
     named = []
     for binding in bindings:
+        if binding.id:  # named by hand where the action alone would not tell them apart
+            named.append(binding)
+            continue
         action = re.sub(r"\W+", "_", binding.action.removeprefix("app.")).strip("_")
         named.append(dataclasses.replace(binding, id=f"{screen}.{action}"))
     return named
@@ -95,8 +98,8 @@ DRILL = _ids("drill", [
     Binding("e", "end", "End"),
     Binding("R", "reset", "Reset"),
     Binding("escape", "app.pop_screen", "Back"),
-    Binding("j,down", "scroll_task(1)", "Scroll the task", show=False),
-    Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False),
+    Binding("j,down", "scroll_task(1)", "Scroll the task", show=False, id="drill.scroll_down"),
+    Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False, id="drill.scroll_up"),
 ])
 
 #: What `?` lists, in this order.
