@@ -61,6 +61,15 @@ def create(namespace: str, pod: str) -> str:
             "(after --dry-run=server)")
 
 
+def create_inline(namespace: str, manifest_yaml: str) -> str:
+    """The same create as one pasteable command: the manifest inline (a here-document)."""
+    end = "PODTUI_EOF"
+    while end in manifest_yaml:
+        end += "_"
+    body = manifest_yaml if manifest_yaml.endswith("\n") else manifest_yaml + "\n"
+    return f"{_join(['kubectl', 'create', '-f', '-', *_ns(namespace)])} <<'{end}'\n{body}{end}"
+
+
 def switch_namespace(namespace: str | None) -> str:
     if namespace is None:
         return "kubectl get pods -A"

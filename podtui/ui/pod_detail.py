@@ -22,9 +22,11 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from podtui.anatomy import Container, Event, Pod, describe, pod_from_json
 from podtui.cluster.event_feed import EventFeed
 from podtui.ui import clock, keymap
+from podtui.ui.clipboard import copy
 from podtui.ui.contained import Contained
 from podtui.ui.inside import InsideKeys
 from podtui.ui.messages import EventsChanged, PodsChanged
+from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 
@@ -159,7 +161,7 @@ class PodView:
             kind = Text(v.type)
             if v.detail:
                 kind.append(f"\n{v.detail}", style="dim")
-            table.add_row(self.s(v.name, "bold"), kind, mounts, shared)
+            table.add_row(self.s(v.name, "bold"), kind, PathWrap(mounts), shared)
         notes = [table]
         for v in self.pod.volumes:
             if v.shared:
@@ -348,6 +350,11 @@ class PodDetailScreen(InsideKeys, Screen):
     def action_delete(self) -> None:
         self.app.confirm_delete([self.raw])
 
+    def action_copy(self) -> None:
+        command = self.app.last_kubectl
+        copy(self.app, command, f"the last action's command: {command}" if command
+             else "no action yet")
+
 
 def pod_yaml(pod: dict) -> str:
     return yaml.safe_dump(pod, sort_keys=False, default_flow_style=False, width=1000)
@@ -357,6 +364,7 @@ class PodYamlScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="pod_yaml.back"),
         Binding("s", "save", "Save", id="pod_yaml.save"),
+        Binding("c", "copy", "Copy", id="pod_yaml.copy"),
     ]
 
     def __init__(self, pod: dict) -> None:
@@ -369,10 +377,18 @@ class PodYamlScreen(Screen):
         metadata = self.pod.get("metadata") or {}
         name = metadata.get("name", "")
         same = kubectl.get_yaml(metadata.get("namespace", ""), name)
-        yield Static(Text(f" {name}.yaml  (managedFields hidden; select text to copy, s saves)"
+        yield Static(Text(f" {name}.yaml  (managedFields hidden; c copies, s saves)"
                           f" · {same}"), id="yaml-title")
         yield TextArea(pod_yaml(self.pod), read_only=True, show_line_numbers=True, id="yaml")
         yield Footer()
+
+    def action_copy(self) -> None:
+        name = (self.pod.get("metadata") or {}).get("name", "pod")
+        selected = self.query_one(TextArea).selected_text
+        if selected:
+            copy(self.app, selected, f"{selected.count(chr(10)) + 1} selected lines of {name}.yaml")
+        else:
+            copy(self.app, pod_yaml(self.pod), f"{name}.yaml")
 
     def action_save(self) -> None:
         import os
