@@ -16,10 +16,6 @@ from podtui.cluster.streams import pod_path
 DEFAULT_IMAGE = "busybox"
 
 
-def kubectl_debug(namespace: str, pod: str, target: str, image: str = DEFAULT_IMAGE) -> str:
-    return f"kubectl debug -it {pod} -n {namespace} --image={image} --target={target} -- sh"
-
-
 def add_debug_container(conn: Connection, namespace: str, pod: str, target: str,
                         image: str = DEFAULT_IMAGE, name: str | None = None) -> str:
     """Add the ephemeral container; returns its name (debugger-xxxxx unless given)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import select
-import shlex
 import time
 from dataclasses import dataclass
 
@@ -37,13 +36,6 @@ class ExecResult:
     @property
     def ok(self) -> bool:
         return self.exit_code == 0
-
-
-def kubectl_exec(namespace: str, pod: str, container: str, command: list[str] | tuple[str, ...],
-                 tty: bool = False) -> str:
-    flags = "-it " if tty else ""
-    return (f"kubectl exec {flags}{pod} -n {namespace} -c {container} -- "
-            f"{shlex.join(command)}")
 
 
 def exit_status(raw: bytes) -> tuple[int | None, str]:

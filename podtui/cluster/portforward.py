@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_actions import refuse_if_readonly
@@ -22,11 +23,6 @@ from podtui.cluster.streams import open_websocket, pod_path
 
 #: Seconds between checks that the pod still exists (a forward to a gone pod ends).
 POD_CHECK_SECONDS = 3.0
-
-
-def kubectl_port_forward(namespace: str, pod: str, remote: int, local: int | None = None) -> str:
-    ports = f"{local}:{remote}" if local and local != remote else str(remote)
-    return f"kubectl port-forward -n {namespace} pod/{pod} {ports}"
 
 
 def parse_ports(spec: str) -> tuple[int, int]:
@@ -64,7 +60,7 @@ class Forward:
 
     @property
     def kubectl(self) -> str:
-        return kubectl_port_forward(self.namespace, self.pod, self.remote, self.local)
+        return kubectl.port_forward(self.namespace, self.pod, self.remote, self.local)
 
     @property
     def active(self) -> bool:

@@ -13,6 +13,7 @@ import shlex
 import threading
 from typing import TYPE_CHECKING
 
+from podtui.anatomy import kubectl
 from podtui.anatomy.inside import (
     default_container,
     exec_containers,
@@ -21,7 +22,7 @@ from podtui.anatomy.inside import (
 )
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
-from podtui.cluster.portforward import Forward, kubectl_port_forward, parse_ports
+from podtui.cluster.portforward import Forward, parse_ports
 
 if TYPE_CHECKING:
     from podtui.cluster.shell import ShellOutcome
@@ -119,13 +120,14 @@ class InsideActions:
         self._pick(f"Shell in which container of {name}?", names, default_container(pod),
                    lambda c: c and self.open_shell(namespace, name, c))
 
-    def open_shell(self, namespace: str, pod: str, container: str, kubectl: str = "") -> None:
+    def open_shell(self, namespace: str, pod: str, container: str, equivalent: str = "") -> None:
         """Hand the terminal to the remote shell; back here, exactly where we were."""
-        from podtui.cluster.exec import kubectl_exec
         from podtui.cluster.shell import interactive_shell
 
         shells = self.app.settings.shells
-        kubectl = kubectl or kubectl_exec(namespace, pod, container, [shells[0]], tty=True)
+        equivalent = equivalent or kubectl.exec_in(namespace, pod, container, shells[:1],
+                                                   tty=True)
+        self.app.last_kubectl = equivalent
 
         def run(in_fd: int, out_fd: int) -> ShellOutcome:
             return interactive_shell(self.app.conn, namespace, pod, container, shells,
@@ -138,10 +140,10 @@ class InsideActions:
                 with self.app.suspend():
                     outcome = run(0, 1)
         except ClusterError as exc:
-            self.app.say(f"{describe(exc)}  ({kubectl})")
+            self.app.say(f"{describe(exc)}  ({equivalent})")
             return
         failed = not outcome.shell or outcome.exit_code is None
-        self.app.say(f"{outcome.line()}  ({kubectl})", error=failed)
+        self.app.say(f"{outcome.line()}  ({equivalent})", error=failed)
 
     # --- run one command ---------------------------------------------------------------
 
@@ -168,7 +170,6 @@ class InsideActions:
                    default_container(pod), chosen)
 
     def show_runs(self, namespace: str, pod: str, containers: list[str], line: str) -> None:
-        from podtui.cluster.exec import kubectl_exec
         from podtui.ui.run_panes import RunPanesScreen, RunSpec
 
         try:
@@ -178,12 +179,12 @@ class InsideActions:
             return
         specs = [RunSpec(c, c, command) for c in containers]
         self.app.push_screen(RunPanesScreen(self.app.conn, namespace, pod, line, specs))
-        self.app.say(kubectl_exec(namespace, pod, containers[0], command)
+        self.app.last_kubectl = kubectl.exec_in(namespace, pod, containers[0], command)
+        self.app.say(self.app.last_kubectl
                      + (" (and each other container)" if len(containers) > 1 else ""),
                      error=False)
 
     def volumes_inside(self, pod: dict) -> None:
-        from podtui.cluster.exec import kubectl_exec
         from podtui.ui.run_panes import RunPanesScreen, RunSpec
 
         namespace, name = _names(pod)
@@ -197,8 +198,8 @@ class InsideActions:
             self.app.conn, namespace, name, "each volume from every container that mounts it",
             specs))
         first = views[0]
-        self.app.say(kubectl_exec(namespace, name, first.container, first.command)
-                     + " (and each other mount)", error=False)
+        self.app.last_kubectl = kubectl.exec_in(namespace, name, first.container, first.command)
+        self.app.say(self.app.last_kubectl + " (and each other mount)", error=False)
 
     # --- port-forward ------------------------------------------------------------------
 
@@ -238,9 +239,9 @@ class InsideActions:
             self.app.say(describe(exc))
             return None
         self.forwards.append(forward)
+        self.app.last_kubectl = forward.kubectl
         self.app.say(f"forwarding 127.0.0.1:{forward.local} -> {pod}:{remote} (f lists "
-                     f"forwards)  ({kubectl_port_forward(namespace, pod, remote, forward.local)})",
-                     error=False)
+                     f"forwards)  ({forward.kubectl})", error=False)
         return forward
 
     def _forward_ended(self, forward: Forward) -> None:
@@ -287,10 +288,11 @@ class InsideActions:
                    target_chosen)
 
     def _add_debug(self, namespace: str, pod: str, target: str, image: str) -> None:
-        from podtui.cluster.debug import add_debug_container, kubectl_debug, wait_running
+        from podtui.cluster.debug import add_debug_container, wait_running
 
-        kubectl = kubectl_debug(namespace, pod, target, image)
-        self.app.say(f"adding a debug container ({kubectl})", error=False)
+        equivalent = kubectl.debug(namespace, pod, target, image, self.app.settings.shells[0])
+        self.app.last_kubectl = equivalent
+        self.app.say(f"adding a debug container ({equivalent})", error=False)
 
         def work() -> None:
             try:
@@ -299,7 +301,7 @@ class InsideActions:
             except ClusterError as exc:
                 self.app.call_from_thread(self.app.say, describe(exc))
                 return
-            self.app.call_from_thread(self.open_shell, namespace, pod, name, kubectl)
+            self.app.call_from_thread(self.open_shell, namespace, pod, name, equivalent)
 
         threading.Thread(target=work, name="debug-container", daemon=True).start()
 

@@ -14,9 +14,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError
-from podtui.cluster.exec import ExecResult, kubectl_exec, run
+from podtui.cluster.exec import ExecResult, run
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class RunPanesScreen(Screen):
 
     @property
     def kubectl(self) -> list[str]:
-        return [kubectl_exec(self.namespace, self.pod, s.container, s.command)
+        return [kubectl.exec_in(self.namespace, self.pod, s.container, s.command)
                 for s in self.specs]
 
     def compose(self) -> ComposeResult:

@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 import pytest
 
 from podtui.anatomy import describe, pod_from_json
+from podtui.anatomy import kubectl as kubectl_line
 from podtui.cluster import debug
 from podtui.cluster.errors import ClusterError
-from podtui.cluster.exec import Session, kubectl_exec, missing_command, run
+from podtui.cluster.exec import Session, missing_command, run
 from podtui.cluster.inside_access import inside_access
 from podtui.cluster.pod_actions import ReadOnlyError, create_pod
 from podtui.cluster.pods import get_pod
@@ -121,7 +122,7 @@ def test_exec_in_an_unknown_container_or_pod_is_one_line(conn, namespace):
 
 
 def test_kubectl_equivalent_is_runnable(admin_kubeconfig):
-    line = kubectl_exec("default", SEED_POD, "busybox", ["cat", "/logs/app.log"])
+    line = kubectl_line.exec_in("default", SEED_POD, "busybox", ["cat", "/logs/app.log"])
     assert line == f"kubectl exec {SEED_POD} -n default -c busybox -- cat /logs/app.log"
     words = line.split()[1:]
     peer = kubectl(admin_kubeconfig, *words[:-2], "head", "-n", "1", "/logs/app.log")

@@ -68,7 +68,7 @@ class FakeUser(threading.Thread):
                 self.seen += os.read(self.master, 4096)
 
     def run(self) -> None:
-        self.read(b"# ")
+        self.read(b"# ", 120)  # a debug container first waits for its status (under load)
         os.write(self.master, self.keys)
         self.read(b"exit", 10)
         self.read(b"\x00", 1)  # what comes after
@@ -161,7 +161,8 @@ async def test_port_forward_from_the_app_and_its_list(conn, admin_kubeconfig):
             assert body == b"ok"
             message = plain(app.pod_list.query_one("#message", Static))
             assert f"forwarding 127.0.0.1:{forward.local} -> {SEED_POD}:3000" in message
-            assert "kubectl port-forward -n default pod/seed-sidecar-logs" in message
+            assert f"kubectl port-forward pod/{SEED_POD} " in forward.kubectl
+            assert forward.kubectl in message and app.last_kubectl == forward.kubectl
             await pilot.press("f")
             assert isinstance(app.screen, ForwardsScreen)
             table = app.screen.query_one(DataTable)
@@ -191,7 +192,7 @@ async def test_debug_container_then_shell_then_the_anatomy_shows_it(
             await pilot.press("e")  # one container: no target picker
             assert isinstance(app.screen, PromptScreen)
             await pilot.press("enter")  # busybox, prefilled
-            await until(pilot, lambda: b"debugging-42" in user.seen, "the debug shell", 60)
+            await until(pilot, lambda: b"debugging-42" in user.seen, "the debug shell", 150)
             user.join(10)
             await pilot.press("2")
             containers = await until(

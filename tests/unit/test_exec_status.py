@@ -8,14 +8,15 @@ import json
 import sys
 from pathlib import Path
 
+from podtui.anatomy import kubectl
 from podtui.anatomy.inside import (
     default_container,
     exec_containers,
     forwardable_ports,
     volume_views,
 )
-from podtui.cluster.exec import exit_status, kubectl_exec, missing_command
-from podtui.cluster.portforward import kubectl_port_forward, parse_ports
+from podtui.cluster.exec import exit_status, missing_command
+from podtui.cluster.portforward import parse_ports
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sandbox"))
 from render_config import seed_pod  # noqa: E402
@@ -52,12 +53,15 @@ def test_missing_command_wordings():
 
 
 def test_kubectl_equivalents():
-    assert kubectl_exec("ns", "p", "c", ["ls", "-la", "/a b"], tty=False) == \
+    assert kubectl.exec_in("ns", "p", "c", ["ls", "-la", "/a b"], tty=False) == \
         "kubectl exec p -n ns -c c -- ls -la '/a b'"
-    assert kubectl_exec("ns", "p", "c", ["sh"], tty=True) == "kubectl exec -it p -n ns -c c -- sh"
-    assert kubectl_port_forward("ns", "p", 3000, 3000) == "kubectl port-forward -n ns pod/p 3000"
-    assert kubectl_port_forward("ns", "p", 3000, 8080) == \
-        "kubectl port-forward -n ns pod/p 8080:3000"
+    assert kubectl.exec_in("ns", "p", "c", ["sh"], tty=True) == \
+        "kubectl exec -it p -n ns -c c -- sh"
+    assert kubectl.port_forward("ns", "p", 3000, 3000) == "kubectl port-forward pod/p 3000 -n ns"
+    assert kubectl.port_forward("ns", "p", 3000, 8080) == \
+        "kubectl port-forward pod/p 8080:3000 -n ns"
+    assert kubectl.debug("ns", "p", "app", "busybox") == \
+        "kubectl debug -it p -n ns --image=busybox --target=app -- sh"
 
 
 def test_parse_ports():
