@@ -115,6 +115,12 @@ HELP = [
      "kubectl create -f POD.yaml"),
     ("delete (ctrl-d, d)", "kubectl delete pod NAME -n NS"),
     ("force kill (ctrl-d, F)", "kubectl delete pod NAME -n NS --grace-period=0 --force"),
+    ("shell (s)", "kubectl exec -it NAME -n NS -c CONTAINER -- sh"),
+    ("run a command (x), volumes inside (v)", "kubectl exec NAME -n NS -c CONTAINER -- "
+     "COMMAND (once per container)"),
+    ("port-forward (F)", "kubectl port-forward pod/NAME [LOCAL:]REMOTE -n NS"),
+    ("debug container (e)", "kubectl debug -it NAME -n NS --image=busybox "
+     "--target=CONTAINER -- sh"),
     (":ns NAME / :ns all", "kubectl config set-context --current --namespace=NAME / "
      "kubectl get pods -A"),
     (":ctx NAME", "kubectl config use-context NAME"),
