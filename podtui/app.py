@@ -15,7 +15,7 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.config import Settings, config_path
 from podtui.ui import keymap
-from podtui.ui.messages import AccessChecked
+from podtui.ui.messages import AccessChecked, InsideAccessChecked
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -165,6 +165,11 @@ class PodTuiApp(App):
     def on_access_checked(self, message: AccessChecked) -> None:
         self.allowed = message.allowed
         self.screen.refresh_bindings()
+
+    def on_inside_access_checked(self, message: InsideAccessChecked) -> None:
+        from podtui.ui.inside import inside
+
+        inside(self).checked(message.namespace, message.access)
 
     def may(self, verb: str) -> bool:
         """Offer the action? Read-only never; otherwise unless the server said no."""

@@ -23,6 +23,7 @@ from podtui.anatomy.inside import (
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
+from podtui.ui.messages import InsideAccessChecked
 
 if TYPE_CHECKING:
     from podtui.cluster.shell import ShellOutcome
@@ -84,12 +85,14 @@ class InsideActions:
         def check() -> None:
             from podtui.cluster.inside_access import inside_access
 
-            access = inside_access(self.app.conn, namespace)
-            self.app.call_from_thread(self._checked, namespace, access)
+            # Posted, not called: the app may have ended meanwhile (post_message is safe).
+            self.app.post_message(InsideAccessChecked(namespace, inside_access(self.app.conn,
+                                                                               namespace)))
 
         threading.Thread(target=check, name="inside-access", daemon=True).start()
 
-    def _checked(self, namespace: str, access: InsideAccess) -> None:
+    def checked(self, namespace: str, access: InsideAccess) -> None:
+        """The app's handler of InsideAccessChecked, on its event loop."""
         self.access[namespace] = access
         self._checking.discard(namespace)
         self.app.screen.refresh_bindings()
