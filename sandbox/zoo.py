@@ -246,6 +246,17 @@ PODS: dict[str, dict] = {
                         lambda st: _phase(
         "Running", st, conditions=conditions(st),
         containerStatuses=[st.running("app"), st.running("helper")]), terminating=True),
+    "node-lost": _pod("Unknown", {"containers": [c("app")]}, lambda st: _phase(
+        "Running", st, reason="NodeLost", message=f"Node {ZOO_NODE} which was running pod "
+        "node-lost is unresponsive", conditions=conditions(st, ready=False, not_ready="app"),
+        containerStatuses=[st.running("app")]), terminating=True),
+    "init-restarted": _pod("Running", {"initContainers": [c("migrate")],
+                                       "containers": [c("app")]}, lambda st: _phase(
+        "Running", st, conditions=conditions(st),
+        initContainerStatuses=[st.terminated("migrate", 0, "Completed", restarts=2,
+                                             ended=700) | {"lastState": st.last(
+                                                 "migrate", 1, 720)}],
+        containerStatuses=[st.running("app")])),
     "scheduling-gated": _pod("SchedulingGated", {
         "containers": [c("app")], "schedulingGates": [{"name": "sandbox.podtui.dev/hold"}]},
         bound=False),
@@ -280,7 +291,7 @@ PODS: dict[str, dict] = {
         "Succeeded", st, conditions=conditions(st, ready=False, not_ready="work"),
         initContainerStatuses=[st.terminated("shipper", 0, "Completed", ended=58)],
         containerStatuses=[st.terminated("work", 0, "Completed")]), job=True),
-    "sidecar-job-sigterm": _pod("Init:Error", _never(c("work"),
+    "sidecar-job-sigterm": _pod("Completed", _never(c("work"),
                                                      initContainers=[sidecar("shipper")]),
                                 lambda st: _phase(
         "Succeeded", st, conditions=conditions(st, ready=False, not_ready="work"),
