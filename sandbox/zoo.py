@@ -37,6 +37,7 @@ JOB = "zoo-job"
 IMAGE = "busybox:1.36"
 UNPULLABLE = "registry.invalid/podtui/missing:0.0"
 POD_IP_BASE = "10.245.0."
+FIELD_MANAGER = "podtui-zoo"  # in managedFields: who wrote each pod's status
 
 
 # --- container specs and statuses --------------------------------------------------------
@@ -366,7 +367,7 @@ def revision(name: str) -> str:
     fixed = datetime(2000, 1, 1, tzinfo=UTC)
     zoo = PODS[name]
     data = [zoo["spec"], status(name, fixed), zoo["bound"], zoo["job"], zoo["terminating"],
-            zoo["ephemeral"]]
+            zoo["ephemeral"], FIELD_MANAGER]
     return _hex(json.dumps(data, sort_keys=True))[:16]
 
 
@@ -410,6 +411,8 @@ class Api:
     def call(self, method: str, path: str, body: dict | None = None,
              content: str = "application/json", ok: tuple[int, ...] = ()) -> dict | None:
         data = json.dumps(body).encode() if body is not None else None
+        if method in ("POST", "PATCH", "PUT"):
+            path += ("&" if "?" in path else "?") + f"fieldManager={FIELD_MANAGER}"
         request = urllib.request.Request(self.base + path, data=data, method=method,
                                          headers={"Content-Type": content,
                                                   "Accept": "application/json"})
