@@ -269,6 +269,8 @@ class PodDetailScreen(Screen):
             field_selector=f"involvedObject.name={self.pod_name},involvedObject.kind=Pod",
         )
         threading.Thread(target=self._watcher.run, name="pod-events", daemon=True).start()
+        # The sections hold Rich styles resolved from the theme: a new theme redraws them.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
         self.render_pod()
         self.set_interval(0.5, self.refresh_pod)
 

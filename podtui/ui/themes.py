@@ -37,10 +37,21 @@ def load_themes(*dirs: Path) -> tuple[list[Theme], list[str]]:
                 data = tomllib.loads(path.read_text())
                 name = str(data.get("name") or path.stem)
                 extra = {k: data[k] for k in FIELDS if k in data}
+                if extra.get("ansi"):
+                    extra["variables"] = _ansi_defaults(data) | dict(extra.get("variables", {}))
                 themes.append(Theme(name=name, primary=data["primary"], **extra))
             except (OSError, KeyError, TypeError, ValueError) as exc:
                 errors.append(f"theme {path.name}: {type(exc).__name__}: {exc}")
     return themes, errors
+
+
+def _ansi_defaults(data: dict) -> dict[str, str]:
+    """Variables Textual's own CSS needs under an ANSI theme (e.g. Screen's
+    $ansi-background) and defines only in its built-in ANSI themes: without them, switching
+    to such a theme raises UnresolvedVariableError."""
+    dark = data.get("dark", True) is not False
+    return {"ansi-background": "ansi_black" if dark else "ansi_white",
+            "ansi-foreground": "ansi_white" if dark else "ansi_black"}
 
 
 def rich_style(style: str, variables: Mapping[str, str]) -> RichStyle:

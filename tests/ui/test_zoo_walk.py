@@ -1,0 +1,161 @@
+"""Every screen, every zoo pod: the real app against the sandbox's pod-state zoo opens, for
+each pod, every detail tab, the YAML, the logs (current, previous, time-aligned) and the
+delete dialog (then cancels it), at 80x24 and 160x50, under every built-in theme, and with
+NO_COLOR=1. Nothing may raise: no crashed app, no failed worker, no screen that did not open.
+
+One app per run; the themes are switched on each opened screen (a theme change redraws it).
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.worker import WorkerState
+from textual.worker_manager import WorkerManager
+
+from podtui.app import PodTuiApp
+from podtui.cluster.connection import connect
+from podtui.ui.dialogs import ConfirmDeleteScreen
+from podtui.ui.logs_screen import LogsScreen
+from podtui.ui.pod_detail import SECTIONS, PodDetailScreen, PodYamlScreen
+from podtui.ui.pod_list import PodListScreen
+from podtui.ui.themes import BUILTIN_DIR, load_themes
+from sandbox import zoo as zoo_data
+from tests.ui.helpers import open_pod, row, until
+
+THEMES = [t.name for t in load_themes(BUILTIN_DIR)[0]]
+SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
+#: What one walk opens per pod: 6 tabs, YAML, logs x 3 (current, previous, time-aligned),
+#: the delete dialog.
+SCREENS = [*(f"tab {name}" for name in SECTIONS), "yaml", "logs", "logs previous",
+           "logs time-aligned", "delete dialog"]
+
+
+class Walk:
+    """Drives one app through the zoo; `where` names the step, for the failure message."""
+
+    def __init__(self, pilot, themes: list[str]) -> None:
+        self.pilot = pilot
+        self.app: PodTuiApp = pilot.app
+        self.themes = themes
+        self.where = "start"
+        self.seen: list[tuple[str, str, str]] = []
+
+    async def settle(self, step: str) -> None:
+        """Show the current screen under every theme (each change redraws it)."""
+        for theme in self.themes:
+            self.where = f"{step}, theme {theme}"
+            self.app.theme = theme
+            await self.pilot.pause()
+            if self.app._exception is not None:  # noqa: SLF001 - Textual keeps it here
+                raise self.app._exception  # noqa: SLF001
+            self.seen.append((step, theme, type(self.app.screen).__name__))
+
+    async def expect(self, kind: type, step: str):
+        self.where = step
+        return await until(self.pilot, lambda: isinstance(self.app.screen, kind) and
+                           self.app.screen, f"{step}: the {kind.__name__}", timeout=10)
+
+    async def logs_resolved(self, screen: LogsScreen, step: str) -> None:
+        """Every pane has said what its stream does (lines, ended, an error line...)."""
+        self.where = step
+        await until(self.pilot, lambda: all(
+            v.state and not v.state.startswith("connecting") for v in screen.pane_views),
+            f"{step}: every log pane's state", timeout=15)
+
+    async def pod(self, name: str) -> None:
+        pilot, app = self.pilot, self.app
+        self.where = f"{name}: detail"
+        await open_pod(pilot, app, name)
+        await self.expect(PodDetailScreen, f"{name}: detail")
+        for i, section in enumerate(SECTIONS, 1):
+            await pilot.press(str(i))
+            await self.settle(f"{name}: tab {section}")
+
+        await pilot.press("y")
+        await self.expect(PodYamlScreen, f"{name}: yaml")
+        await self.settle(f"{name}: yaml")
+        await pilot.press("escape")
+        await self.expect(PodDetailScreen, f"{name}: back from yaml")
+
+        await pilot.press("l")
+        logs = await self.expect(LogsScreen, f"{name}: logs")
+        await self.logs_resolved(logs, f"{name}: logs")
+        await self.settle(f"{name}: logs")
+        await pilot.press("p")
+        await self.logs_resolved(logs, f"{name}: logs previous")
+        await self.settle(f"{name}: logs previous")
+        await pilot.press("a")
+        self.where = f"{name}: logs time-aligned"
+        await until(pilot, lambda: logs._aligned is not None, self.where)  # noqa: SLF001
+        await self.settle(f"{name}: logs time-aligned")
+        await pilot.press("escape")  # leaves the time-aligned view
+        await pilot.press("escape")
+        await self.expect(PodDetailScreen, f"{name}: back from logs")
+
+        await pilot.press("ctrl+d")
+        await self.expect(ConfirmDeleteScreen, f"{name}: delete dialog")
+        await self.settle(f"{name}: delete dialog")
+        await pilot.press("escape")
+        await self.expect(PodDetailScreen, f"{name}: delete cancelled")
+        await pilot.press("escape")
+        await self.expect(PodListScreen, f"{name}: back to the list")
+        self.where = f"{name}: still there"
+        assert row(app, name) is not None, f"{name} left the list after a cancelled delete"
+
+
+@pytest.fixture
+def worker_errors(monkeypatch) -> list[str]:
+    """Workers that ended in an error (those not set to exit the app on error too)."""
+    errors: list[str] = []
+    remove = WorkerManager._remove_worker  # noqa: SLF001
+
+    def spy(self, worker):
+        if worker.state == WorkerState.ERROR:
+            errors.append(f"worker {worker.name or worker.group}: {worker.error!r}")
+        remove(self, worker)
+
+    monkeypatch.setattr(WorkerManager, "_remove_worker", spy)
+    return errors
+
+
+@pytest.mark.parametrize(("size", "no_color"), [("80x24", False), ("160x50", False),
+                                                ("80x24", True), ("160x50", True)])
+async def test_every_screen_of_every_zoo_pod_opens_without_an_error(
+        admin_kubeconfig, zoo, worker_errors, monkeypatch, size, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # read when the app starts
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=zoo))
+    themes = THEMES[:1] if no_color else THEMES
+    async with app.run_test(size=SIZES[size]) as pilot:
+        walk = Walk(pilot, themes)
+        try:
+            for name in zoo_data.names():
+                await walk.pod(name)
+        except Exception as exc:
+            raise AssertionError(f"{size}{' NO_COLOR' if no_color else ''}, "
+                                 f"{walk.where}: {exc!r}") from exc
+        assert app.no_color is no_color
+    assert not worker_errors
+    assert len(walk.seen) == len(zoo_data.names()) * len(SCREENS) * len(themes)
+
+
+async def test_a_new_theme_redraws_the_open_detail_screen(admin_kubeconfig, zoo):
+    """The detail sections hold styles resolved from the theme: switching themes there
+    (T) must redraw them in the new theme's colours."""
+    from textual.widgets import Static
+
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=zoo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pod(pilot, app, "completed")
+        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), "the detail")
+
+        def header_colours() -> set:
+            header = app.screen.query_one("#detail-header", Static).content
+            return {span.style.color for span in header.spans if span.style.color}
+
+        app.theme = "podtui-dark"
+        await pilot.pause()
+        dark = header_colours()
+        app.theme = "podtui-light"
+        await pilot.pause()
+        assert header_colours() and header_colours() != dark
