@@ -3,7 +3,8 @@ each pod, every detail tab, the YAML, the logs (current, previous, time-aligned)
 delete dialog (then cancels it), at 80x24 and 160x50, under every built-in theme, and with
 NO_COLOR=1. Nothing may raise: no crashed app, no failed worker, no screen that did not open.
 
-One app per run; the themes are switched on each opened screen (a theme change redraws it).
+One app per run (the zoo in halves, so that pytest-xdist can share the walk out); each
+pod's detail screen switches through the themes, and every screen is opened under each.
 """
 
 from __future__ import annotations
@@ -53,24 +54,13 @@ class Walk:
         await self.app.run_action(active.binding.action, active.node)
         await self.pilot.pause(0)
 
-    async def settle(self, step: str, views: tuple[tuple[str, str], ...] = (("", ""),)) -> None:
-        """Show the current screen under every theme (a change redraws it), starting with
-        the theme in use; under each, press each view's key (the detail tabs) and look."""
-        current = self.app.theme
-        themes = sorted(self.themes, key=lambda t: t != current)
-        for theme in themes:
-            if theme != self.app.theme:
-                self.where = f"{step}, theme {theme}"
-                self.app.theme = theme
-            for key, view in views:
-                self.where = f"{step}{view}, theme {theme}"
-                if key:
-                    await self.key(key)
-                # Draw now: wait for the screen's messages, then refresh it (no idle wait).
-                await self.pilot.pause(0)
-                if self.app._exception is not None:  # noqa: SLF001 - Textual keeps it here
-                    raise self.app._exception  # noqa: SLF001
-                self.seen.append((step + view, theme, type(self.app.screen).__name__))
+    async def look(self, step: str, theme: str) -> None:
+        """Draw the screen now (wait for its messages, refresh it; no idle wait) and note it."""
+        self.where = f"{step}, theme {theme}"
+        await self.pilot.pause(0)
+        if self.app._exception is not None:  # noqa: SLF001 - Textual keeps it here
+            raise self.app._exception  # noqa: SLF001
+        self.seen.append((step, theme, type(self.app.screen).__name__))
 
     async def expect(self, kind: type, step: str):
         self.where = step
@@ -85,6 +75,8 @@ class Walk:
             f"{step}: every log pane's state", timeout=15)
 
     async def pod(self, name: str) -> None:
+        """Open the pod's detail, then every screen under every theme: the theme is
+        switched on the detail screen (a change redraws it), starting with the one in use."""
         pilot, app = self.pilot, self.app
         self.where = f"{name}: detail"
         if self.real_keys:
@@ -93,45 +85,55 @@ class Walk:
             table(app).select_uid((await until(pilot, lambda: row(app, name), name)).uid)
             await self.key("enter")
         await self.expect(PodDetailScreen, f"{name}: detail")
-        await self.settle(f"{name}: detail", tuple(
-            (str(i), f" tab {section}") for i, section in enumerate(SECTIONS, 1)))
+        current = app.theme
+        for theme in sorted(self.themes, key=lambda t: t != current):
+            if theme != app.theme:
+                self.where = f"{name}: detail, theme {theme}"
+                app.theme = theme
+            await self.screens(name, theme)
+        await self.key("escape")
+        await self.expect(PodListScreen, f"{name}: back to the list")
+        self.where = f"{name}: still there"
+        assert row(app, name) is not None, f"{name} left the list after a cancelled delete"
+        self.real_keys = False
+
+    async def screens(self, name: str, theme: str) -> None:
+        pilot = self.pilot
+        for i, section in enumerate(SECTIONS, 1):
+            await self.key(str(i))
+            await self.look(f"{name}: detail tab {section}", theme)
 
         await self.key("y")
         await self.expect(PodYamlScreen, f"{name}: yaml")
-        await self.settle(f"{name}: yaml")
+        await self.look(f"{name}: yaml", theme)
         await self.key("escape")
         await self.expect(PodDetailScreen, f"{name}: back from yaml")
 
         await self.key("l")
         logs = await self.expect(LogsScreen, f"{name}: logs")
         await self.logs_resolved(logs, f"{name}: logs")
-        await self.settle(f"{name}: logs")
-        before = [v.state for v in logs.pane_views]
+        await self.look(f"{name}: logs", theme)
+        pane = logs.current_view()
+        before = pane.state
         await self.key("p")
         self.where = f"{name}: logs previous"
-        pane = logs.current_view()
-        await until(pilot, lambda: pane.state != before[logs.pane_views.index(pane)],
-                    f"{self.where}: the pane's new state", timeout=15)
+        await until(pilot, lambda: pane.state != before, f"{self.where}: the pane's new state",
+                    timeout=15)
         await self.logs_resolved(logs, f"{name}: logs previous")
-        await self.settle(f"{name}: logs previous")
+        await self.look(f"{name}: logs previous", theme)
         await self.key("a")
         self.where = f"{name}: logs time-aligned"
         await until(pilot, lambda: logs._aligned is not None, self.where)  # noqa: SLF001
-        await self.settle(f"{name}: logs time-aligned")
+        await self.look(f"{name}: logs time-aligned", theme)
         await self.key("escape")  # leaves the time-aligned view
         await self.key("escape")
         await self.expect(PodDetailScreen, f"{name}: back from logs")
 
         await self.key("ctrl+d")
         await self.expect(ConfirmDeleteScreen, f"{name}: delete dialog")
-        await self.settle(f"{name}: delete dialog")
+        await self.look(f"{name}: delete dialog", theme)
         await self.key("escape")
         await self.expect(PodDetailScreen, f"{name}: delete cancelled")
-        await self.key("escape")
-        await self.expect(PodListScreen, f"{name}: back to the list")
-        self.where = f"{name}: still there"
-        assert row(app, name) is not None, f"{name} left the list after a cancelled delete"
-        self.real_keys = False
 
 
 @pytest.fixture
