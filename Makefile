@@ -32,6 +32,7 @@ demo-zoo: setup sandbox-up
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 # Builds (or reuses) the control plane, starts it, runs every test, stops it.
 test: setup lint

@@ -3,9 +3,11 @@
 status bar's "N pods" reaching the terminal), CPU time and VmRSS with the list shown.
 
     .venv/bin/python bench/ab.py BEFORE_DIR [AFTER_DIR] [--size 10000] [--runs 3]
+        [--namespace NS --populate]
 
 A directory holds a `podtui` package (e.g. a copy of the tree before a change); AFTER
-defaults to this checkout. The namespace bench-SIZE must exist (bench/run.py makes it).
+defaults to this checkout. The namespace bench-SIZE (or NS) must hold SIZE pods
+(bench/run.py makes bench-SIZE; --populate fills NS first, e.g. one of your own).
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ def _argv(source: Path) -> list[str]:
     return [PYTHON, "-c", code]
 
 
-def _measure(source: Path, namespace: str, memory: bool) -> dict:
+def _measure(source: Path, namespace: str, size: int, memory: bool) -> dict:
     run = run_podtui(namespace, argv=_argv(source), exit_when_loaded=not memory,
                      memory_settle=2.0 if memory else 0.0)
     loaded = run.marks.get("loaded")
-    painted = run.screen.first_time(f"{namespace.removeprefix('bench-')} pods".encode())
+    painted = run.screen.first_time(f"{size} pods".encode())
     return {"whole_list_s": run.since_start(painted or (loaded[0] if loaded else None)),
             "cpu_s": run.cpu_s, "rss_mb": run.rss_kb / 1024 if run.rss_kb else None,
             "load": load()}
@@ -44,15 +46,21 @@ def main() -> int:
     parser.add_argument("after", type=Path, nargs="?", default=ROOT)
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--namespace", help="default: bench-SIZE")
+    parser.add_argument("--populate", action="store_true", help="fill the namespace first")
     args = parser.parse_args()
-    namespace = f"bench-{args.size}"
+    namespace = args.namespace or f"bench-{args.size}"
     kube = Kube()
+    if args.populate:
+        from populate import ensure_pods
+
+        ensure_pods(kube, args.size, namespace=namespace)
     results: dict[str, list[dict]] = {"before": [], "after": []}
     for index in range(args.runs):
         for label, source in (("before", args.before), ("after", args.after)):
             kube.wait_ready()
             for memory in (False, True):
-                got = _measure(source.resolve(), namespace, memory)
+                got = _measure(source.resolve(), namespace, args.size, memory)
                 key = "memory" if memory else "startup"
                 results[label].append({"kind": key, **got})
                 log(f"run {index + 1} {label} {key}: {got}")

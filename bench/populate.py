@@ -15,9 +15,10 @@ def namespace_for(size: int) -> str:
     return f"bench-{size}"
 
 
-def ensure_pods(kube: Kube, size: int, timeout: float = 1800) -> str:
-    """bench-SIZE with exactly SIZE Running pods named pod-00000...; returns the namespace."""
-    namespace = namespace_for(size)
+def ensure_pods(kube: Kube, size: int, timeout: float = 1800, namespace: str = "") -> str:
+    """bench-SIZE (or `namespace`) with exactly SIZE Running pods named pod-00000...;
+    returns the namespace."""
+    namespace = namespace or namespace_for(size)
     kube.ensure_namespace(namespace)
     have = kube.count_pods(namespace)
     if have < size:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import Screen
 
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
+from podtui.config import Settings, config_path
+from podtui.ui import keymap
+from podtui.ui.messages import AccessChecked
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -22,12 +25,10 @@ GC_YOUNG_THRESHOLD = 20_000
 class PodTuiApp(App):
     TITLE = "podtui"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
-        Binding("q", "quit", "Quit", show=False),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("T", "next_theme", "Theme", show=False),
-        Binding("question_mark", "help", "Help", show=False),
-    ]
+    BINDINGS = keymap.APP
+
+    #: Set when an unexpected exception ended the app: one line naming the crash report.
+    crash_line = ""
 
     #: Builds the live pod feed for a namespace (None = all); snapshot tests pass a recorded one.
     feed_factory = PodFeed
@@ -40,6 +41,7 @@ class PodTuiApp(App):
         theme: str | None = None,
         all_namespaces: bool = False,
         feed: PodFeed | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         conn.readonly = conn.readonly or readonly
@@ -55,7 +57,9 @@ class PodTuiApp(App):
         for item in themes:
             self.register_theme(item)
         self.theme_names = [t.name for t in themes]
-        self._wanted_theme = theme or DEFAULT_THEME
+        #: The config file's settings (the command line loads it; without it, the defaults).
+        self.settings = settings or Settings(config_path())
+        self._wanted_theme = theme or self.settings.theme or DEFAULT_THEME
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -67,10 +71,16 @@ class PodTuiApp(App):
         return super()._background_screens
 
     def on_mount(self) -> None:
+        self.watch_threads()
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
             self._theme_errors.append(f"unknown theme {self._wanted_theme!r}")
+        if self.settings.keys:
+            from podtui.ui.keys import all_bindings, clashes
+
+            self.settings.check_keys(set(all_bindings()), clashes)
+            self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
         self.check_access()
         # Everything allocated so far (modules, classes, the app) lives as long as the
@@ -82,8 +92,50 @@ class PodTuiApp(App):
         # generation (700) they are collected, and promoted, many times a frame; with this
         # one most are freed first (2 log panes x 10,000 lines/s: GC 19 % -> 3 % of the time).
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-        for line in self._theme_errors:
+        for line in self.settings.problems + self._theme_errors:
             self.notify(line, severity="warning")
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's own handler prints a full-screen traceback with every frame's local
+        # variables (connections, request headers, tokens). Instead: a redacted report in
+        # the state directory, and one line naming it (crash_line: the command line prints
+        # it once the terminal is restored; Textual would crop it to the terminal's width).
+        from textual.worker import WorkerFailed
+
+        from podtui.crash import crash_line
+
+        self._return_code = 1
+        if self._exception is None:  # what run_test re-raises, for the tests
+            self._exception = error
+            self._exception_event.set()
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        try:
+            conn = getattr(self, "conn", None)
+            line = crash_line(cause, conn.secrets() if conn else ())
+        except Exception:  # noqa: BLE001 - the app must still stop and restore the terminal
+            line = "podtui stopped on an unexpected error (no crash report)"
+        self.crash_line = self.crash_line or line  # the first error is the one to report
+        self.panic()  # stop now, as Textual does, with nothing of its own to print
+
+    def watch_threads(self) -> None:
+        """While the app runs, an exception a thread does not catch ends it like any other
+        (else it vanishes into Textual's captured stderr and a screen silently stops)."""
+        self._previous_thread_hook = threading.excepthook
+        threading.excepthook = self._thread_crashed
+
+    def _thread_crashed(self, args: threading.ExceptHookArgs) -> None:
+        loop = self._loop
+        if loop is None or args.exc_value is None or args.exc_type is SystemExit:
+            self._previous_thread_hook(args)
+            return
+        try:
+            loop.call_soon_threadsafe(self._handle_exception, args.exc_value)
+        except RuntimeError:  # the loop has closed: the app is gone
+            self._previous_thread_hook(args)
+
+    def on_unmount(self) -> None:
+        if threading.excepthook == self._thread_crashed:
+            threading.excepthook = self._previous_thread_hook
 
     @property
     def pod_list(self) -> PodListScreen:
@@ -105,10 +157,10 @@ class PodTuiApp(App):
 
         namespace = None if self.all_namespaces else self.namespace
         allowed = {verb: can_i(self.conn, verb, "pods", namespace) for verb in ("create", "delete")}
-        self.call_from_thread(self._set_access, allowed)
+        self.post_message(AccessChecked(allowed))
 
-    def _set_access(self, allowed: dict[str, bool]) -> None:
-        self.allowed = allowed
+    def on_access_checked(self, message: AccessChecked) -> None:
+        self.allowed = message.allowed
         self.screen.refresh_bindings()
 
     def may(self, verb: str) -> bool:
@@ -137,6 +189,7 @@ class PodTuiApp(App):
             self.say(describe(exc))
             return
         conn.readonly = self.readonly
+        self.settings.apply_namespace(conn)
         self.conn.close()
         self.conn = conn
         self.namespace = conn.namespace
@@ -168,8 +221,10 @@ class PodTuiApp(App):
                 self.say(f"unknown theme {args[0]!r} (have: {', '.join(self.theme_names)})")
         elif verb in ("pods", "po", "pod"):
             pass
+        elif verb == "drill":
+            self.open_drill(args[0] if args else None, args[1] if len(args) > 1 else None)
         else:
-            self.say(f"unknown command {verb!r}: try ns, ctx, theme, q")
+            self.say(f"unknown command {verb!r}: try ns, ctx, theme, drill, q")
 
     @work(thread=True, exclusive=True, group="namespaces")
     def pick_namespace(self) -> None:
@@ -235,8 +290,34 @@ class PodTuiApp(App):
             return
         self.push_screen(
             LogsScreen(self.conn, metadata.get("namespace", self.namespace),
-                       metadata.get("name", ""), chosen, all_containers=every)
+                       metadata.get("name", ""), chosen, all_containers=every,
+                       tail=self.settings.log_tail, timestamps=self.settings.log_timestamps)
         )
+
+    def action_open_drill(self) -> None:
+        self.open_drill()
+
+    def open_drill(self, drill_id: str | None = None, seed: str | None = None) -> None:
+        """`:drill [ID [SEED]]` or `D`: an exam drill (without an id, pick one)."""
+        from podtui.drills.loader import load_drills
+        from podtui.ui.drill_screen import DrillScreen
+
+        drills, errors = load_drills()
+        for error in errors:
+            self.notify(" ".join(str(error).split()), severity="warning")
+        if drill_id is None:
+            self._show_picker("Drill", [d.id for d in drills], "",
+                              lambda chosen: chosen and self.open_drill(chosen))
+            return
+        drill = next((d for d in drills if d.id == drill_id), None)
+        if drill is None:
+            self.say(f"unknown drill {drill_id!r} (podtui drill list)")
+            return
+        if seed is not None and not seed.isdigit():
+            self.say(f"seed must be a number, got {seed!r}")
+            return
+        self.push_screen(DrillScreen(self.conn, drill, int(seed) if seed else None,
+                                     readonly=self.readonly))
 
     def open_new_pod(self) -> None:
         if self.readonly:
@@ -276,9 +357,21 @@ class PodTuiApp(App):
                 raise
         failed = [r for r in results if not r.ok]
         text = "; ".join(r.message for r in (failed or results))
+        if not failed:
+            text += " · " + kubectl_beside(results, force)
         self.call_from_thread(self.say, text, bool(failed))
         self.call_from_thread(self._clear_marks)
 
     def _clear_marks(self) -> None:
         self.pod_list.table.marked.clear()
         self.pod_list.table.refresh()
+
+
+def kubectl_beside(results, force: bool) -> str:
+    """The kubectl command(s) that delete what was deleted: one per namespace."""
+    from podtui.anatomy import kubectl
+
+    by_namespace: dict[str, list[str]] = {}
+    for r in results:
+        by_namespace.setdefault(r.namespace, []).append(r.name)
+    return "; ".join(kubectl.delete(ns, names, force) for ns, names in by_namespace.items())

@@ -1,39 +1,63 @@
 """Command line: `podtui` runs the dashboard; subcommands serve scripts and exam drills.
 
-Heavy imports (textual, kubernetes) happen only once we know we need them, so
-`podtui --version` and `podtui --help` stay instant.
+Global options (--kubeconfig, --context, -n, --readonly, --theme) are accepted before or
+after the subcommand, as kubectl's are. Heavy imports (textual, kubernetes) happen only
+once we know we need them, so `podtui --version` and `podtui --help` stay instant.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import TYPE_CHECKING
 
 from podtui import __version__
 
-SUBCOMMANDS = ("logs", "templates", "render", "create")
+if TYPE_CHECKING:
+    from podtui.cluster.connection import Connection
+    from podtui.config import Settings
+
+SUBCOMMANDS = ("logs", "templates", "render", "create", "drill", "config", "completion")
+#: Called by the shell completion scripts, not listed in --help.
+HIDDEN = ("__complete",)
+#: Subcommands that talk to the cluster.
+CONNECTED = ("logs", "create")
 
 
-def _connection_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--kubeconfig",
-                        help="kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
-    parser.add_argument("--context", help="kubeconfig context (default: the current one)")
-    parser.add_argument("-n", "--namespace", help="namespace (default: the context's)")
+def global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The options every form takes. After a subcommand they default to SUPPRESS, so a
+    value given before the subcommand is kept unless it is given again after it."""
+    group = parser.add_argument_group("global options (before or after the command)")
+    group.add_argument("--kubeconfig", default=default,
+                       help="kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+    group.add_argument("--context", default=default,
+                       help="kubeconfig context (default: the current one)")
+    group.add_argument("-n", "--namespace", default=default,
+                       help="namespace (default: the config file's for the context, "
+                            "else the context's)")
+    group.add_argument("--readonly", action="store_true",
+                       default=False if default is None else default,
+                       help="refuse every create and delete")
+    group.add_argument("--theme", default=default,
+                       help="podtui-dark (default), podtui-light, podtui-high-contrast, "
+                            "podtui-ansi, or a theme from ~/.config/podtui/themes")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="podtui",
+        usage="podtui [-h] [--version] [global options] [-A] [COMMAND [ARGS ...]]",
         description="A terminal dashboard for multi-container Kubernetes pods.",
+        epilog="commands: logs, templates, render, create, config, completion "
+               "(podtui COMMAND --help); without one, the dashboard starts.",
     )
     parser.add_argument("--version", action="version", version=f"podtui {__version__}")
-    _connection_args(parser)
+    global_options(parser)
     parser.add_argument("-A", "--all-namespaces", action="store_true",
-                        help="list every namespace")
-    parser.add_argument("--readonly", action="store_true", help="refuse every create and delete")
-    parser.add_argument("--theme", help="podtui-dark (default), podtui-light, "
-                        "podtui-high-contrast, "
-                        "podtui-ansi, or a theme from ~/.config/podtui/themes")
+                        help="list every namespace (the dashboard)")
+    parser.add_argument("command", nargs="?", metavar="COMMAND", help=argparse.SUPPRESS)
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
 
@@ -42,10 +66,12 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _connect(args):
+def _connect(args: argparse.Namespace, settings: Settings | None = None) -> Connection:
     from podtui.cluster.connection import connect
 
     conn = connect(args.kubeconfig, args.context, args.namespace)
+    if not args.namespace and settings is not None:
+        settings.apply_namespace(conn)
     if conn.insecure:
         print(f"podtui: warning: TLS verification is off for {conn.server} "
               "(insecure-skip-tls-verify in the kubeconfig)", file=sys.stderr)
@@ -54,14 +80,29 @@ def _connect(args):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in SUBCOMMANDS:
-        return run_subcommand(argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is not None:
+        if args.command not in SUBCOMMANDS + HIDDEN:
+            parser.error(f"unknown command {args.command!r} "
+                         f"(choose from {', '.join(SUBCOMMANDS)})")
+        if args.all_namespaces:
+            parser.error("-A/--all-namespaces is an option of the dashboard, not of "
+                         f"podtui {args.command}")
+        if args.command == "__complete":  # the words typed so far, not parsed as options
+            from podtui import cli_complete
+
+            return cli_complete.complete(args.rest)
+        return run_subcommand(args.command, args.rest, args)
+    from podtui import config
     from podtui.cluster.errors import ClusterError
 
+    settings = config.load()  # its problems are shown in the app
     try:
-        conn = _connect(args)
+        conn = _connect(args, settings)
     except ClusterError as exc:
+        for line in settings.problems:
+            print(f"podtui: {line}", file=sys.stderr)
         return _fail(str(exc))
     from podtui.cluster.pod_feed import PodFeed
 
@@ -70,41 +111,88 @@ def main(argv: list[str] | None = None) -> int:
     feed.start()
     from podtui.app import PodTuiApp
 
-    app = PodTuiApp(conn, readonly=args.readonly, theme=args.theme,
-                    all_namespaces=args.all_namespaces, feed=feed)
-    app.run()
+    try:
+        app = PodTuiApp(conn, readonly=args.readonly, theme=args.theme,
+                        all_namespaces=args.all_namespaces, feed=feed, settings=settings)
+        app.run()
+    except Exception as exc:  # noqa: BLE001 - outside the app's loop: the same one line
+        from podtui.crash import crash_line
+
+        print(crash_line(exc, conn.secrets()), file=sys.stderr)
+        return 1
+    if app.crash_line:  # an error inside the app (PodTuiApp._handle_exception)
+        print(app.crash_line, file=sys.stderr)
     return app.return_code or 0
 
 
-def run_subcommand(argv: list[str]) -> int:
+def subcommand_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of `podtui NAME`: its own arguments and the global options."""
+    parser = argparse.ArgumentParser(prog=f"podtui {name}")
+    global_options(parser, argparse.SUPPRESS)
+    if name == "logs":
+        from podtui import cli_logs
+
+        cli_logs.add_arguments(parser)
+    elif name in ("templates", "render", "create"):
+        from podtui import cli_templates
+
+        cli_templates.add_arguments(name, parser)
+    elif name == "drill":
+        from podtui import cli_drills
+
+        cli_drills.add_arguments(parser)
+    elif name == "config":
+        parser.description = ("Print the effective configuration and where each value comes "
+                              "from (the config file, else the default).")
+    elif name == "completion":
+        from podtui import cli_complete
+
+        cli_complete.add_arguments(parser)
+    return parser
+
+
+def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int:
     from podtui.cluster.errors import ClusterError, describe
 
-    name, rest = argv[0], argv[1:]
-    parser = argparse.ArgumentParser(prog=f"podtui {name}")
+    args = subcommand_parser(name).parse_args(rest)
+    for key, value in vars(outer).items():  # given before the subcommand, not after it
+        if key not in ("command", "rest") and not hasattr(args, key):
+            setattr(args, key, value)
     try:
+        if name == "completion":
+            from podtui import cli_complete
+
+            return cli_complete.print_script(args.shell)
+        from podtui import config
+
+        settings = config.load(report=name != "config")
+        if name == "config":
+            from podtui.ui.keys import all_bindings, clashes
+
+            return config.print_effective(settings, sys.stdout, all_bindings(), clashes)
         if name == "logs":
             from podtui import cli_logs
-
-            _connection_args(parser)
-            cli_logs.add_arguments(parser)
-            args = parser.parse_args(rest)
             from podtui.cluster.names import check_pod_name
 
             check_pod_name(args.pod)  # before it goes into a URL path
-            return cli_logs.run(_connect(args), args)
+            return cli_logs.run(_connect(args, settings), args)
+        if name == "drill":
+            from podtui import cli_drills
+
+            args.namespace = None  # each attempt has its own namespace
+            needs = args.action in cli_drills.CLUSTER_ACTIONS
+            return cli_drills.run(_connect(args, settings) if needs else None, args)
         from podtui import cli_templates
 
-        if name in ("create",):
-            _connection_args(parser)
-            parser.add_argument("--readonly", action="store_true")
-        cli_templates.add_arguments(name, parser)
-        args = parser.parse_args(rest)
-        conn = _connect(args) if name == "create" else None
+        conn = _connect(args, settings) if name in CONNECTED else None
         return cli_templates.run(name, conn, args)
     except ClusterError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `podtui config | head`: the reader is gone, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback
         return _fail(describe(exc))
 

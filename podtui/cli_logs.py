@@ -18,6 +18,7 @@ from podtui.cluster.errors import ClusterError, describe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments after `podtui logs` (cli.py adds the global ones, -n included)."""
     parser.description = "Print the logs of containers of one pod, merged, each line tagged."
     parser.add_argument("pod", help="the pod's name")
     parser.add_argument(
@@ -29,10 +30,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="a container to show (repeat for several; default: all the pod's containers)",
     )
-    if "-n" not in parser._option_string_actions:  # the main CLI may have added it already
-        parser.add_argument(
-            "-n", "--namespace", default=argparse.SUPPRESS, help="namespace (default: context's)"
-        )
     parser.add_argument("-f", "--follow", action="store_true", help="follow the streams")
     parser.add_argument(
         "--tail", type=int, default=None, metavar="N", help="start with the last N lines of each"

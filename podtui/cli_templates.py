@@ -36,6 +36,8 @@ class CliError(Exception):
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    """The arguments after `podtui NAME` (cli.py adds the global ones: for render,
+    -n NS is shorthand for --set namespace=NS)."""
     if name == "templates":
         parser.description = "List the pod templates (built-in, then the user's)."
         parser.add_argument("template", nargs="?", metavar="TEMPLATE",
@@ -48,9 +50,6 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("template", metavar="TEMPLATE", help="the template's name")
     parser.add_argument("--set", action="append", default=[], dest="values",
                         metavar="NAME=VALUE", help="a parameter value (repeatable)")
-    if name == "render":
-        parser.add_argument("-n", "--namespace",
-                            help="shorthand for --set namespace=NS")
     if name == "create":
         parser.add_argument("--dry-run", action="store_true",
                             help="only validate on the API server; create nothing")
@@ -64,7 +63,7 @@ def run(name: str, conn: Connection | None, args: argparse.Namespace,
         if name == "templates":
             return _list(args, out, err)
         if name == "render":
-            template, values = _prepare(args, args.namespace)
+            template, values = _prepare(args, getattr(args, "namespace", None))
             out.write(render_yaml(template, values))
             return 0
         if name == "create":

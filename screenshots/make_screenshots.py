@@ -119,6 +119,34 @@ async def new_pod(pilot, app) -> None:
     await pilot.press("n")
 
 
+async def drill(pilot, app) -> None:
+    """The memory-emptydir drill mid-attempt: half of the answer applied (from outside
+    the app, as from another terminal), the checklist half green, a hint shown."""
+    import tempfile
+
+    from podtui.drills import attempts
+    from podtui.ui.drill_screen import DrillScreen
+
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="podtui-shot-")
+    app.run_command_line("drill memory-emptydir 2027")
+    await until(pilot, lambda: isinstance(app.screen, DrillScreen) and app.screen.results)
+    screen = app.screen
+    v = screen.attempt.values
+    mount = {"name": "scratch", "mountPath": v["dir"]}
+    app.conn.core.create_namespaced_pod(screen.attempt.namespace, {
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": v["pod"]},
+        "spec": {"containers": [
+            {"name": v["writer"], "image": "busybox:1.36", "command": ["sleep", "86400"],
+             "volumeMounts": [mount]},
+            {"name": v["reader"], "image": "busybox:1.36", "command": ["sleep", "86400"],
+             "volumeMounts": [dict(mount, mountPath=v["rdir"])]}],
+            "volumes": [{"name": "scratch", "emptyDir": {"medium": "Memory"}}]}})
+    await until(pilot, lambda: sum(r.passed for r in screen.results) == 4)
+    await pilot.pause(1.2)  # the countdown moves on
+    await pilot.press("h")
+    app.call_later(lambda: attempts.reset(app.conn, screen.attempt.namespace))
+
+
 SHOTS = [
     ("pod-list", (100, 24), nothing),
     ("pod-detail", (100, 40), detail),
@@ -127,6 +155,7 @@ SHOTS = [
     ("logs-side-by-side", (160, 30), logs),
     ("new-pod-picker", (100, 28), new_pod),
     ("delete-confirm", (100, 24), delete_confirm),
+    ("drill-mid-attempt", (80, 24), drill),
 ]
 
 

@@ -57,6 +57,12 @@ class Connection:
             _return_http_data_only=True,
         )
 
+    def secrets(self) -> list[str]:
+        """The credentials themselves (token, password), to redact them by value."""
+        cfg = self.api.configuration
+        tokens = [str(v).split()[-1] for v in (cfg.api_key or {}).values() if str(v).strip()]
+        return [s for s in (*tokens, cfg.password) if s]
+
     def close(self) -> None:
         with contextlib.suppress(Exception):  # closing must never fail the caller
             self.api.close()

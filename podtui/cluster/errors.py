@@ -7,6 +7,7 @@ tokens, and we never echo request headers or kubeconfig contents.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import orjson
 
@@ -20,9 +21,11 @@ class ClusterError(Exception):
 
 
 _SECRETS = [
+    # Also Python reprs, as in a traceback: {'authorization': 'X'}, client_key_data='X'.
+    re.compile(r"(?i)((?:token|password|authorization|api[_-]?key|client[_-]key[_-]data"
+               r"|client[_-]certificate[_-]data)[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|basic)\s+)?)"
+               r"[^\s\"',{}\[\]]+"),
     re.compile(r"(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
-    re.compile(r"(?i)((?:token|password|client-key-data|client-certificate-data)"
-               r"[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
     re.compile(r"-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----"),
     # A bare JWT (service-account tokens) or base64 PEM ("LS0tLS1CRUdJTi..." decodes to
     # "-----BEGIN"), wherever it turns up.
@@ -31,9 +34,14 @@ _SECRETS = [
 ]
 
 
-def redact(text: str) -> str:
+def redact(text: str, known: Iterable[str] = ()) -> str:
+    """Hide what looks like a token, password, key or certificate, and each `known` secret
+    (a connection's own token, which may have no telling shape) wherever it appears."""
     for pattern in _SECRETS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
+    for secret in known:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "[redacted]")
     return text
 
 
@@ -60,6 +68,7 @@ def describe(exc: BaseException, server: str = "") -> str:
     where = f" {server}" if server else ""
     if status is not None and status > 0:
         message = _api_message(getattr(exc, "body", None)) or str(getattr(exc, "reason", ""))
+        message = (message.strip().splitlines() or [""])[0]  # one line, whatever the server says
         prefix = {
             401: "unauthorized: the API server rejected the credentials (expired token?)",
             403: "forbidden",

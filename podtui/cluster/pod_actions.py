@@ -83,11 +83,12 @@ def can_i(conn: Connection, verb: str, resource: str = "pods", namespace: str | 
                                         "namespace": namespace or "",
                                         "subresource": subresource}},
     }
+    import orjson
+
     try:
         review = conn.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
                               body=body, timeout=(5, 10))
+        # Parsed in here too: a proxy's HTML page would otherwise end the app.
+        return bool((orjson.loads(review.data).get("status") or {}).get("allowed"))
     except Exception:  # noqa: BLE001 - unknown means "let the server decide"
         return True
-    import orjson
-
-    return bool((orjson.loads(review.data).get("status") or {}).get("allowed"))

@@ -61,7 +61,28 @@ class Gone(Exception):
 
 
 def _path(resource: str, namespace: str | None) -> str:
-    return f"/api/v1/namespaces/{namespace}/{resource}" if namespace else f"/api/v1/{resource}"
+    # "pods" (core API) or a group's resource as "apis/batch/v1/jobs" (drills watch jobs)
+    prefix, _, plural = resource.rpartition("/")
+    base = f"/{prefix}" if prefix else "/api/v1"
+    return f"{base}/namespaces/{namespace}/{plural}" if namespace else f"{base}/{plural}"
+
+
+#: Ask for metadata only (PartialObjectMetadataList): names of a big namespace stay cheap.
+METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+
+
+def list_names(conn: Connection, resource: str, namespace: str | None = None,
+               timeout: tuple[float, float] = (CONNECT_TIMEOUT, 30)) -> list[str]:
+    """The names of the resource's objects (pods, namespaces, ...), sorted; one request.
+
+    Raises the client's errors (describe() makes them one line)."""
+    response = conn.request("GET", _path(resource, namespace), timeout=timeout,
+                            accept=METADATA_ONLY)
+    try:
+        items = orjson.loads(response.data).get("items") or []
+    finally:
+        response.release_conn()
+    return sorted(name for item in items if (name := (item.get("metadata") or {}).get("name")))
 
 
 def iter_lines(response) -> Iterator[bytes]:

@@ -33,9 +33,9 @@ class ConfirmDeleteScreen(ModalScreen[str | None]):
     """Dismisses with "graceful", "force" or None (cancel). Cancel has the focus."""
 
     BINDINGS = [
-        Binding("escape,n", "choose(None)", "Cancel"),
-        Binding("d", "choose('graceful')", "Delete"),
-        Binding("F", "choose('force')", "Force kill"),
+        Binding("escape,n", "choose(None)", "Cancel", id="delete_confirm.cancel"),
+        Binding("d", "choose('graceful')", "Delete", id="delete_confirm.delete"),
+        Binding("F", "choose('force')", "Force kill", id="delete_confirm.force"),
     ]
     DEFAULT_CSS = """
     ConfirmDeleteScreen { align: center middle; }

@@ -1,4 +1,4 @@
-"""`?`: every key of every screen, read from the screens' own bindings."""
+"""`?`: every key of every screen, read from the keymap the screens bind."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from podtui.ui import keymap
+
 EXTRA = {
     "Pod list": [("j/k ↑/↓", "move"), ("g/G", "top/bottom"), ("space", "mark for delete"),
                  ("N A S R I O C E", "sort by name, age, status, restarts, IP, node, "
                   "containers, namespace (again: reverse)"),
                  (":", "commands: ns [NAME|all], ctx [NAME] (alone: pick from a list), "
-                  "theme NAME, q")],
+                  "theme NAME, drill [ID [SEED]], q")],
     "Everywhere": [("?", "this help (j/k or arrows scroll it)"), ("T", "next theme"),
                    ("q", "quit"), ("esc", "back")],
 }
@@ -39,8 +41,22 @@ def bindings_table(title: str, bindings: list[Binding]) -> Table:
     return table
 
 
+def kubectl_table() -> Table:
+    """Each action beside the kubectl command that does the same (the exam allows only
+    kubectl)."""
+    from podtui.anatomy.kubectl import HELP
+
+    table = Table(title="kubectl beside podtui", title_justify="left", box=None,
+                  show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for action, command in HELP:
+        table.add_row(action, command)
+    return table
+
+
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help.close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%;
@@ -48,15 +64,14 @@ class HelpScreen(ModalScreen):
     """
 
     def compose(self) -> ComposeResult:
-        from podtui.ui.logs_screen import LogsScreen
-        from podtui.ui.pod_detail import PodDetailScreen
-        from podtui.ui.pod_list import PodListScreen
-
-        screens = [("Pod list", PodListScreen), ("Pod detail", PodDetailScreen),
-                   ("Logs", LogsScreen)]
+        remapped = self.app.settings.keys  # the config file's [keys]
         with VerticalScroll():
             yield Static(Text("podtui keys (k9s habits)", style="bold"))
-            for title, screen in screens:
-                yield Static(bindings_table(title, list(screen.BINDINGS)))
+            for title, screen_bindings in keymap.HELP:
+                bindings = [b.with_key(remapped[b.id]) if b.id in remapped else b
+                            for b in screen_bindings]
+                yield Static(bindings_table(title, bindings))
                 yield Static("")
             yield Static(bindings_table("Everywhere", []))
+            yield Static("")
+            yield Static(kubectl_table())

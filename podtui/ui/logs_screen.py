@@ -11,161 +11,40 @@ batches to this screen, so the event loop only appends lines and repaints visibl
 from __future__ import annotations
 
 import itertools
-import os
-import re
-from collections import deque
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from heapq import merge
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container
 from textual.events import DescendantFocus, Resize
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, SelectionList, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
+from podtui.cluster.inbox import Inbox
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
+from podtui.ui import keymap
+from podtui.ui.container_picker import ContainerPicker
+from podtui.ui.log_files import save_directory, save_path
+from podtui.ui.log_panes import Pane, state_label
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
+from podtui.ui.messages import LogsWaiting, Throttle
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
-#: How often the followers' lines reach the panes.
+#: How often, at most, the followers' lines reach the panes. 10 Hz: a frame repaints every
+#: pane, and during a flood a key press waits for it; at 20 Hz keys waited ~120 ms
+#: (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
 DRAIN_SECONDS = 0.1
-
-
-@dataclass
-class Pane:
-    container: str
-    view: LogView
-    follower: LogFollower | None = None
-    previous: bool = False
-    generation: int = 0
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "logs"
-
-
-def save_path(directory: Path, pod: str, container: str, when: datetime | None = None) -> Path:
-    """`<pod>_<container>_<YYYYmmdd-HHMMSS>.log` in `directory`, never overwriting a file."""
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = f"{_safe(pod)}_{_safe(container)}_{stamp}"
-    path = directory / f"{base}.log"
-    counter = 1
-    while path.exists():
-        counter += 1
-        path = directory / f"{base}-{counter}.log"
-    return path
-
-
-def save_directory() -> Path:
-    return Path(os.environ.get("PODTUI_SAVE_DIR") or os.getcwd()).expanduser()
-
-
-def state_label(status: LogStatus, previous: bool = False) -> tuple[str, bool]:
-    """What a pane's border says about its stream: (text, is_error)."""
-    state = status.state
-    if state == cluster_logs.CONNECTING:
-        if status.message == cluster_logs.WAITING_FOR_OUTPUT:
-            return "waiting for output", False
-        return "connecting…", False
-    if state == cluster_logs.STREAMING:
-        return ("previous instance" if previous else "streaming"), False
-    if state == cluster_logs.RECONNECTING:
-        if status.error:
-            return f"reconnecting: {status.message}", True
-        return "reconnecting", False
-    if state == cluster_logs.ENDED:
-        return status.message or "ended", False
-    if state == cluster_logs.POD_DELETED:
-        return status.message or "pod deleted: stopped", True
-    if state == cluster_logs.ERROR:
-        return status.message or "error", True
-    return status.message or state, False
-
-
-class ContainerPicker(ModalScreen[list[str] | None]):
-    """Choose the containers to show: space toggles, enter shows them, escape cancels."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "apply", "Show", priority=True),
-    ]
-    DEFAULT_CSS = """
-    ContainerPicker { align: center middle; }
-    ContainerPicker > Vertical { width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1; }
-    ContainerPicker SelectionList { height: auto; max-height: 16; }
-    ContainerPicker Horizontal { height: auto; align: right middle; }
-    ContainerPicker Button { margin: 0 1; min-width: 10; }
-    """
-
-    def __init__(self, containers: list[str], chosen: list[str]) -> None:
-        super().__init__()
-        self.containers = containers
-        self.chosen = chosen
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Containers to show side by side (space toggles, enter shows)")
-            yield SelectionList[str](
-                *((name, name, name in self.chosen) for name in self.containers),
-                id="containers",
-            )
-            with Horizontal():
-                yield Button("Show", variant="primary", id="apply")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
-
-    def action_apply(self) -> None:
-        selected = list(self.query_one(SelectionList).selected)
-        if not selected:
-            self.notify("choose at least one container", severity="warning")
-            return
-        self.dismiss([c for c in self.containers if c in selected])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
 
 
 class LogsScreen(Screen):
     """The logs of some containers of one pod, side by side."""
 
-    BINDINGS = [
-        # The footer shows the everyday keys (80 columns); `?` lists them all.
-        Binding("escape", "back", "Back"),
-        Binding("f", "follow", "Follow"),
-        Binding("F", "follow_all", "Follow/pause all", show=False),
-        Binding("t", "timestamps", "Time"),
-        Binding("w", "wrap", "Wrap"),
-        Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("p", "previous", "Prev"),
-        Binding("c", "clear", "Clear", show=False),
-        Binding("s", "save", "Save"),
-        Binding("a", "aligned", "Time-aligned", show=False),
-        Binding("C", "choose", "Containers", show=False),
-        Binding("o", "range", "Tail/since"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("tab", "next_pane", "Next pane", show=False),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
-    ]
+    BINDINGS = keymap.LOGS
 
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }
@@ -189,6 +68,7 @@ class LogsScreen(Screen):
         tail: int = 200,
         *,
         max_lines: int = DEFAULT_MAX_LINES,
+        timestamps: bool = False,
     ) -> None:
         super().__init__()
         self.conn = conn
@@ -201,10 +81,14 @@ class LogsScreen(Screen):
         for name in containers:
             if name not in self.all_containers:
                 self.all_containers.append(name)
-        self._timestamps = False
+        self._timestamps = timestamps
         self._wrap = False
         self._generations = itertools.count(1)
-        self._inbox: deque[tuple[str, int, LogEvent]] = deque()
+        # Every follower delivers here (from its thread); the first delivery since the last
+        # drain posts LogsWaiting, and the screen drains at most every DRAIN_SECONDS.
+        self._inbox: Inbox[tuple[str, int, LogEvent]] = Inbox()
+        self._inbox.on_change = lambda: self.post_message(LogsWaiting())
+        self._throttle = Throttle(self, self._drain_inbox, DRAIN_SECONDS)
         self.panes: dict[str, Pane] = {}
         for name in dict.fromkeys(containers):
             self._new_pane(name)
@@ -218,7 +102,7 @@ class LogsScreen(Screen):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self._heading(), id="logs-title")
+        yield Static(self._heading(), id="logs-title", markup=False)
         with Container(id="panes"):
             for pane in self.panes.values():
                 yield pane.view
@@ -228,7 +112,9 @@ class LogsScreen(Screen):
 
     def _heading(self) -> str:
         names = ", ".join(self.panes)
-        return f"Logs  {self.namespace}/{self.pod}  ({names})"
+        # kubectl beside the action; last, so a narrow terminal cuts it, not the names
+        same = "; ".join(self._kubectl(p) for p in self.panes.values())
+        return f"Logs  {self.namespace}/{self.pod}  ({names})  · {same}"
 
     def _new_pane(self, container: str) -> Pane:
         view = LogView(
@@ -244,9 +130,6 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
-        # 10 Hz: a frame repaints every pane, and during a flood a key press waits for it;
-        # at 20 Hz keys waited ~120 ms (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
-        self.set_interval(DRAIN_SECONDS, self._drain_inbox)
         for pane in self.panes.values():
             self._start(pane)
         views = self.pane_views
@@ -272,16 +155,37 @@ class LogsScreen(Screen):
 
     # -- followers ------------------------------------------------------------------------
 
+    def _kubectl(self, pane: Pane) -> str:
+        """The kubectl command that streams what this pane shows."""
+        from podtui.anatomy import kubectl
+
+        since = self.since
+        if isinstance(since, datetime):
+            since_text = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        else:
+            since_text = f"{since}s" if since is not None else None
+        return kubectl.logs(self.namespace, self.pod, [pane.container],
+                            follow=not pane.previous, timestamps=self._timestamps,
+                            previous=pane.previous,
+                            tail=None if pane.previous or since is not None else self.tail,
+                            since=None if pane.previous else since_text)
+
+    def _say_kubectl(self, head: str = "") -> None:
+        commands = "; ".join(self._kubectl(p) for p in self.panes.values())
+        self.notify(f"{head} · {commands}" if head else commands)
+
     def _start(self, pane: Pane) -> None:
         self._stop(pane)
         # Unique across panes, old and new: a stopped follower's late events are ignored.
         pane.generation = next(self._generations)
+        if self.is_mounted:  # the options it starts with are in the heading's kubectl
+            self.query_one("#logs-title", Static).update(self._heading())
         key, generation = pane.container, pane.generation
 
         def deliver(event: LogEvent) -> None:
-            # Runs in the follower's thread; deque.append is atomic. One message per batch
-            # would queue key presses behind a flood; the screen drains this on a timer.
-            self._inbox.append((key, generation, event))
+            # Runs in the follower's thread. One message per batch would queue key presses
+            # behind a flood: the inbox wakes the screen once until it is drained.
+            self._inbox.put((key, generation, event))
 
         pane.view.set_title(f"{pane.container} (previous)" if pane.previous else pane.container)
         pane.follower = LogFollower(
@@ -300,12 +204,15 @@ class LogsScreen(Screen):
             pane.follower.stop()
             pane.follower = None
 
+    def on_logs_waiting(self, _message: LogsWaiting) -> None:
+        self._throttle.wake()
+
     def _drain_inbox(self) -> None:
-        """Apply what the followers delivered since the last tick: each pane's lines in one
+        """Apply what the followers delivered since the last drain: each pane's lines in one
         batch (one refresh), statuses in order."""
+        self._throttle.ran()
         lines: dict[str, list[LogLine]] = {}
-        while self._inbox:
-            key, generation, event = self._inbox.popleft()
+        for key, generation, event in self._inbox.take():
             pane = self.panes.get(key)
             if pane is None or generation != pane.generation:
                 continue  # a stopped follower's last words
@@ -394,6 +301,7 @@ class LogsScreen(Screen):
         self._timestamps = not self._timestamps
         for view in self._all_views():
             view.set_timestamps(self._timestamps)
+        self.query_one("#logs-title", Static).update(self._heading())
 
     def action_wrap(self) -> None:
         self._wrap = not self._wrap
@@ -431,7 +339,7 @@ class LogsScreen(Screen):
             pane.view.set_follow(True)
             self._start(pane)
         shown = f"last {self.tail} lines" if self.since is None else f"since {text}"
-        self.notify(f"reloaded: {shown}")
+        self._say_kubectl(f"reloaded: {shown}")
 
     def _hide_search(self) -> None:
         self.remove_class("-searching")
@@ -478,7 +386,7 @@ class LogsScreen(Screen):
         pane.view.set_follow(True)
         self._start(pane)
         which = "previous instance" if pane.previous else "current instance"
-        self.notify(f"{pane.container}: {which}")
+        self.notify(f"{pane.container}: {which} · {self._kubectl(pane)}")
 
     def action_clear(self) -> None:
         view = self.current_view()

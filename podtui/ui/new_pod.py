@@ -37,7 +37,7 @@ from podtui.cluster.templates import (
 )
 
 if TYPE_CHECKING:
-    from podtui.app import PodTuiApp
+    from podtui.ui.host import Host
 
 VALID = "valid (server dry run)"
 
@@ -59,10 +59,10 @@ class TemplatePickerScreen(Screen):
     """Built-in templates first, then the user's; enter picks one."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("enter", "pick", "Pick", show=True),
-        Binding("j", "move(1)", "Down", show=False),
-        Binding("k", "move(-1)", "Up", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="template_picker.back"),
+        Binding("enter", "pick", "Pick", show=True, id="template_picker.pick"),
+        Binding("j", "move(1)", "Down", show=False, id="template_picker.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="template_picker.up"),
     ]
     DEFAULT_CSS = """
     TemplatePickerScreen OptionList { height: 1fr; min-height: 4; border: none; }
@@ -72,7 +72,7 @@ class TemplatePickerScreen(Screen):
         color: $text-error; display: none; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self) -> None:
         super().__init__()
@@ -160,10 +160,11 @@ class ParameterFormScreen(Screen):
     """One input per parameter; enter (or ctrl+s) goes on to the preview."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+s", "preview", "Preview"),
-        Binding("tab", "app.focus_next", "Next field"),
-        Binding("shift+tab", "app.focus_previous", "Prev field", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="template_form.back"),
+        Binding("ctrl+s", "preview", "Preview", id="template_form.preview"),
+        Binding("tab", "app.focus_next", "Next field", id="template_form.next_field"),
+        Binding("shift+tab", "app.focus_previous", "Prev field", show=False,
+                id="template_form.previous_field"),
     ]
     DEFAULT_CSS = """
     ParameterFormScreen VerticalScroll { height: 1fr; }
@@ -176,7 +177,7 @@ class ParameterFormScreen(Screen):
         color: $text-error; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self, template: Template) -> None:
         super().__init__()
@@ -283,9 +284,9 @@ class PodPreviewScreen(Screen):
     """The YAML, a server dry run of it, and the create."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("enter,ctrl+s", "create", "Create"),
-        Binding("r", "recheck", "Dry run again"),
+        Binding("escape", "back", "Back", id="pod_preview.back"),
+        Binding("enter,ctrl+s", "create", "Create", id="pod_preview.create"),
+        Binding("r", "recheck", "Dry run again", id="pod_preview.recheck"),
     ]
     DEFAULT_CSS = """
     PodPreviewScreen #verdict { height: auto; max-height: 3; padding: 0 1; }
@@ -295,7 +296,7 @@ class PodPreviewScreen(Screen):
     PodPreviewScreen TextArea { height: 1fr; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self, template: Template, manifest: dict, text: str) -> None:
         super().__init__()
@@ -380,9 +381,12 @@ class PodPreviewScreen(Screen):
         app = self.app
         while len(app.screen_stack) > 1 and not isinstance(app.screen, PodListScreen):
             app.pop_screen()
+        from podtui.anatomy import kubectl
+
         text = f"pod/{name} created in {namespace}"
         if not app.all_namespaces and namespace != app.namespace:
             text += f" (this list shows {app.namespace}: :ns {namespace} to see it)"
+        text += f" · {kubectl.create(namespace, name)}"
         app.say(text, error=False)
         uid = metadata.get("uid")
         if uid and isinstance(app.screen, PodListScreen):

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 
 class PickerScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel")]
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
     PickerScreen > Vertical { width: 60; max-width: 95%; height: auto; max-height: 80%;

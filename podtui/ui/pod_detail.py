@@ -5,7 +5,6 @@ All the domain knowledge is in podtui.anatomy; this module only lays it out.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -20,14 +19,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 
-from podtui.anatomy import Container, Event, Pod, describe, event_from_json, pod_from_json
-from podtui.cluster.pods import Change, Page, PodWatcher, Status
-from podtui.ui import clock
+from podtui.anatomy import Container, Event, Pod, describe, pod_from_json
+from podtui.cluster.event_feed import EventFeed
+from podtui.ui import clock, keymap
+from podtui.ui.contained import Contained
+from podtui.ui.messages import EventsChanged, PodsChanged
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 
 if TYPE_CHECKING:
-    from podtui.app import PodTuiApp
+    from podtui.ui.host import Host
 
 KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "ephemeral"}
 
@@ -201,12 +202,18 @@ class PodView:
         parts += [Text(e.describe(self.now)) for e in events[-30:]] or [Text("none")]
         return Group(*parts)
 
+    def contained(self, what: str, build) -> Contained:
+        """`build()`'s renderable, or one line in its place if building or drawing fails."""
+        return Contained(what, build, rich_style("$text-error", self.variables))
+
     def overview(self, events: list[Event]) -> Group:
         parts: list = [self.heading("Containers"),
-                       self.containers(compact=True), Text(""),
-                       self.heading("Shared network"), self.network(), Text(""),
-                       self.heading("Shared volumes"), self.volumes(), Text(""),
-                       self.heading("Lifecycle")]
+                       self.contained("containers", lambda: self.containers(compact=True)),
+                       Text(""),
+                       self.heading("Shared network"), self.contained("network", self.network),
+                       Text(""),
+                       self.heading("Shared volumes"), self.contained("volumes", self.volumes),
+                       Text(""), self.heading("Lifecycle")]
         lc = self.pod.lifecycle
         parts.append(Text(f"phase {lc.phase or '-'}, restartPolicy {lc.restart_policy or 'Always'}"
                           f", QoS {lc.qos_class or '-'}"))
@@ -214,19 +221,11 @@ class PodView:
         return Group(*parts)
 
 
-SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")
+SECTIONS = keymap.DETAIL_SECTIONS
 
 
 class PodDetailScreen(Screen):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("ctrl+d", "delete", "Delete"),
-        *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
-          for i, name in enumerate(SECTIONS)),
-        Binding("question_mark", "app.help", "Help"),
-    ]
+    BINDINGS = keymap.POD_DETAIL
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
     PodDetailScreen #detail-message { height: auto; padding: 0 1; color: $text-error;
@@ -238,7 +237,7 @@ class PodDetailScreen(Screen):
     PodDetailScreen VerticalScroll { height: 1fr; padding: 0 1; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self, pod: dict) -> None:
         super().__init__()
@@ -248,11 +247,9 @@ class PodDetailScreen(Screen):
         self.pod_name = metadata.get("name", "")
         self.pod_namespace = metadata.get("namespace", "")
         self.events: dict[str, Event] = {}
-        self._events_lock = threading.Lock()
-        self._events_dirty = False
         self._version = ""
         self.gone = False
-        self._watcher: PodWatcher | None = None
+        self._event_feed: EventFeed | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-header")
@@ -264,37 +261,28 @@ class PodDetailScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._watcher = PodWatcher(
-            self.app.conn, self.pod_namespace, self._on_event, resource="events",
-            field_selector=f"involvedObject.name={self.pod_name},involvedObject.kind=Pod",
-        )
-        threading.Thread(target=self._watcher.run, name="pod-events", daemon=True).start()
+        # Change-driven: the event watcher posts EventsChanged, the pod list PodsChanged.
+        self._event_feed = EventFeed(self.app.conn, self.pod_namespace, self.pod_name, self.uid)
+        self._event_feed.on_change = lambda: self.post_message(EventsChanged())
+        self._event_feed.start()
         # The sections hold Rich styles resolved from the theme: a new theme redraws them.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
         self.render_pod()
-        self.set_interval(0.5, self.refresh_pod)
+        self.refresh_pod()  # a change between the list's last drain and this screen
 
     def on_unmount(self) -> None:
-        if self._watcher:
-            self._watcher.stop()
+        if self._event_feed:
+            self._event_feed.stop()
 
-    def _on_event(self, event) -> None:
-        # Runs in the watcher thread: keep it to dictionary updates.
-        with self._events_lock:
-            if isinstance(event, Page):
-                if event.first:
-                    self.events.clear()
-                for item in event.pods:
-                    self.events[(item.get("metadata") or {}).get("uid", "")] = event_from_json(item)
-            elif isinstance(event, Change):
-                uid = (event.pod.get("metadata") or {}).get("uid", "")
-                if event.kind == "DELETED":
-                    self.events.pop(uid, None)
-                else:
-                    self.events[uid] = event_from_json(event.pod)
-            elif isinstance(event, Status):
-                return
-            self._events_dirty = True
+    def on_events_changed(self, _message: EventsChanged) -> None:
+        events = self._event_feed.take() if self._event_feed else None
+        if events is not None:
+            self.events = events
+            self.render_pod()
+
+    def on_pods_changed(self, message: PodsChanged) -> None:
+        if self.uid in message.uids:
+            self.refresh_pod()
 
     def refresh_pod(self) -> None:
         """Follow the pod through the list's live cache; say so when it is gone."""
@@ -308,33 +296,37 @@ class PodDetailScreen(Screen):
             message.add_class("-shown")
             return
         version = ((pod or {}).get("metadata") or {}).get("resourceVersion", "")
-        with self._events_lock:
-            dirty, self._events_dirty = self._events_dirty, False
         if pod is not None and version != self._version:
             self.raw = pod
-            dirty = True
-        if dirty:
             self.render_pod()
 
     def render_pod(self) -> None:
         pod = pod_from_json(self.raw)
         self._version = (self.raw.get("metadata") or {}).get("resourceVersion", "")
         now = clock.now()
-        with self._events_lock:
-            events = sorted(self.events.values(),
-                            key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
+        events = sorted(self.events.values(),
+                        key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
         view = PodView(pod, self.app.theme_variables, now)
-        self.query_one("#detail-header", Static).update(view.header())
+        # Each part drawn on its own: an error in one is one line there, the rest still show.
+        self.query_one("#detail-header", Static).update(view.contained("header", view.header))
         sections = {
-            "overview": view.overview(events),
-            "containers": view.containers(),
-            "network": view.network(),
-            "volumes": view.volumes(),
-            "lifecycle": view.lifecycle(events),
-            "describe": Text(describe(pod, now, events)),
+            "overview": lambda: view.overview(events),
+            "containers": view.containers,
+            "network": view.network,
+            "volumes": view.volumes,
+            "lifecycle": lambda: view.lifecycle(events),
+            "describe": lambda: Text.assemble((f"$ {self._kubectl_describe()}\n\n", "dim"),
+                                              describe(pod, now, events)),
         }
-        for name, renderable in sections.items():
-            self.query_one(f"#section-{name}", Static).update(renderable)
+        for name, build in sections.items():
+            self.query_one(f"#section-{name}", Static).update(
+                view.contained(f"{name} section", build))
+
+    def _kubectl_describe(self) -> str:
+        from podtui.anatomy import kubectl
+
+        metadata = self.raw.get("metadata") or {}
+        return kubectl.describe(metadata.get("namespace", ""), metadata.get("name", ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.may("delete") if action == "delete" else True
@@ -358,8 +350,8 @@ def pod_yaml(pod: dict) -> str:
 
 class PodYamlScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("s", "save", "Save"),
+        Binding("escape", "app.pop_screen", "Back", id="pod_yaml.back"),
+        Binding("s", "save", "Save", id="pod_yaml.save"),
     ]
 
     def __init__(self, pod: dict) -> None:
@@ -367,9 +359,13 @@ class PodYamlScreen(Screen):
         self.pod = pod
 
     def compose(self) -> ComposeResult:
-        name = (self.pod.get("metadata") or {}).get("name", "")
-        yield Static(f" {name}.yaml  (managedFields hidden; select text to copy, s saves)",
-                     id="yaml-title")
+        from podtui.anatomy import kubectl
+
+        metadata = self.pod.get("metadata") or {}
+        name = metadata.get("name", "")
+        same = kubectl.get_yaml(metadata.get("namespace", ""), name)
+        yield Static(Text(f" {name}.yaml  (managedFields hidden; select text to copy, s saves)"
+                          f" · {same}"), id="yaml-title")
         yield TextArea(pod_yaml(self.pod), read_only=True, show_line_numbers=True, id="yaml")
         yield Footer()
 

@@ -7,17 +7,17 @@ import time
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
+from podtui.ui import keymap
+from podtui.ui.messages import FeedChanged, PodsChanged, Throttle
 from podtui.ui.pod_table import PodTable
 
 if TYPE_CHECKING:
-    from podtui.app import PodTuiApp
     from podtui.cluster.pod_feed import PodFeed
+    from podtui.ui.host import Host
 
 STATE_LABEL = {
     "connecting": ("connecting", "warning"),
@@ -33,14 +33,6 @@ BENCH_MARKS = os.environ.get("PODTUI_BENCH_MARKS", "")
 
 #: Drains at most this often: a burst of changes becomes one table update.
 MIN_DRAIN_GAP = 0.03
-
-SORT_BINDINGS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
-                 "O": "node", "C": "containers", "E": "namespace"}
-
-
-class FeedChanged(Message):
-    """Changes wait in the feed (posted from the watcher's thread)."""
-
 
 class StatusBar(Static):
     DEFAULT_CSS = """
@@ -69,26 +61,14 @@ class MessageLine(Static):
 
 
 class PodListScreen(Screen):
-    BINDINGS = [
-        Binding("enter,d", "describe", "Describe"),
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("slash", "filter", "Filter"),
-        Binding("colon", "command", "Cmd"),
-        Binding("0", "all_namespaces", "All ns"),
-        Binding("n", "new_pod", "New"),
-        Binding("ctrl+d", "delete", "Delete"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("escape", "clear_filter", "Clear", show=False),
-        *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_BINDINGS.items()),
-    ]
+    BINDINGS = keymap.POD_LIST
 
     DEFAULT_CSS = """
     PodListScreen Input { dock: bottom; display: none; height: 3; }
     PodListScreen Input.-active { display: block; }
     """
 
-    app: PodTuiApp
+    app: Host
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,8 +77,7 @@ class PodListScreen(Screen):
         self._input_mode = ""
         self._feed_said = False  # the message line shows the feed's error
         self._bench_done: set[str] = set()
-        self._last_drain = 0.0
-        self._drain_timer_set = False
+        self._throttle = Throttle(self, self.drain, MIN_DRAIN_GAP)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -145,25 +124,23 @@ class PodListScreen(Screen):
         self.drain()  # what came before on_change was set
 
     def on_feed_changed(self, _message: FeedChanged) -> None:
-        wait = self._last_drain + MIN_DRAIN_GAP - time.monotonic()
-        if wait <= 0:
-            self.drain()
-        elif not self._drain_timer_set:
-            self._drain_timer_set = True
-            self.set_timer(wait, self._timed_drain)
-
-    def _timed_drain(self) -> None:
-        self._drain_timer_set = False
-        self.drain()
+        self._throttle.wake()
 
     def drain(self) -> None:
         if not self.feed:
             return
-        self._last_drain = time.monotonic()
+        self._throttle.ran()
         synced = bool(BENCH_MARKS) and self.feed.cache.synced  # before take(): all rows in it
         delta, rows, status = self.feed.take()
         if delta is not None:
-            self.table.update_rows(rows, delta.upserted | delta.removed)
+            changed = delta.upserted | delta.removed
+            self.table.update_rows(rows, changed)
+            # Screens above this one that show a pod (its detail) follow it from here.
+            stack = self.app.screen_stack
+            if self in stack and stack[-1] is not self:
+                uids = frozenset(changed)
+                for screen in stack[stack.index(self) + 1 :]:
+                    screen.post_message(PodsChanged(uids))
         if status is not None:
             self.status = status
             if status.state in ("forbidden", "error") or (
@@ -230,7 +207,7 @@ class PodListScreen(Screen):
         prompt.placeholder = (
             "filter: name, status, phase or label=value (esc clears)"
             if mode == "filter"
-            else "command: ns [NAME|all] | ctx [NAME] | theme NAME | q (ns, ctx alone: pick)"
+            else "command: ns [NAME|all] | ctx [NAME] | theme NAME | drill [ID] | q"
         )
         prompt.value = value
         prompt.add_class("-active")

@@ -129,13 +129,13 @@ class PodTable(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("j,down", "cursor(1)", "Down", show=False),
-        Binding("k,up", "cursor(-1)", "Up", show=False),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
-        Binding("g,home", "edge(0)", "Top", show=False),
-        Binding("G,end", "edge(1)", "Bottom", show=False),
-        Binding("space", "mark", "Mark", show=False),
+        Binding("j,down", "cursor(1)", "Down", show=False, id="pod_table.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="pod_table.up"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="pod_table.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="pod_table.page_up"),
+        Binding("g,home", "edge(0)", "Top", show=False, id="pod_table.top"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, id="pod_table.bottom"),
+        Binding("space", "mark", "Mark", show=False, id="pod_table.mark"),
     ]
 
     cursor = reactive(0, always_update=True)

@@ -3,8 +3,6 @@ bridge from their variables to Rich styles for renderables Textual does not styl
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,43 +13,39 @@ from textual.css.tokenizer import TokenError
 from textual.markup import parse_style
 from textual.theme import Theme
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "themes"
+from podtui.theme_files import theme_files, theme_name
+
 DEFAULT_THEME = "podtui-dark"
 FIELDS = ("secondary", "accent", "warning", "error", "success", "foreground",
           "background", "surface", "panel", "boost", "dark", "luminosity_spread", "text_alpha",
           "ansi", "variables")
 
 
-def user_theme_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "podtui" / "themes"
-
-
 def load_themes(*dirs: Path) -> tuple[list[Theme], list[str]]:
     """Every *.toml theme in the built-in and user dirs, and one line per broken file."""
     themes: list[Theme] = []
     errors: list[str] = []
-    for directory in dirs or (BUILTIN_DIR, user_theme_dir()):
-        for path in sorted(directory.glob("*.toml")) if directory.is_dir() else ():
-            try:
-                data = tomllib.loads(path.read_text())
-                name = str(data.get("name") or path.stem)
-                extra = {k: data[k] for k in FIELDS if k in data}
-                if extra.get("ansi"):
-                    extra["variables"] = _ansi_defaults(data) | dict(extra.get("variables", {}))
-                themes.append(Theme(name=name, primary=data["primary"], **extra))
-            except (OSError, KeyError, TypeError, ValueError) as exc:
-                errors.append(f"theme {path.name}: {type(exc).__name__}: {exc}")
+    for path, data in theme_files(*dirs):
+        try:
+            if isinstance(data, Exception):
+                raise data
+            extra = {k: data[k] for k in FIELDS if k in data}
+            if extra.get("ansi"):
+                extra["variables"] = {**_ansi_defaults(bool(extra.get("dark", True))),
+                                      **dict(extra.get("variables") or {})}
+            themes.append(Theme(name=theme_name(path, data), primary=data["primary"], **extra))
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            errors.append(f"theme {path.name}: {type(exc).__name__}: {exc}")
     return themes, errors
 
 
-def _ansi_defaults(data: dict) -> dict[str, str]:
-    """Variables Textual's own CSS needs under an ANSI theme (e.g. Screen's
-    $ansi-background) and defines only in its built-in ANSI themes: without them, switching
-    to such a theme raises UnresolvedVariableError."""
-    dark = data.get("dark", True) is not False
-    return {"ansi-background": "ansi_black" if dark else "ansi_white",
-            "ansi-foreground": "ansi_white" if dark else "ansi_black"}
+def _ansi_defaults(dark: bool) -> dict[str, str]:
+    # Textual's screen CSS refers to $ansi-background and $ansi-foreground, which only a
+    # non-ANSI theme generates: an ANSI theme without them stops the app at start-up
+    # (UnresolvedVariableError). Textual's own ANSI themes define them like this.
+    black, white = "ansi_black", "ansi_white"
+    return {"ansi-background": black if dark else white,
+            "ansi-foreground": white if dark else black}
 
 
 def rich_style(style: str, variables: Mapping[str, str]) -> RichStyle:

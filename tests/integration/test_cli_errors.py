@@ -48,9 +48,12 @@ def setups(tmp_path_factory, sandbox_dir) -> dict[str, list[str]]:
     return args
 
 
-def run(*args: str, script: bool = False) -> subprocess.CompletedProcess[str]:
+def run(*args: str, script: bool = False, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "NO_COLOR")}
     env["HOME"] = env.get("HOME", "/tmp")
+    env.update(extra)
     command = [str(Path(sys.executable).parent / "podtui")] if script else [
         sys.executable, "-m", "podtui"]
     return subprocess.run([*command, *args], cwd=REPO, env=env, capture_output=True,

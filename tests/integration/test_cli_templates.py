@@ -12,15 +12,21 @@ import pytest
 import yaml
 
 from tests.integration.test_cli_errors import one_line_error
-from tests.integration.test_templates_cluster import (
-    BROKEN_TEMPLATE,
-    POLICY_TEMPLATE,
-    pod_names,
-    read,
-)
+from tests.integration.test_templates_cluster import POLICY_TEMPLATE, pod_names, read
 from tests.unit.test_templates import BUILTIN_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
+
+BROKEN_TEMPLATE = """\
+name: broken
+title: Broken indentation
+pod: |
+  apiVersion: v1
+  kind: Pod
+  metadata:
+    name: broken
+   labels: {}
+"""
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ from textual.widgets import Static
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
+from podtui.cluster.pod_actions import ReadOnlyError
 from podtui.cluster.templates import load_templates, render
 from podtui.ui.dialogs import ConfirmDeleteScreen
 from podtui.ui.pod_list import MessageLine, PodListScreen
 from podtui.ui.pod_table import PodTable
-from tests.ui.helpers import until
+from tests.ui.helpers import status_text, until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -44,6 +45,23 @@ def pods(conn, namespace: str) -> dict[str, str]:
     """name -> uid of the namespace's pods."""
     return {p.metadata.name: p.metadata.uid
             for p in conn.core.list_namespaced_pod(namespace).items}
+
+
+def untouched(conn, namespace: str) -> dict[str, str]:
+    """name -> uid, after checking that no pod is being deleted: a graceful delete keeps
+    the pod (same name, same uid) with a deletionTimestamp until its grace period ends."""
+    items = conn.core.list_namespaced_pod(namespace).items
+    deleting = [p.metadata.name for p in items if p.metadata.deletion_timestamp]
+    assert deleting == [], f"being deleted: {deleting}"
+    return {p.metadata.name: p.metadata.uid for p in items}
+
+
+async def writes_done(pilot, app: PodTuiApp) -> None:
+    """The app deletes only from its 'writes' workers: once none is left running, any
+    delete it made has reached the server (no sleep needed to see it)."""
+    await until(pilot, lambda: not [w for w in app.workers
+                                    if w.group == "writes" and not w.is_finished],
+                "the app's writes to finish")
 
 
 def create_from_template(conn, namespace: str, name: str) -> None:
@@ -76,6 +94,7 @@ def victims(dialog: ConfirmDeleteScreen) -> str:
 async def test_ctrl_d_then_d_deletes_gracefully(conn, namespace, admin_kubeconfig, size):
     for name in ("victim", "bystander"):
         create_from_template(conn, namespace, name)
+    bystander = untouched(conn, namespace)["bystander"]
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
     async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: row(app, "bystander"), "the rows", 60)
@@ -85,11 +104,13 @@ async def test_ctrl_d_then_d_deletes_gracefully(conn, namespace, admin_kubeconfi
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list again")
         await until(pilot, lambda: message(app), "the result line")
-        assert message(app) == f"{namespace}/victim: deleting (graceful)"
+        assert message(app) == (f"{namespace}/victim: deleting (graceful) · "
+                                f"kubectl delete pod victim -n {namespace}")
         await until(pilot, lambda: (r := row(app, "victim")) is None or r.status == "Terminating",
                     "the row to show Terminating or go")
         await until(pilot, lambda: row(app, "victim") is None, "the row to go", 60)
-        assert list(await asyncio.to_thread(pods, conn, namespace)) == ["bystander"]
+        await writes_done(pilot, app)
+        assert await asyncio.to_thread(untouched, conn, namespace) == {"bystander": bystander}
         assert row(app, "bystander") is not None
 
 
@@ -101,40 +122,38 @@ async def test_force_kill_with_capital_f(conn, namespace, admin_kubeconfig):
         await open_dialog(pilot, app)
         await pilot.press("F")
         await until(pilot, lambda: message(app), "the result line")
-        assert message(app) == f"{namespace}/stuck: force-deleted (grace 0)"
+        assert message(app) == (f"{namespace}/stuck: force-deleted (grace 0) · "
+                                f"kubectl delete pod stuck -n {namespace} --grace-period=0 "
+                                "--force")
         await until(pilot, lambda: row(app, "stuck") is None, "the row to go")
         assert await asyncio.to_thread(pods, conn, namespace) == {}
 
 
-@pytest.mark.parametrize("key", ["escape", "n"])
+@pytest.mark.parametrize("key", ["escape", "n", "enter"])
 async def test_cancel_deletes_nothing(conn, namespace, admin_kubeconfig, key):
-    create_from_template(conn, namespace, "keeper")
-    before = pods(conn, namespace)
+    """escape, n, and a stray enter (Cancel has the focus) delete nothing: neither the
+    selected pod nor marked ones, not even gracefully (no deletionTimestamp)."""
+    for name in ("keeper", "bystander"):
+        create_from_template(conn, namespace, name)
+    before = untouched(conn, namespace)
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(table(app).rows) == 2, "two rows", 60)
         await select(pilot, app, "keeper")
         dialog = await open_dialog(pilot, app)
-        assert f"{namespace}/keeper" in victims(dialog)
+        assert victims(dialog) == f"• {namespace}/keeper"
         await pilot.press(key)
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list again")
-        await pilot.pause(1.0)
-        assert row(app, "keeper") is not None and row(app, "keeper").status != "Terminating"
-        assert message(app) == ""
-    assert await asyncio.to_thread(pods, conn, namespace) == before
-
-
-async def test_enter_on_the_dialog_is_cancel(conn, namespace, admin_kubeconfig):
-    """Cancel has the focus, so a stray enter deletes nothing."""
-    create_from_template(conn, namespace, "keeper")
-    before = pods(conn, namespace)
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await select(pilot, app, "keeper")
-        await open_dialog(pilot, app)
-        await pilot.press("enter")
+        # marked pods too
+        await pilot.press("g", "space", "space")
+        dialog = await open_dialog(pilot, app)
+        assert len(dialog.pods) == 2
+        await pilot.press(key)
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list again")
-        await pilot.pause(0.5)
-    assert await asyncio.to_thread(pods, conn, namespace) == before
+        await writes_done(pilot, app)
+        assert message(app) == ""
+        assert not [r.name for r in table(app).rows.values() if r.deleting]
+    assert await asyncio.to_thread(untouched, conn, namespace) == before
 
 
 async def test_pod_owned_by_a_replicaset_is_flagged(conn, namespace, admin_kubeconfig):
@@ -167,33 +186,44 @@ async def test_pod_owned_by_a_replicaset_is_flagged(conn, namespace, admin_kubec
         assert "owned by ReplicaSet/web-rs: its ReplicaSet will create a new one" in text
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list again")
-    assert list(await asyncio.to_thread(pods, conn, namespace)) == [summary.name]
+        await writes_done(pilot, app)
+    assert list(await asyncio.to_thread(untouched, conn, namespace)) == [summary.name]
 
 
-async def test_readonly_ctrl_d_deletes_nothing(conn, namespace, admin_kubeconfig):
+async def test_readonly_refuses_every_way_to_delete(conn, namespace, admin_kubeconfig):
+    """--readonly (PodTuiApp's flag, as cli.main passes it; tests/ui/test_cli_readonly.py runs
+    the command line itself): ctrl+d says why in one line, the app's entry point refuses
+    too, and even a forced delete sent straight to the worker is refused by the connection."""
     create_from_template(conn, namespace, "protected")
-    before = pods(conn, namespace)
+    before = untouched(conn, namespace)
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
+    assert app.conn.readonly  # the cluster layer refuses, whatever the UI asks
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "protected")
+        assert "READONLY" in status_text(app)
         await pilot.press("ctrl+d")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, PodListScreen)
-        # the app's entry point itself refuses with one line
-        app.confirm_delete([app.pod_list.feed.pod(row(app, "protected").uid)])
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, PodListScreen)
+        await until(pilot, lambda: message(app), "a one-line message", 5)
         assert message(app) == "read-only mode: deleting pods is disabled"
-        await pilot.pause(0.5)
-    assert await asyncio.to_thread(pods, conn, namespace) == before
+        assert isinstance(app.screen, PodListScreen)
+        pod = app.pod_list.feed.pod(row(app, "protected").uid)
+        app.pod_list.message("", error=False)
+        app.confirm_delete([pod])
+        await until(pilot, lambda: message(app), "a one-line message", 5)
+        assert message(app) == "read-only mode: deleting pods is disabled"
+        assert isinstance(app.screen, PodListScreen)
+        worker = app.delete_pods([pod], force=True)  # straight to the worker that deletes
+        await until(pilot, lambda: worker.is_finished, "the worker")
+        assert isinstance(worker.error, ReadOnlyError)
+        await until(pilot, lambda: message(app) == "read-only mode: delete pod refused",
+                    "one line")
+        assert app.return_code is None and isinstance(app.screen, PodListScreen)
+    assert await asyncio.to_thread(untouched, conn, namespace) == before
 
 
-async def test_readonly_ctrl_d_says_why(conn, namespace, admin_kubeconfig):
-    """Pressing ctrl+d in --readonly must say so in one line, not just do nothing."""
-    create_from_template(conn, namespace, "protected")
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await select(pilot, app, "protected")
-        await pilot.press("ctrl+d")
-        await until(pilot, lambda: message(app), "a one-line message", 3)
-        assert message(app) == "read-only mode: deleting pods is disabled"
+def test_a_read_only_connection_makes_a_read_only_app(admin_kubeconfig):
+    readonly = connect(admin_kubeconfig)
+    readonly.readonly = True
+    try:
+        assert PodTuiApp(readonly).readonly
+    finally:
+        readonly.close()

@@ -1,5 +1,6 @@
 """Faults seen from the dashboard (the real app against the sandbox): an API server restart,
-an expired watch, an RBAC-limited user, broken kubeconfigs, TLS, read-only and confirmation.
+an expired watch, an RBAC-limited user, broken kubeconfigs, TLS (read-only and the delete
+confirmation: test_delete.py).
 
 The restart tests stop the shared API server for a few seconds and always start it again.
 """
@@ -20,7 +21,6 @@ from textual.widgets._footer import FooterKey
 from podtui.app import PodTuiApp
 from podtui.cluster import pods as pods_module
 from podtui.cluster.connection import connect
-from podtui.cluster.pod_actions import ReadOnlyError
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
 from podtui.ui.dialogs import ConfirmDeleteScreen
@@ -354,57 +354,6 @@ async def test_invalid_namespace_is_one_line_and_the_list_stays(conn, namespace,
 
 
 # --------------------------------------------------------------------------- safety
-
-
-async def test_ctrl_d_then_escape_deletes_nothing(conn, namespace, admin_kubeconfig):
-    for name in ("victim", "bystander"):
-        conn.core.create_namespaced_pod(namespace, make_pod(name))
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
-    async with app.run_test(size=(120, 30)) as pilot:
-        await until(pilot, lambda: len(table(app).rows) == 2, "two rows")
-        table(app).select_uid(row(app, "victim").uid)
-        for cancel in ("escape", "n"):
-            await pilot.press("ctrl+d")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen), "confirm")
-            await pilot.press(cancel)
-            await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back")
-        # marked pods too
-        await pilot.press("g", "space", "space", "ctrl+d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen), "confirm")
-        assert len(app.screen.pods) == 2
-        await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back")
-        assert not [w for w in app.workers if w.group == "writes"]
-    pods = await asyncio.to_thread(conn.core.list_namespaced_pod, namespace)
-    assert sorted(p.metadata.name for p in pods.items) == ["bystander", "victim"]
-    assert all(p.metadata.deletion_timestamp is None for p in pods.items)
-
-
-async def test_readonly_refuses_delete_even_when_forced(conn, namespace, admin_kubeconfig):
-    conn.core.create_namespaced_pod(namespace, make_pod("kept"))
-    readonly = connect(admin_kubeconfig, namespace=namespace)
-    readonly.readonly = True  # a read-only connection alone makes a read-only app
-    app = PodTuiApp(readonly)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await until(pilot, lambda: row(app, "kept"), "the row")
-        assert app.readonly and "READONLY" in status_text(app)
-        table(app).select_uid(row(app, "kept").uid)
-        await pilot.press("ctrl+d")
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, ConfirmDeleteScreen)
-        pod = app.pod_list.feed.pod(row(app, "kept").uid)
-        app.confirm_delete([pod])
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, ConfirmDeleteScreen)
-        # forced: straight to the worker that deletes
-        worker = app.delete_pods([pod], force=True)
-        await until(pilot, lambda: worker.is_finished, "the worker")
-        assert isinstance(worker.error, ReadOnlyError)
-        await until(pilot, lambda: message_text(app) == "read-only mode: delete pod refused",
-                    "one line")
-        assert app.return_code is None and isinstance(app.screen, PodListScreen)
-    kept = await asyncio.to_thread(conn.core.read_namespaced_pod, "kept", namespace)
-    assert kept.metadata.deletion_timestamp is None
 
 
 async def test_pod_deleted_while_its_detail_is_open_stays_usable(conn, namespace,

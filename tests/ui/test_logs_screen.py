@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.widgets import SelectionList
 
 from podtui.app import PodTuiApp
 from podtui.cluster import logs as cluster_logs
@@ -88,10 +89,11 @@ async def test_search_finds_and_highlights_a_match(app, conn):
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_seed_logs(pilot, conn)
         node = screen.pane("node").view
-        await until(pilot, lambda: any("GET" in t for t in node.texts), "a GET line")
+        # Two matches at least, so that N has somewhere to go.
+        await until(pilot, lambda: sum("GET" in t for t in node.texts) >= 2, "two GET lines")
         await pilot.press("slash", *"GET", "enter")
         await until(pilot, lambda: node.search_term == "GET", "the search")
-        assert node.match_count == sum("GET" in t for t in node.texts) > 0
+        assert node.match_count == sum("GET" in t for t in node.texts) >= 2
         assert "GET" in node.current_match.text
         await pilot.pause()
         # The current match is on screen, with "GET" highlighted.
@@ -99,11 +101,10 @@ async def test_search_finds_and_highlights_a_match(app, conn):
         styled = [s.text for s in node.render_line(row) if s.style and s.style.bgcolor]
         assert "GET" in styled
         assert "/GET" in node.border_text()[1]
-        if node.match_count > 1:
-            before = node.current_match
-            await pilot.press("N")
-            assert node.current_match != before and "GET" in node.current_match.text
-            assert not node.follow
+        before = node.current_match
+        await pilot.press("N")
+        assert node.current_match != before and "GET" in node.current_match.text
+        assert not node.follow
 
 
 async def test_pause_keeps_counting_and_follow_catches_up(app, conn):
@@ -196,9 +197,12 @@ async def test_choose_containers_and_go_back(app, conn):
         screen = await open_seed_logs(pilot, conn)
         followers = [p.follower for p in screen.panes.values()]
         await pilot.press("C")
-        picker = await until(pilot, lambda: isinstance(app.screen, ContainerPicker),
-                             "the container picker")
-        assert picker
+        picker = await until(pilot, lambda: isinstance(app.screen, ContainerPicker)
+                             and app.screen, "the container picker")
+        # Every container of the pod, the two shown ones ticked.
+        choices = picker.query_one(SelectionList)
+        names = [choices.get_option_at_index(i).value for i in range(choices.option_count)]
+        assert names == ["node", "busybox"] and choices.selected == ["node", "busybox"]
         await pilot.press("down", "space", "enter")  # untick busybox
         await until(pilot, lambda: list(screen.panes) == ["node"], "one pane")
         assert followers[1].stopped

@@ -65,6 +65,14 @@ def pods(conn, namespace: str) -> list[str]:
     return sorted(p.metadata.name for p in conn.core.list_namespaced_pod(namespace).items)
 
 
+async def creates_done(pilot, app: PodTuiApp) -> None:
+    """The app creates pods only from its 'new-pod-create' worker: once none is running,
+    any pod it created is on the server (no sleep needed to see it)."""
+    await until(pilot, lambda: not [w for w in app.workers
+                                    if w.group == "new-pod-create" and not w.is_finished],
+                "the app's creates to finish")
+
+
 async def start(pilot, app: PodTuiApp) -> None:
     await until(pilot, lambda: app.pod_list.feed and app.pod_list.feed.cache.synced,
                 "the first list")
@@ -128,7 +136,8 @@ async def test_n_template_form_preview_create(conn, namespace, admin_kubeconfig,
 
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back on the list")
-        assert message(app) == f"pod/made-by-keys created in {namespace}"
+        assert message(app) == (f"pod/made-by-keys created in {namespace} · kubectl create "
+                                f"-f made-by-keys.yaml -n {namespace} (after --dry-run=server)")
         created = await until(pilot, lambda: row(app, "made-by-keys"), "the new row", 60)
         table = app.pod_list.query_one(PodTable)
         await until(pilot, lambda: table.selected and table.selected.uid == created.uid,
@@ -158,7 +167,7 @@ async def test_bad_name_is_named_and_creates_nothing(conn, namespace, admin_kube
         assert not error.display
         await pilot.press("escape", "escape")
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back on the list")
-        await pilot.pause(0.5)
+        await creates_done(pilot, app)
         assert pods(conn, namespace) == []
 
 
@@ -185,7 +194,7 @@ async def test_existing_name_is_refused_by_the_dry_run(conn, namespace, admin_ku
         assert text(preview.query_one("#verdict", Static)) == (
             f"cannot create pod {namespace}/twice: a pod with that name already exists")
         await pilot.press("enter")  # create is refused while the dry run says no
-        await pilot.pause(0.5)
+        await creates_done(pilot, app)
         assert app.screen is preview
         assert pods(conn, namespace) == ["twice"]
         assert row(app, "twice").uid == uid
@@ -208,7 +217,7 @@ async def test_server_validation_error_names_the_field(conn, namespace, admin_ku
         assert "spec.restartPolicy" in verdict and '"Sometimes"' in verdict
         assert "\n" not in verdict
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await creates_done(pilot, app)
         assert app.screen is preview and pods(conn, namespace) == []
 
 
@@ -237,26 +246,25 @@ async def test_picker_lists_user_templates_and_their_load_errors(admin_kubeconfi
         assert isinstance(app.screen, PodListScreen)
 
 
-async def test_readonly_n_creates_nothing(conn, namespace, admin_kubeconfig):
+async def test_readonly_n_says_why_and_creates_nothing(conn, namespace, admin_kubeconfig):
+    """n in --readonly says so in one line; the app's entry point refuses too; and the
+    connection refuses a create sent past both (the form's last step)."""
+    from podtui.cluster.pod_actions import ReadOnlyError, create_pod
+    from tests.conftest import make_pod
+
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await start(pilot, app)
         await pilot.press("n")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: message(app), "a one-line message", 5)
+        assert message(app) == "read-only mode: creating pods is disabled"
         assert isinstance(app.screen, PodListScreen)
-        # and the app's entry point itself refuses, with one line
+        app.pod_list.message("", error=False)
         app.open_new_pod()
-        await pilot.pause(0.1)
+        await until(pilot, lambda: message(app), "a one-line message", 5)
+        assert message(app) == "read-only mode: creating pods is disabled"
         assert isinstance(app.screen, PodListScreen)
-        assert message(app) == "read-only mode: creating pods is disabled"
+        with pytest.raises(ReadOnlyError):
+            create_pod(app.conn, {**make_pod("never"), "metadata": {"name": "never",
+                                                                   "namespace": namespace}})
     assert pods(conn, namespace) == []
-
-
-async def test_readonly_n_says_why(namespace, admin_kubeconfig):
-    """Pressing n in --readonly must say so in one line, not just do nothing."""
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), readonly=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start(pilot, app)
-        await pilot.press("n")
-        await until(pilot, lambda: message(app), "a one-line message", 3)
-        assert message(app) == "read-only mode: creating pods is disabled"

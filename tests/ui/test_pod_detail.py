@@ -65,3 +65,29 @@ async def test_detail_says_when_the_pod_is_deleted(conn, namespace, admin_kubeco
         message = app.screen.query_one("#detail-message", Static)
         await until(pilot, lambda: "was deleted" in widget_text(message), "the deleted line")
         assert isinstance(app.screen, PodDetailScreen)  # still usable: last state shown
+
+
+async def test_detail_follows_the_pod_and_its_events_as_they_change(conn, namespace,
+                                                                   admin_kubeconfig):
+    conn.core.create_namespaced_pod(namespace, make_pod("changing", ["a"]))
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_pod(pilot, app, "changing")
+        assert isinstance(app.screen, PodDetailScreen)
+        patched = await asyncio.to_thread(
+            conn.core.patch_namespaced_pod, "changing", namespace,
+            {"metadata": {"labels": {"tier": "changed-now"}}})
+        labels = patched.metadata.labels  # as the API server has them now
+        await until(pilot, lambda: all(f"{k}={v}" in section(app, "describe")
+                                       for k, v in labels.items()), "the new label")
+        pod = conn.core.read_namespaced_pod("changing", namespace)
+        await asyncio.to_thread(conn.core.create_namespaced_event, namespace, {
+            "metadata": {"name": "changing.test"},
+            "involvedObject": {"kind": "Pod", "name": "changing", "namespace": namespace,
+                               "uid": pod.metadata.uid},
+            "reason": "Probing", "message": "an event the test made", "type": "Normal",
+            "firstTimestamp": pod.metadata.creation_timestamp,
+            "lastTimestamp": pod.metadata.creation_timestamp,
+        })
+        await until(pilot, lambda: "an event the test made" in section(app, "describe"),
+                    "the new event")

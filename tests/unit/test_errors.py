@@ -38,6 +38,11 @@ PEM = ("-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASC\nAAAA\n"
         f"id-token: {TOKEN}",
         f"password: {TOKEN}",
         f"Authorization: Basic {TOKEN}",
+        # Python reprs, as a traceback or an exception message may hold them
+        f"{{'authorization': '{TOKEN}'}}",
+        f"headers={{'Authorization': 'Bearer {TOKEN}'}}",
+        f"Configuration(api_key={{'authorization': 'Bearer {TOKEN}'}})",
+        f"client_key_data='{TOKEN}'",
     ],
 )
 def test_redact_hides_tokens(text):
@@ -52,6 +57,15 @@ def test_redact_hides_client_keys_and_certificates():
         out = redact(text)
         assert KEY_B64 not in out and "MIIEvgIBADAN" not in out, out
         assert "[redacted]" in out
+
+
+def test_redact_hides_a_known_secret_of_any_shape():
+    # A static token is a bare hex string: only knowing it finds it.
+    out = redact(f"KeyError: '{TOKEN}' in {TOKEN[:20]}", known=[TOKEN])
+    assert out == f"KeyError: '[redacted]' in {TOKEN[:20]}"
+    # and the shapes above read the same with it
+    assert redact(f"{{'authorization': 'Bearer {TOKEN}'}}", known=[TOKEN]) == (
+        "{'authorization': 'Bearer [redacted]'}")
 
 
 def test_redact_hides_a_bare_jwt():
@@ -91,11 +105,11 @@ def test_describe_403_is_one_short_line():
 
 
 def test_describe_api_errors_are_redacted_and_one_line():
-    for status in (404, 409, 422, 500):
+    for status in (403, 404, 409, 422, 500):
         text = describe(api_exception(status, f"bad thing with Bearer {TOKEN}\nsecond line"),
                         "https://x")
-        assert TOKEN not in text
-        assert "Traceback" not in text
+        assert TOKEN not in text and "bad thing with Bearer [redacted]" in text
+        assert "\n" not in text and "second line" not in text
 
 
 def test_describe_network_errors_name_the_server():
@@ -257,3 +271,17 @@ def test_a_watch_left_mid_stream_closes_its_connection():
     assert ended.released and not ended.closed
     pages = [e for e in events if isinstance(e, Page)]
     assert pages and pages[0].first and pages[-1].last  # the 410 led to a re-list
+
+
+def test_an_access_review_the_server_garbles_is_unknown_not_a_crash():
+    """A proxy's HTML page instead of the review: 'let the server decide' (was an uncaught
+    JSONDecodeError in the app's access-check worker, which ended the app)."""
+    from podtui.cluster.pod_actions import can_i
+
+    class Proxy:
+        def call_api(self, *_args, **_kwargs):
+            return FakeResponse(b"<html>502 Bad Gateway</html>")
+
+    conn = FakeConn(Proxy())
+    conn.readonly = False
+    assert can_i(conn, "delete", "pods", "default") is True

@@ -88,6 +88,7 @@ def test_all_builtins_load_in_teaching_order(builtins: dict[str, Template]) -> N
         assert template.title and template.description
         assert Path(template.source).is_file()
         assert all(p.kind in KINDS for p in template.parameters)
+        assert template.parameter("name") and template.parameter("namespace")
 
 
 @pytest.mark.parametrize("name", BUILTIN_NAMES)
@@ -221,6 +222,27 @@ def test_unknown_parameter_is_named(builtins: dict[str, Template]) -> None:
     assert info.value.field == "prot"
     assert "unknown parameter 'prot'" in str(info.value)
     assert str(info.value).startswith("sidecar-log-tailer: ")
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "words"),
+    [
+        ({"name": "Bad_Name"}, "name", "not a valid DNS-1123 name"),
+        ({"name": "-dash"}, "name", "not a valid DNS-1123 name"),
+        ({"port": "70000"}, "port", "not a valid port"),
+        ({"server_image": "Not An Image"}, "server_image", "not a valid image reference"),
+        ({"colour": "blue"}, "colour", "unknown parameter 'colour'"),
+    ],
+)
+def test_invalid_values_are_one_line_naming_the_field(builtins: dict[str, Template],
+                                                      values: dict, field: str,
+                                                      words: str) -> None:
+    """Refused before any request (so nothing can be created)."""
+    with pytest.raises(TemplateError) as caught:
+        render(builtins["localhost-pair"], values)
+    message = str(caught.value)
+    assert caught.value.field == field
+    assert field in message and words in message and "\n" not in message
 
 
 def test_invalid_name_message(builtins: dict[str, Template]) -> None:

@@ -1,62 +1,40 @@
-"""Follow container logs through the API server (no Textual here).
-
-A `LogFollower` streams one container's log (`GET .../pods/{pod}/log?follow=true`) in a
-background thread and hands plain events to a callback or a queue:
-
-- `LogBatch(container, lines)`: lines batched (every `flush_interval` or `max_batch` lines),
-  so thousands of lines per second cost a few UI updates;
-- `LogStatus(container, state, message)`: connecting, streaming, reconnecting, and one
-  final state (ended, pod-deleted, error, stopped) after which nothing more comes.
-
-Timestamps are always requested so that a dropped stream (container restart, API server
-restart, broken connection) resumes from the last line seen, without a gap and without a
-duplicate. The API takes `sinceTime` with one-second precision only (the API server
-formats it as RFC 3339 when it forwards the request to the kubelet), so a resume asks for
-the whole second of the last line and drops what was already delivered: every line
-older than the last timestamp, and as many lines *at* that timestamp as were already seen.
-
-One limit: when a `tail` starts inside a group of lines with the very same timestamp and the
-stream drops before a newer line arrived, the lines of that group before the tail cannot be
-told apart from the ones delivered (kubelet timestamps have nanoseconds, so this is rare).
-
-The pod itself is watched alongside, so a deleted pod stops the follower even where the
-log stream would stay open (KWOK keeps it open while the file exists).
-"""
+"""`LogFollower`: one container's log, followed in background threads, resumed after every
+drop, and stopped when the pod is deleted. The one job needs the whole state machine
+(connect, stream, classify failures, back off, resume) and the pod watch beside it, so
+it stays one module."""
 
 from __future__ import annotations
 
-import calendar
 import contextlib
-import heapq
 import http.client
 import queue
-import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.logs.cursor import ResumeCursor
+from podtui.cluster.logs.events import (
+    CONNECTING,
+    ENDED,
+    ERROR,
+    POD_DELETED,
+    RECONNECTING,
+    STOPPED,
+    STREAMING,
+    WAITING_FOR_OUTPUT,
+    LogEvent,
+    LogStatus,
+)
+from podtui.cluster.logs.lines import LogLine, format_since_time, parse_line
+from podtui.cluster.logs.outbox import Outbox
 from podtui.cluster.pods import iter_lines
-
-# --- events ---------------------------------------------------------------------------
-
-CONNECTING = "connecting"
-STREAMING = "streaming"
-RECONNECTING = "reconnecting"
-ENDED = "ended"  # the whole log was read (not following, or a previous instance)
-POD_DELETED = "pod-deleted"
-ERROR = "error"  # fatal: the follower stopped
-STOPPED = "stopped"  # stop() was called
-
-FINAL_STATES = frozenset({ENDED, POD_DELETED, ERROR, STOPPED})
-#: The message of a CONNECTING status while the container has written nothing yet.
-WAITING_FOR_OUTPUT = "waiting for output"
 
 #: How long a follow stream may stay silent before we quietly reconnect (catches dead peers).
 IDLE_READ_TIMEOUT = 300.0
@@ -66,305 +44,6 @@ HEADER_TIMEOUT = 3.0
 #: Backoff between reconnects, in seconds (doubling up to the maximum).
 BACKOFF_START = 0.5
 BACKOFF_MAX = 10.0
-
-
-class LogLine(NamedTuple):
-    """One log line. `ns` (nanoseconds since the epoch, exact) orders and resumes; `ts_raw`
-    is the timestamp as the kubelet wrote it (without one: `ts_raw` "", `ns` None)."""
-
-    ts_raw: str
-    text: str
-    ns: int | None = None
-
-    @property
-    def ts(self) -> datetime | None:
-        """The timestamp as a UTC datetime (microseconds), made on demand: most lines are
-        never shown, and a datetime per line costs the follower more than the parsing."""
-        return None if self.ns is None else ns_to_datetime(self.ns)
-
-
-class LogBatch(NamedTuple):
-    container: str
-    lines: list[LogLine]
-
-
-class LogStatus(NamedTuple):
-    container: str
-    state: str
-    message: str = ""
-    error: bool = False  # the message is an error (shown as such; fatal when state is ERROR)
-
-    @property
-    def final(self) -> bool:
-        return self.state in FINAL_STATES
-
-
-LogEvent = LogBatch | LogStatus
-
-
-# --- timestamps -----------------------------------------------------------------------
-
-_SECOND_CACHE: dict[str, int] = {}
-_FRAC_RE = re.compile(r"\.([0-9]{1,9})")  # ASCII digits only (\d takes any script's)
-_DIGITS = frozenset("0123456789")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _epoch_second(prefix: str) -> int:
-    """'YYYY-MM-DDTHH:MM:SS' (UTC) -> seconds since the epoch, cached: the lines of one
-    second share it. Raises ValueError (or IndexError) when it is not such a prefix."""
-    value = _SECOND_CACHE.get(prefix)
-    if value is None:
-        if not (
-            len(prefix) == 19
-            and prefix[4] == prefix[7] == "-"
-            and prefix[10] in "Tt"
-            and prefix[13] == prefix[16] == ":"
-            and _DIGITS.issuperset(prefix[0:4] + prefix[5:7] + prefix[8:10])
-            and _DIGITS.issuperset(prefix[11:13] + prefix[14:16] + prefix[17:19])
-        ):
-            raise ValueError(prefix)
-        dt = datetime(  # validates the ranges (month 13, February 30, ...)
-            int(prefix[0:4]),
-            int(prefix[5:7]),
-            int(prefix[8:10]),
-            int(prefix[11:13]),
-            int(prefix[14:16]),
-            int(prefix[17:19]),
-            tzinfo=UTC,
-        )
-        value = calendar.timegm(dt.utctimetuple())
-        if len(_SECOND_CACHE) > 4096:
-            _SECOND_CACHE.clear()
-        _SECOND_CACHE[prefix] = value
-    return value
-
-
-def timestamp_ns(raw: str) -> int | None:
-    """An RFC 3339 timestamp as the kubelet writes it -> nanoseconds since the epoch.
-
-    Fractions of 1-9 digits (Go trims trailing zeros), `Z` or a numeric offset.
-    Returns None when `raw` is not such a timestamp.
-    """
-    if len(raw) < 20:
-        return None
-    try:
-        seconds = _epoch_second(raw[:19])
-    except (ValueError, IndexError):
-        return None
-    # The kubelet's usual form, 'YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ', without the regex.
-    if len(raw) == 30 and raw[19] == "." and raw[29] == "Z":
-        digits = raw[20:29]
-        if digits.isdigit() and digits.isascii():
-            return seconds * 1_000_000_000 + int(digits)
-    rest = raw[19:]
-    nanos = 0
-    if rest[0] == ".":
-        match = _FRAC_RE.match(rest)
-        if match is None:
-            return None
-        nanos = int(match.group(1).ljust(9, "0"))
-        rest = rest[match.end() :]
-    if rest == "Z" or rest == "z":
-        pass
-    elif len(rest) == 6 and rest[0] in "+-" and rest[3] == ":" and _DIGITS.issuperset(
-        rest[1:3] + rest[4:6]
-    ):
-        offset = int(rest[1:3]) * 3600 + int(rest[4:6]) * 60
-        seconds += -offset if rest[0] == "+" else offset
-    else:
-        return None
-    return seconds * 1_000_000_000 + nanos
-
-
-def ns_to_datetime(ns: int) -> datetime:
-    """Epoch nanoseconds -> UTC datetime (truncated to microseconds)."""
-    return _EPOCH + timedelta(microseconds=ns // 1000)
-
-
-def parse_timestamp(raw: str) -> tuple[int, datetime] | None:
-    """An RFC 3339 timestamp (see `timestamp_ns`) -> (epoch nanoseconds, UTC datetime)."""
-    ns = timestamp_ns(raw)
-    return None if ns is None else (ns, ns_to_datetime(ns))
-
-
-def parse_line(raw: str) -> LogLine:
-    """'<RFC3339Nano> <text>' (the API's timestamps=true form) -> LogLine."""
-    head, sep, rest = raw.partition(" ")
-    ns = timestamp_ns(head) if sep or head else None
-    if ns is None:
-        return LogLine("", raw, None)
-    return LogLine(head, rest, ns)
-
-
-def format_since_time(ns: int) -> str:
-    """Epoch nanoseconds -> the RFC 3339 second that contains them (what sinceTime accepts)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ns // 1_000_000_000))
-
-
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
-
-
-def parse_since(value: str) -> int | datetime:
-    """'5m', '1h30m', '90s', '2h' -> seconds; an RFC 3339 time -> an aware datetime.
-
-    Raises ValueError with a message fit for the user.
-    """
-    text = value.strip()
-    if not text:
-        raise ValueError("empty --since")
-    if text.isdigit():
-        return max(1, int(text))
-    pos = 0
-    total = 0.0
-    for match in _DURATION_RE.finditer(text):
-        if match.start() != pos:
-            break
-        amount = float(match.group(1))
-        total += amount * {"h": 3600, "m": 60, "s": 1, "ms": 0.001}[match.group(2)]
-        pos = match.end()
-    if pos == len(text) and pos > 0:
-        return max(1, int(total + 0.999))
-    parsed = parse_timestamp(text)
-    if parsed is None:
-        with contextlib.suppress(ValueError):
-            dt = datetime.fromisoformat(text)
-            return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-        raise ValueError(
-            f"--since {value!r}: expected a duration like 30s, 5m, 1h30m or an RFC 3339 time"
-        )
-    return parsed[1]
-
-
-# --- resume without gap or duplicate ---------------------------------------------------
-
-
-class ResumeCursor:
-    """Remembers how far a stream got, and filters the replay after a reconnect.
-
-    The position is the newest timestamp delivered and how many lines carried exactly
-    that timestamp. After `begin_resume()`, `admit()` drops lines older than the position
-    and the first `count` lines at it; the first line that gets through ends the catch-up,
-    and from then on every line is admitted (and recorded).
-    """
-
-    __slots__ = ("last_ns", "last_raw", "count", "_catching_up", "_skip", "min_ns")
-
-    def __init__(self, min_ns: int | None = None) -> None:
-        self.last_ns: int | None = None
-        self.last_raw = ""
-        self.count = 0
-        self._catching_up = False
-        self._skip = 0
-        #: Lines older than this are never admitted (a --since finer than one second).
-        self.min_ns = min_ns
-
-    @property
-    def has_position(self) -> bool:
-        return self.last_ns is not None
-
-    def since_time(self) -> str | None:
-        return None if self.last_ns is None else format_since_time(self.last_ns)
-
-    def begin_resume(self) -> None:
-        if self.last_ns is not None:
-            self._catching_up = True
-            self._skip = self.count
-
-    @property
-    def catching_up(self) -> bool:
-        return self._catching_up
-
-    def admit(self, ns: int | None, raw: str = "") -> bool:
-        """Whether a line is new; records it when it is."""
-        if self.min_ns is not None and ns is not None and ns < self.min_ns:
-            return False
-        if self._catching_up:
-            last = self.last_ns
-            if ns is None or last is None or ns < last:
-                return False
-            if ns == last and self._skip > 0:
-                self._skip -= 1
-                return False
-            self._catching_up = False
-        if ns is not None:
-            if self.last_ns is None or ns > self.last_ns:
-                self.last_ns = ns
-                self.last_raw = raw
-                self.count = 1
-            elif ns == self.last_ns:
-                self.count += 1
-        return True
-
-
-# --- the batching outbox ----------------------------------------------------------------
-
-
-class _Outbox:
-    """Collects lines and statuses from the reader thread; a second thread delivers them,
-    lines in batches (after `interval` seconds or `max_batch` lines), in order."""
-
-    def __init__(self, container: str, deliver: Callable[[LogEvent], None],
-                 interval: float, max_batch: int) -> None:
-        self.container = container
-        self._deliver = deliver
-        self._interval = interval
-        self._max = max_batch
-        self._cond = threading.Condition()
-        self._ready: list[LogEvent] = []
-        self._lines: list[LogLine] = []
-        self._first_at = 0.0
-        self._closed = False
-
-    def lines(self, lines: list[LogLine]) -> None:
-        if not lines:
-            return
-        with self._cond:
-            if not self._lines:
-                self._first_at = time.monotonic()
-                self._cond.notify()
-            self._lines.extend(lines)
-            if len(self._lines) >= self._max:
-                self._cond.notify()
-
-    def status(self, status: LogStatus) -> None:
-        with self._cond:
-            self._move_lines()
-            self._ready.append(status)
-            self._cond.notify()
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify()
-
-    def _move_lines(self) -> None:
-        if self._lines:
-            self._ready.append(LogBatch(self.container, self._lines))
-            self._lines = []
-
-    def run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._ready:
-                    if self._lines:
-                        wait = self._first_at + self._interval - time.monotonic()
-                        if wait <= 0 or len(self._lines) >= self._max or self._closed:
-                            self._move_lines()
-                            break
-                        self._cond.wait(wait)
-                    elif self._closed:
-                        return
-                    else:
-                        self._cond.wait()
-                ready, self._ready = self._ready, []
-            for event in ready:
-                # A consumer's bug must not kill the stream.
-                with contextlib.suppress(Exception):
-                    self._deliver(event)
-
-
-# --- raw API calls ------------------------------------------------------------------------
 
 
 class _NoOutputYet(Exception):
@@ -394,9 +73,6 @@ def _error_message(exc: BaseException) -> str:
 
 def _pod_path(namespace: str, pod: str) -> str:
     return f"/api/v1/namespaces/{namespace}/pods/{pod}"
-
-
-# --- the follower ---------------------------------------------------------------------------
 
 
 class LogFollower:
@@ -454,7 +130,7 @@ class LogFollower:
             self._consumers.append(on_event)
         if events is not None:
             self._consumers.append(events.put)
-        self._outbox = _Outbox(container, self._deliver, flush_interval, max_batch)
+        self._outbox = Outbox(container, self._deliver, flush_interval, max_batch)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._response = None
@@ -819,144 +495,3 @@ class LogFollower:
 
 def _is_idle_timeout(exc: BaseException) -> bool:
     return "timed out" in str(exc).lower() or "timeout" in type(exc).__name__.lower()
-
-
-# --- several containers at once (the command line) ---------------------------------------
-
-
-def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list[str]]:
-    """The pod's container names by kind: {'init': [...], 'app': [...], 'ephemeral': [...]}.
-
-    Raises ClusterError with one clear line.
-    """
-    try:
-        response = conn.request("GET", _pod_path(namespace, pod))
-        try:
-            data = orjson.loads(response.data)
-        finally:
-            _close_response(response)
-    except Exception as exc:  # noqa: BLE001
-        if api_status(exc) == 404:
-            raise ClusterError(f"pod {namespace}/{pod} not found", 404) from None
-        raise ClusterError(describe(exc, conn.server), api_status(exc)) from None
-    spec = data.get("spec") or {}
-
-    def names(key: str) -> list[str]:
-        return [c.get("name", "") for c in spec.get(key) or () if c.get("name")]
-
-    return {
-        "init": names("initContainers"),
-        "app": names("containers"),
-        "ephemeral": names("ephemeralContainers"),
-    }
-
-
-def merged_batches(
-    conn: Connection,
-    namespace: str,
-    pod: str,
-    containers: Sequence[str],
-    *,
-    follow: bool = False,
-    tail: int | None = None,
-    since: float | timedelta | datetime | None = None,
-    previous: bool = False,
-) -> Iterator[LogBatch | LogStatus]:
-    """The logs of several containers as one stream of batches (see `merged_logs`)."""
-    events: queue.Queue[LogEvent] = queue.Queue()
-    followers = [
-        LogFollower(
-            conn,
-            namespace,
-            pod,
-            name,
-            events=events,
-            tail=tail,
-            since=since,
-            previous=previous,
-            follow=follow,
-            flush_interval=0.05 if follow else 0.2,
-            max_batch=500 if follow else 5000,
-        )
-        for name in containers
-    ]
-    for follower in followers:
-        follower.start()
-    try:
-        if follow:
-            yield from _merge_live(events, len(followers))
-        else:
-            yield from _merge_sorted(events, list(containers))
-    finally:
-        for follower in followers:
-            follower.stop()
-
-
-def merged_logs(
-    conn: Connection, namespace: str, pod: str, containers: Sequence[str], **options: Any
-) -> Iterator[tuple[str, LogLine] | LogStatus]:
-    """The logs of several containers as one stream of `(container, line)`; `options` are
-    those of `merged_batches` (follow, tail, since, previous).
-
-    Not following: every container is read to its end, then the lines come ordered by
-    timestamp across containers (each container's own order is kept; for equal times the
-    containers come in the order asked for); problems (`LogStatus`: error, pod deleted)
-    come first. Following: lines come as they arrive, with the statuses worth telling
-    (errors, retries, pod deleted), until every container has reached a final state.
-    Closing the iterator stops the followers.
-    """
-    stream = merged_batches(conn, namespace, pod, containers, **options)
-    try:
-        for item in stream:
-            if isinstance(item, LogBatch):
-                for line in item.lines:
-                    yield item.container, line
-            else:
-                yield item
-    finally:
-        stream.close()
-
-
-def _merge_live(events: queue.Queue, count: int) -> Iterator[LogBatch | LogStatus]:
-    finished = 0
-    while finished < count:
-        event = events.get()
-        if isinstance(event, LogBatch):
-            yield event
-            continue
-        if event.final:
-            finished += 1
-        if event.error or event.state in (POD_DELETED, ERROR):
-            yield event
-
-
-def _merge_sorted(events: queue.Queue, containers: list[str]) -> Iterator[LogBatch | LogStatus]:
-    collected: dict[str, list[LogLine]] = {name: [] for name in containers}
-    finished = 0
-    problems: list[LogStatus] = []
-    while finished < len(containers):
-        event = events.get()
-        if isinstance(event, LogBatch):
-            collected[event.container].extend(event.lines)
-            continue
-        if event.final:
-            finished += 1
-            if event.state in (ERROR, POD_DELETED):
-                problems.append(event)
-    yield from problems
-
-    def keyed(name: str):
-        for line in collected[name]:
-            yield (line.ns if line.ns is not None else -1), name, line
-
-    # heapq.merge is stable: for equal times, containers come in the order asked for.
-    run: list[LogLine] = []
-    run_name = ""
-    for _ns, name, line in heapq.merge(*(keyed(n) for n in containers), key=lambda t: t[0]):
-        if name != run_name and run:
-            yield LogBatch(run_name, run)
-            run = []
-        run_name = name
-        run.append(line)
-    if run:
-        yield LogBatch(run_name, run)

@@ -1,0 +1,136 @@
+"""A drill attempt on the cluster: its own namespace, the setup objects, a snapshot of
+what the checks read, and the namespace's deletion on reset.
+
+Writes go through `--readonly` (ReadOnlyError) like every other write; a user whom RBAC
+forbids to create namespaces gets one line saying so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import orjson
+
+from podtui.cluster.connection import Connection
+from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.pod_actions import ReadOnlyError
+from podtui.drills.checks import Snapshot
+from podtui.drills.model import Attempt
+
+#: Where each kind lives in the API (setup objects and what checks read).
+API_PATHS = {
+    "Pod": ("/api/v1", "pods"),
+    "ConfigMap": ("/api/v1", "configmaps"),
+    "Service": ("/api/v1", "services"),
+    "Secret": ("/api/v1", "secrets"),
+    "Job": ("/apis/batch/v1", "jobs"),
+    "Event": ("/api/v1", "events"),
+}
+#: Check object kind -> API kind.
+CHECKED = {"pod": "Pod", "job": "Job", "configmap": "ConfigMap", "service": "Service",
+           "event": "Event"}
+DRILL_LABEL = "podtui.dev/drill"
+
+
+def _path(kind: str, namespace: str) -> str:
+    group, plural = API_PATHS[kind]
+    return f"{group}/namespaces/{namespace}/{plural}"
+
+
+def _read(response) -> dict:
+    try:
+        return orjson.loads(response.data)
+    finally:
+        response.release_conn()
+
+
+def _forbidden_hint(exc: Exception, what: str, conn: Connection) -> ClusterError:
+    status = api_status(exc)
+    if status == 403:
+        return ClusterError(f"cannot {what}: your user may not (RBAC: {describe(exc)}); drills "
+                            "need to create and delete namespaces", 403)
+    return ClusterError(f"cannot {what}: {describe(exc, conn.server)}", status)
+
+
+def start(conn: Connection, attempt: Attempt, wait: float = 60.0) -> None:
+    """Create the attempt's namespace (after a previous one of the same name is gone)
+    and the setup objects."""
+    if conn.readonly:
+        raise ReadOnlyError("start drill")
+    ns = attempt.namespace
+    body = {"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": ns, "labels": {DRILL_LABEL: attempt.drill.id,
+                                                "podtui.dev/seed": str(attempt.seed)}}}
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            _read(conn.request("POST", "/api/v1/namespaces", body=body))
+            break
+        except Exception as exc:  # noqa: BLE001
+            # 409: the same attempt's namespace is still terminating (reset, then start)
+            if api_status(exc) != 409 or time.monotonic() > deadline:
+                if api_status(exc) == 409:
+                    raise ClusterError(f"namespace {ns} still exists; run podtui drill reset "
+                                       f"{attempt.drill.id}", 409) from None
+                raise _forbidden_hint(exc, f"create namespace {ns}", conn) from None
+            time.sleep(0.5)
+    try:
+        _default_service_account(conn, ns, deadline)
+        for manifest in attempt.setup:
+            kind = manifest["kind"]
+            try:
+                _read(conn.request("POST", _path(kind, ns), body=manifest))
+            except Exception as exc:  # noqa: BLE001
+                name = manifest["metadata"]["name"]
+                raise _forbidden_hint(exc, f"create {kind.lower()} {ns}/{name}", conn) from None
+    except ClusterError:
+        with contextlib.suppress(ClusterError):  # no half-made attempt left behind
+            reset(conn, ns)
+        raise
+
+
+def _default_service_account(conn: Connection, ns: str, deadline: float) -> None:
+    """Pods need the namespace's `default` service account, which a controller makes a
+    moment after the namespace; make it ourselves if it is slow."""
+    path = f"/api/v1/namespaces/{ns}/serviceaccounts"
+    until = min(deadline, time.monotonic() + 5)
+    while time.monotonic() < until:
+        try:
+            _read(conn.request("GET", f"{path}/default"))
+            return
+        except Exception as exc:  # noqa: BLE001
+            if api_status(exc) != 404:
+                raise _forbidden_hint(exc, "read service accounts", conn) from None
+        time.sleep(0.1)
+    try:
+        _read(conn.request("POST", path, body={"metadata": {"name": "default"}}))
+    except Exception as exc:  # noqa: BLE001
+        if api_status(exc) != 409:
+            raise _forbidden_hint(exc, "create the default service account", conn) from None
+
+
+def reset(conn: Connection, namespace: str) -> bool:
+    """Delete the attempt's namespace (and so everything in it). False if it was gone."""
+    if conn.readonly:
+        raise ReadOnlyError("reset drill")
+    try:
+        _read(conn.request("DELETE", f"/api/v1/namespaces/{namespace}"))
+    except Exception as exc:  # noqa: BLE001
+        if api_status(exc) == 404:
+            return False
+        raise _forbidden_hint(exc, f"delete namespace {namespace}", conn) from None
+    return True
+
+
+def snapshot(conn: Connection, namespace: str) -> Snapshot:
+    """Every object the checks can read, from one list per kind."""
+    snap: Snapshot = {}
+    for kind, api_kind in CHECKED.items():
+        try:
+            items = _read(conn.request("GET", _path(api_kind, namespace))).get("items") or []
+        except Exception as exc:  # noqa: BLE001
+            raise _forbidden_hint(exc, f"list {API_PATHS[api_kind][1]} in {namespace}",
+                                  conn) from None
+        snap[kind] = {(i.get("metadata") or {}).get("name", ""): i for i in items}
+    return snap

@@ -1,0 +1,1 @@
+"""Built-in drills (package data: *.yaml)."""

@@ -1,0 +1,220 @@
+"""Every built-in drill on the sandbox: its reference kubectl solution (run with the real
+/usr/bin/kubectl) makes `podtui drill check` pass, and a plausible wrong answer fails
+with the check that names the mistake."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import string
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from podtui import cli_drills
+from podtui.drills import attempts, state
+from podtui.drills.loader import load_drills, render_attempt
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.integration
+
+KUBECTL = "/usr/bin/kubectl"
+DRILLS = {d.id: d for d in load_drills(Path("/nonexistent"))[0]}
+
+# A plausible wrong answer per drill, and the check (its `say`, as in the drill file) that
+# must fail. "replace": edits to the reference solution; "run": commands instead of it.
+WRONG: dict[str, dict] = {
+    "log-sidecar": {  # the sidecar left at `kubectl run`'s default command
+        "replace": [('["tail", "-F", "${logdir}/${file}"]', '["sleep", "3600"]')],
+        "fails": "${sidecar} follows the log file",
+    },
+    "native-sidecar": {  # the sidecar as a second regular container
+        "replace": [("  initContainers:\n", ""),
+                    ("    restartPolicy: Always\n", ""),
+                    ("  containers:\n  - name: ${app}", "  - name: ${app}"),
+                    ("spec:\n  - name: ${sidecar}", "spec:\n  containers:\n  - name: ${sidecar}")],
+        "fails": "${sidecar} is a native sidecar (init container, restartPolicy Always)",
+    },
+    "init-fills-volume": {  # the app mounts the volume where the init container wrote
+        "replace": [("{name: content, mountPath: /usr/share/nginx/html}",
+                     "{name: content, mountPath: ${dir}}")],
+        "fails": "${app} serves the volume from /usr/share/nginx/html",
+    },
+    "init-order": {  # only the names swapped, the commands left where they were
+        "replace": [("name: ${wait}", "name: swap-tmp"), ("name: ${migrate}", "name: ${wait}"),
+                    ("name: swap-tmp", "name: ${migrate}")],
+        "fails": "${wait} still waits for ${db}",
+    },
+    "adapter": {  # the adapter may write to the app's logs
+        "replace": [("{name: logs, mountPath: ${dir}, readOnly: true}",
+                     "{name: logs, mountPath: ${dir}}")],
+        "fails": "${adapter} mounts the logs read-only",
+    },
+    "ambassador": {  # socat left on its usual port
+        "replace": [("TCP-LISTEN:${port},", "TCP-LISTEN:6379,")],
+        "fails": "${proxy} listens on ${port}",
+    },
+    "localhost-pair": {  # the client calls the pod by name, as if it were a Service
+        "replace": [("http://localhost:${port}/", "http://${pod}:${port}/")],
+        "fails": "${client} talks to the server over localhost",
+    },
+    "port-clash": {  # only the containerPort moved; the process still binds 80
+        "replace": [('["httpd", "-f", "-p", "${port}"]', '["httpd", "-f", "-p", "80"]')],
+        "fails": "${metrics} binds port ${port}",
+    },
+    "fix-mount-path": {  # the app moved to the sidecar's wrong path instead
+        "replace": [("- {name: logs, mountPath: ${logdir}}\n  - name: ${sidecar}",
+                     "- {name: logs, mountPath: ${wrong}}\n  - name: ${sidecar}")],
+        "fails": "${app} still mounts logs at ${logdir}",
+    },
+    "fix-image-pull": {  # the right image on the wrong container
+        "run": ["kubectl -n ${namespace} set image pod/${pod} ${sidecar}=nginx:1.27"],
+        "fails": "${app} runs nginx:1.27",
+    },
+    "fix-crashing-sidecar": {  # tail -n prints the last lines and exits, like before
+        "replace": [('["tail", "-F", "/var/log/nginx/access.log"]',
+                     '["tail", "-n", "100", "/var/log/nginx/access.log"]')],
+        "fails": "${sidecar} keeps following the log",
+    },
+    "previous-logs": {  # the first container listed, not the one that restarts
+        "replace": [("container=${crash}", "container=${first}")],
+        "fails": "the answer names the crashing container",
+    },
+    "job-native-sidecar": {  # the sidecar as a second regular container
+        "replace": [("      initContainers:\n", ""),
+                    ("        restartPolicy: Always\n", ""),
+                    ("      containers:\n      - name: ${worker}", "      - name: ${worker}"),
+                    ("Never\n      - name: ${sidecar}",
+                     "Never\n      containers:\n      - name: ${sidecar}")],
+        "fails": "${sidecar} is a native sidecar (init container, restartPolicy Always)",
+    },
+    "ephemeral-debug": {  # no --target: the debugger shares no process namespace
+        "replace": [(" --target=${app}", "")],
+        "fails": "${debugger} targets ${app}",
+    },
+    "resources-split": {  # the pod's whole budget put on the app
+        "replace": [("requests: {cpu: ${side_cpu}, memory: ${side_mem}}",
+                     "requests: {memory: ${side_mem}}")],
+        "fails": "${sidecar} requests ${side_cpu} CPU",
+    },
+    "memory-emptydir": {  # sizeLimit set, but the volume still on disk
+        "replace": [("      medium: Memory\n", "")],
+        "fails": "scratch lives in memory",
+    },
+    "force-delete": {  # the wrong pod deleted
+        "run": ["kubectl -n ${namespace} delete pod ${keep} --grace-period=0 --force"],
+        "fails": "${keep} is untouched",
+    },
+}
+
+
+@pytest.fixture
+def private_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path
+
+
+def drill_cli(conn, *argv: str) -> tuple[int, str, str]:
+    """`podtui drill ARGV` in-process on the test's connection: (exit code, out, err)."""
+    parser = argparse.ArgumentParser()
+    cli_drills.add_arguments(parser)
+    args = parser.parse_args(argv)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_drills.run(conn, args, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def kubectl_env(admin_kubeconfig: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
+    env["KUBECONFIG"] = admin_kubeconfig
+    return env
+
+
+def run_commands(commands, admin_kubeconfig: str) -> None:
+    for command in commands:
+        assert command.lstrip().startswith("kubectl "), command  # the exam allows only kubectl
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], capture_output=True,
+                              text=True, timeout=60, env=kubectl_env(admin_kubeconfig),
+                              cwd="/tmp")
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+
+
+def settled(conn, namespace: str) -> bool:
+    """Every pod has a status for each container (KWOK has played its part)."""
+    pods = attempts.snapshot(conn, namespace)["pod"].values()
+    return all(len((p.get("status") or {}).get("containerStatuses") or [])
+               == len(p["spec"]["containers"]) for p in pods
+               if not (p.get("metadata") or {}).get("deletionTimestamp"))
+
+
+@pytest.fixture
+def attempt_of(conn, private_state):
+    """Start a drill with a random seed (printed on failure); reset it afterwards."""
+    started: list[str] = []
+
+    def start(drill_id: str):
+        seed = random.randint(1, 99_999)
+        code, out, err = drill_cli(conn, "start", drill_id, "--seed", str(seed))
+        assert code == 0, (seed, err)
+        started.append(drill_id)
+        return render_attempt(DRILLS[drill_id], seed)
+
+    yield start
+    for drill_id in started:
+        current = state.load_current(drill_id)
+        if current is not None:
+            attempts.reset(conn, current.namespace)
+
+
+@pytest.mark.parametrize("drill_id", sorted(DRILLS))
+def test_reference_solution_passes(conn, admin_kubeconfig, attempt_of, drill_id):
+    attempt = attempt_of(drill_id)
+    code, out, _ = drill_cli(conn, "check", drill_id)
+    assert code == 1 and "FAIL" in out  # the task is not done by the setup alone
+    run_commands(attempt.solution, admin_kubeconfig)
+
+    def passes():
+        code, out, err = drill_cli(conn, "check", drill_id)
+        return (code, out, err) if code == 0 else None
+
+    code, out, err = wait_for(passes, f"{drill_id} (seed {attempt.seed}) to pass", timeout=30,
+                              interval=0.5)
+    lines = out.splitlines()
+    assert len(lines) == len(attempt.checks) and all(x.startswith("PASS  ") for x in lines)
+    assert err.startswith(f"score {len(lines)}/{len(lines)}")
+    assert [r.drill for r in state.history()] == [drill_id]  # a full score is recorded
+
+
+@pytest.mark.parametrize("drill_id", sorted(DRILLS))
+def test_wrong_answer_fails_the_named_check(conn, admin_kubeconfig, attempt_of, drill_id):
+    assert drill_id in WRONG, f"no wrong answer written for {drill_id}"
+    wrong = WRONG[drill_id]
+    attempt = attempt_of(drill_id)
+    values = attempt.values
+
+    def fill(text: str) -> str:
+        return string.Template(text).substitute(values)
+
+    commands = [fill(c) for c in wrong.get("run", [])]
+    if "replace" in wrong:
+        commands = list(attempt.solution)
+        for old, new in wrong["replace"]:
+            old, new = fill(old), fill(new)
+            assert any(old in c for c in commands), old
+            commands = [c.replace(old, new) for c in commands]
+    run_commands(commands, admin_kubeconfig)
+    wait_for(lambda: settled(conn, attempt.namespace), "pods to settle", timeout=30)
+    named = fill(wrong["fails"])
+    assert named in [c.say for c in attempt.checks]
+
+    def named_fails():
+        code, out, _ = drill_cli(conn, "check", drill_id)
+        return (code, out) if f"FAIL  {named}: " in out else None
+
+    code, out = wait_for(named_fails, f"{drill_id}: '{named}' to fail", timeout=15,
+                         interval=0.5)
+    assert code == 1

@@ -1,0 +1,50 @@
+"""The kubectl commands podtui shows beside its actions really do the same: each one runs
+with the real kubectl against the sandbox, and its effect is checked with the API."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+
+import pytest
+import yaml
+
+from podtui.anatomy import kubectl
+from tests.conftest import make_pod, wait_for
+from tests.integration.test_drills_cluster import kubectl_env
+
+pytestmark = pytest.mark.integration
+
+
+def run(command: str, admin_kubeconfig: str) -> str:
+    words = shlex.split(command)
+    assert words[0] == "kubectl"
+    done = subprocess.run(["/usr/bin/kubectl", *words[1:]], capture_output=True, text=True,
+                          env=kubectl_env(admin_kubeconfig), timeout=60)
+    assert done.returncode == 0, (command, done.stderr)
+    return done.stdout
+
+
+def pod_names(conn, namespace: str) -> set[str]:
+    return {p.metadata.name for p in conn.core.list_namespaced_pod(namespace).items}
+
+
+def test_read_commands(conn, namespace, admin_kubeconfig):
+    conn.core.create_namespaced_pod(namespace, make_pod("two", ["app", "side"]))
+    wait_for(lambda: conn.core.read_namespaced_pod("two", namespace).status.phase == "Running",
+             "the pod to run")
+    described = run(kubectl.describe(namespace, "two"), admin_kubeconfig)
+    assert f"Namespace:        {namespace}" in described and "Name:             two" in described
+    got = yaml.safe_load(run(kubectl.get_yaml(namespace, "two"), admin_kubeconfig))
+    assert got["metadata"]["uid"] == conn.core.read_namespaced_pod("two", namespace).metadata.uid
+    run(kubectl.logs(namespace, "two", ["app"], timestamps=True, tail=5), admin_kubeconfig)
+    run(kubectl.logs(namespace, "two", ["app", "side"], since="5m"), admin_kubeconfig)
+
+
+def test_delete_commands(conn, namespace, admin_kubeconfig):
+    for name in ("a", "b", "c"):
+        conn.core.create_namespaced_pod(namespace, make_pod(name))
+    run(kubectl.delete(namespace, ["a", "b"]), admin_kubeconfig)
+    wait_for(lambda: pod_names(conn, namespace) == {"c"}, "a and b to be gone")
+    run(kubectl.delete(namespace, ["c"], force=True), admin_kubeconfig)
+    wait_for(lambda: pod_names(conn, namespace) == set(), "c to be gone")
