@@ -15,11 +15,12 @@ from textual.worker_manager import WorkerManager
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
+from podtui.theme_files import BUILTIN_DIR
 from podtui.ui.dialogs import ConfirmDeleteScreen
 from podtui.ui.logs_screen import LogsScreen
 from podtui.ui.pod_detail import SECTIONS, PodDetailScreen, PodYamlScreen
 from podtui.ui.pod_list import PodListScreen
-from podtui.ui.themes import BUILTIN_DIR, load_themes
+from podtui.ui.themes import load_themes
 from sandbox import zoo as zoo_data
 from tests.ui.helpers import open_pod, row, table, until
 
