@@ -70,6 +70,8 @@ def _connect(args: argparse.Namespace, settings: Settings | None = None) -> Conn
     from podtui.cluster.connection import connect
 
     conn = connect(args.kubeconfig, args.context, args.namespace)
+    # --readonly is enforced by the cluster layer (pod_actions) from conn.readonly.
+    conn.readonly = bool(args.readonly)
     if not args.namespace and settings is not None:
         settings.apply_namespace(conn)
     if conn.insecure:

@@ -69,7 +69,6 @@ def run(conn: Connection | None, args: argparse.Namespace,
             _print_task(attempt, out)
             return 0
         assert conn is not None
-        conn.readonly = conn.readonly or bool(args.readonly)
         if args.action == "start":
             return _start(conn, drill, args.seed, out)
         if args.action == "check":

@@ -146,8 +146,6 @@ def _list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _create(conn: Connection, args: argparse.Namespace, out: TextIO) -> int:
     from podtui.cluster.pod_actions import create_pod
 
-    # --readonly is enforced by the cluster layer (pod_actions) from conn.readonly.
-    conn.readonly = conn.readonly or bool(getattr(args, "readonly", False))
     given_ns = getattr(args, "namespace", None)
     template, values = _prepare(args, None)
     if template.parameter("namespace") is not None:
