@@ -10,12 +10,15 @@ pod's detail screen switches through the themes, and every screen is opened unde
 from __future__ import annotations
 
 import pytest
+from rich.console import Group
+from textual.widgets import Static
 from textual.worker import WorkerState
 from textual.worker_manager import WorkerManager
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.theme_files import BUILTIN_DIR
+from podtui.ui.contained import Contained
 from podtui.ui.dialogs import ConfirmDeleteScreen
 from podtui.ui.logs_screen import LogsScreen
 from podtui.ui.pod_detail import SECTIONS, PodDetailScreen, PodYamlScreen
@@ -30,6 +33,23 @@ SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
 #: the delete dialog.
 SCREENS = [*(f"detail tab {name}" for name in SECTIONS), "yaml", "logs", "logs previous",
            "logs time-aligned", "delete dialog"]
+
+
+def contained_parts(screen) -> list[Contained]:
+    """The contained parts of a screen's Static widgets, nested ones too."""
+    found: list[Contained] = []
+
+    def visit(renderable) -> None:
+        if isinstance(renderable, Contained):
+            found.append(renderable)
+            visit(renderable._built)  # noqa: SLF001 - what it drew, if drawn
+        elif isinstance(renderable, Group):
+            for part in renderable.renderables:
+                visit(part)
+
+    for widget in screen.query(Static):
+        visit(widget.content)
+    return found
 
 
 class Walk:
@@ -56,11 +76,15 @@ class Walk:
         await self.pilot.pause(0)
 
     async def look(self, step: str, theme: str) -> None:
-        """Draw the screen now (wait for its messages, refresh it; no idle wait) and note it."""
+        """Draw the screen now (wait for its messages, refresh it; no idle wait) and note it.
+        A part that failed and shows one line in its place (ui/contained.py) fails too."""
         self.where = f"{step}, theme {theme}"
         await self.pilot.pause(0)
         if self.app._exception is not None:  # noqa: SLF001 - Textual keeps it here
             raise self.app._exception  # noqa: SLF001
+        failed = [f"{c.what}: {c.error!r}" for c in contained_parts(self.app.screen)
+                  if c.error is not None]
+        assert not failed, f"{self.where}: {failed}"
         self.seen.append((step, theme, type(self.app.screen).__name__))
 
     async def expect(self, kind: type, step: str):
@@ -184,8 +208,6 @@ async def test_every_screen_of_every_zoo_pod_opens_without_an_error(
 async def test_a_new_theme_redraws_the_open_detail_screen(admin_kubeconfig, zoo):
     """The detail sections hold styles resolved from the theme: switching themes there
     (T) must redraw them in the new theme's colours."""
-    from textual.widgets import Static
-
     app = PodTuiApp(connect(admin_kubeconfig, namespace=zoo))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_pod(pilot, app, "completed")
@@ -193,7 +215,8 @@ async def test_a_new_theme_redraws_the_open_detail_screen(admin_kubeconfig, zoo)
 
         def header_colours() -> set:
             header = app.screen.query_one("#detail-header", Static).content
-            return {span.style.color for span in header.spans if span.style.color}
+            text = header._renderable() if isinstance(header, Contained) else header  # noqa: SLF001
+            return {span.style.color for span in text.spans if span.style.color}
 
         app.theme = "podtui-dark"
         await pilot.pause()
