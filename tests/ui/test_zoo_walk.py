@@ -176,7 +176,7 @@ def worker_errors(monkeypatch) -> list[str]:
     return errors
 
 
-#: The zoo in halves, one app each, so that `pytest -n 4` (pytest-xdist) can share the walk out.
+#: The zoo in halves, one app each, so that `pytest -n 2` (pytest-xdist) can share the walk out.
 PARTS = 2
 RUNS = [(size, no_color, part) for no_color in (False, True) for size in SIZES
         for part in range(PARTS)]
