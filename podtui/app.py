@@ -9,6 +9,7 @@ from textual import work
 from textual.app import App
 from textual.screen import Screen
 
+from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
@@ -60,6 +61,8 @@ class PodTuiApp(App):
         #: The config file's settings (the command line loads it; without it, the defaults).
         self.settings = settings or Settings(config_path())
         self._wanted_theme = theme or self.settings.theme or DEFAULT_THEME
+        #: The kubectl command of the last action (`c` on the detail screen copies it).
+        self.last_kubectl = ""
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -268,11 +271,13 @@ class PodTuiApp(App):
     def open_detail(self, pod: dict) -> None:
         from podtui.ui.pod_detail import PodDetailScreen
 
+        self.last_kubectl = kubectl.describe(*_where(pod))
         self.push_screen(PodDetailScreen(pod))
 
     def open_yaml(self, pod: dict) -> None:
         from podtui.ui.pod_detail import PodYamlScreen
 
+        self.last_kubectl = kubectl.get_yaml(*_where(pod))
         self.push_screen(PodYamlScreen(pod))
 
     def open_logs(self, pod: dict, containers: list[str] | None = None) -> None:
@@ -288,6 +293,9 @@ class PodTuiApp(App):
         if not chosen:
             self.say("this pod has no containers to show logs for")
             return
+        self.last_kubectl = kubectl.logs(*_where(pod), chosen, follow=True,
+                                         timestamps=self.settings.log_timestamps,
+                                         tail=self.settings.log_tail)
         self.push_screen(
             LogsScreen(self.conn, metadata.get("namespace", self.namespace),
                        metadata.get("name", ""), chosen, all_containers=every,
@@ -358,7 +366,8 @@ class PodTuiApp(App):
         failed = [r for r in results if not r.ok]
         text = "; ".join(r.message for r in (failed or results))
         if not failed:
-            text += " · " + kubectl_beside(results, force)
+            self.last_kubectl = kubectl_beside(results, force)
+            text += " · " + self.last_kubectl
         self.call_from_thread(self.say, text, bool(failed))
         self.call_from_thread(self._clear_marks)
 
@@ -367,10 +376,13 @@ class PodTuiApp(App):
         self.pod_list.table.refresh()
 
 
+def _where(pod: dict) -> tuple[str, str]:
+    metadata = pod.get("metadata") or {}
+    return metadata.get("namespace", ""), metadata.get("name", "")
+
+
 def kubectl_beside(results, force: bool) -> str:
     """The kubectl command(s) that delete what was deleted: one per namespace."""
-    from podtui.anatomy import kubectl
-
     by_namespace: dict[str, list[str]] = {}
     for r in results:
         by_namespace.setdefault(r.namespace, []).append(r.name)

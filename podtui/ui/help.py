@@ -24,7 +24,8 @@ EXTRA = {
 
 
 def _key_text(binding: Binding) -> str:
-    names = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc", "ctrl+d": "ctrl-d"}
+    names = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc", "ctrl+d": "ctrl-d",
+             "ctrl+k": "ctrl-k"}
     return "/".join(names.get(k, k) for k in binding.key.split(","))
 
 

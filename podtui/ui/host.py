@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from podtui.cluster.connection import Connection
     from podtui.cluster.pod_feed import PodFeed
+    from podtui.config import Settings
     from podtui.ui.pod_list import PodListScreen
 
 
@@ -30,6 +31,10 @@ class Host(Protocol):
     started_feed: PodFeed | None
     #: Builds the live pod feed for a namespace (None = all).
     feed_factory: Callable[[Connection, str | None], PodFeed]
+    #: The config file's settings (exec.shell for the shells inside a pod, ...).
+    settings: Settings
+    #: The kubectl command of the last action (`c` on the detail screen copies it).
+    last_kubectl: str
 
     @property
     def pod_list(self) -> PodListScreen: ...
@@ -58,4 +63,6 @@ class Host(Protocol):
     def pop_screen(self) -> Any: ...
     def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
     def notify(self, message: str, **kwargs: Any) -> None: ...
+    def copy_to_clipboard(self, text: str) -> None: ...
     def exit(self, *args: Any, **kwargs: Any) -> None: ...
+    def suspend(self) -> Any: ...  # hands the terminal to a shell in a container

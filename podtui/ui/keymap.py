@@ -41,16 +41,27 @@ APP = [  # everywhere (ids kept from before the keymap, which config files name)
     Binding("question_mark", "help", "Help", show=False, id="app.help"),
 ]
 
+#: Inside the selected pod (ui/inside.py), on the pod list and the pod detail.
+INSIDE = [
+    Binding("s", "shell", "Shell"),
+    Binding("x", "run", "Run"),
+    Binding("F", "port_forward", "Port-forward"),
+    Binding("f", "forwards", "Port-forwards (list, stop)", show=False),
+    Binding("e", "debug", "Debug container", show=False),
+]
+
 POD_LIST = _ids("pod_list", [
     Binding("enter,d", "describe", "Describe"),
     Binding("l", "logs", "Logs"),
     Binding("y", "yaml", "YAML"),
+    Binding("c", "copy", "Copy name", show=False),
     Binding("slash", "filter", "Filter"),
     Binding("colon", "command", "Cmd"),
     Binding("0", "all_namespaces", "All ns"),
     Binding("n", "new_pod", "New"),
     Binding("ctrl+d", "delete", "Delete"),
     Binding("question_mark", "app.help", "Help"),
+    *INSIDE,
     Binding("D", "app.open_drill", "Exam drill", show=False),
     Binding("escape", "clear_filter", "Clear", show=False),
     *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_KEYS.items()),
@@ -61,9 +72,12 @@ POD_DETAIL = _ids("pod_detail", [
     Binding("l", "logs", "Logs"),
     Binding("y", "yaml", "YAML"),
     Binding("ctrl+d", "delete", "Delete"),
+    Binding("c", "copy", "Copy kubectl"),
     *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
       for i, name in enumerate(DETAIL_SECTIONS)),
     Binding("question_mark", "app.help", "Help"),
+    *INSIDE,
+    Binding("v", "volumes_inside", "Each volume from every container", show=False),
 ])
 
 LOGS = _ids("logs", [
@@ -72,12 +86,14 @@ LOGS = _ids("logs", [
     Binding("f", "follow", "Follow"),
     Binding("F", "follow_all", "Follow/pause all", show=False),
     Binding("t", "timestamps", "Time"),
-    Binding("w", "wrap", "Wrap"),
+    Binding("w", "wrap", "Wrap", show=False),
     Binding("slash", "search", "Search"),
     Binding("n", "next_match", "Next match", show=False),
     Binding("N", "previous_match", "Previous match", show=False),
-    Binding("p", "previous", "Prev"),
-    Binding("c", "clear", "Clear", show=False),
+    Binding("p", "previous", "Previous instance", show=False),
+    # c copies (as in k9s); k9s clears with C, which chooses containers here.
+    Binding("c", "copy", "Copy"),
+    Binding("ctrl+k", "clear", "Clear", show=False),
     Binding("s", "save", "Save"),
     Binding("a", "aligned", "Time-aligned", show=False),
     Binding("C", "choose", "Containers", show=False),

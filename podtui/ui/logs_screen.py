@@ -27,6 +27,7 @@ from podtui.cluster.connection import Connection
 from podtui.cluster.inbox import Inbox
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
 from podtui.ui import keymap
+from podtui.ui.clipboard import copy
 from podtui.ui.container_picker import ContainerPicker
 from podtui.ui.log_files import save_directory, save_path
 from podtui.ui.log_panes import Pane, state_label
@@ -387,6 +388,21 @@ class LogsScreen(Screen):
         self._start(pane)
         which = "previous instance" if pane.previous else "current instance"
         self.notify(f"{pane.container}: {which} · {self._kubectl(pane)}")
+
+    def action_copy(self) -> None:
+        """The current search match's line (n/N move it), else the focused pane's lines on
+        screen, to the local clipboard."""
+        view = self.current_view()
+        if view is None:
+            return
+        match = view.current_match_line()
+        if match is not None:
+            copy(self.app, match, f"the current match in {view.title}")
+            return
+        lines = view.visible_lines()
+        noun = "line" if len(lines) == 1 else "lines"
+        copy(self.app, "\n".join(lines),
+             f"{len(lines)} {noun} of {view.title}" if lines else f"{view.title} shows no lines")
 
     def action_clear(self) -> None:
         view = self.current_view()

@@ -39,7 +39,7 @@ from podtui.cluster.templates import (
 if TYPE_CHECKING:
     from podtui.ui.host import Host
 
-VALID = "valid (server dry run)"
+VALID = "valid (server dry run): enter creates it"
 
 
 def one_line(text: str) -> str:
@@ -190,7 +190,8 @@ class ParameterFormScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.template
-        yield Heading(f"New pod from {t.title} ({t.name}): enter or ctrl+s to preview")
+        # One line at 80 columns: enter and ctrl+s (preview) are in the footer.
+        yield Heading(f"New pod from {t.title} ({t.name})")
         with VerticalScroll(id="fields"):
             for p in t.parameters:
                 with Horizontal(classes="field"):
@@ -311,8 +312,8 @@ class PodPreviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         where = self.pod_namespace or self.app.conn.namespace
-        yield Heading(f"pod/{self.pod_name} in {where} ({self.template.name}): "
-                      "enter creates once valid, esc edits")
+        # One line at 80 columns: the verdict says when enter creates; esc is in the footer.
+        yield Heading(f"pod/{self.pod_name} in {where} ({self.template.name})")
         yield Static("", id="verdict")
         yield TextArea(self.text, read_only=True, show_line_numbers=True, id="yaml",
                        soft_wrap=False)
@@ -387,6 +388,7 @@ class PodPreviewScreen(Screen):
         if not app.all_namespaces and namespace != app.namespace:
             text += f" (this list shows {app.namespace}: :ns {namespace} to see it)"
         text += f" · {kubectl.create(namespace, name)}"
+        app.last_kubectl = kubectl.create_inline(namespace, self.text)
         app.say(text, error=False)
         uid = metadata.get("uid")
         if uid and isinstance(app.screen, PodListScreen):

@@ -22,8 +22,11 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from podtui.anatomy import Container, Event, Pod, describe, pod_from_json
 from podtui.cluster.event_feed import EventFeed
 from podtui.ui import clock, keymap
+from podtui.ui.clipboard import copy
 from podtui.ui.contained import Contained
+from podtui.ui.inside import InsideKeys
 from podtui.ui.messages import EventsChanged, PodsChanged
+from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 
@@ -88,7 +91,7 @@ class PodView:
                 last = f"\nlast: {c.last_state.describe(self.now)}"
             cells = [
                 self.s(c.name, "bold"),
-                Text(KIND_LABEL.get(c.kind, c.kind)),
+                Text(KIND_LABEL.get(c.kind, c.kind) + (f" → {c.target}" if c.target else "")),
                 Text(c.image),
                 Text.assemble(self.s(c.state.describe(self.now), state_style(c)), last),
                 Text("yes" if c.ready else "no"),
@@ -158,7 +161,7 @@ class PodView:
             kind = Text(v.type)
             if v.detail:
                 kind.append(f"\n{v.detail}", style="dim")
-            table.add_row(self.s(v.name, "bold"), kind, mounts, shared)
+            table.add_row(self.s(v.name, "bold"), kind, PathWrap(mounts), shared)
         notes = [table]
         for v in self.pod.volumes:
             if v.shared:
@@ -224,7 +227,7 @@ class PodView:
 SECTIONS = keymap.DETAIL_SECTIONS
 
 
-class PodDetailScreen(Screen):
+class PodDetailScreen(InsideKeys, Screen):
     BINDINGS = keymap.POD_DETAIL
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
@@ -329,7 +332,13 @@ class PodDetailScreen(Screen):
         return kubectl.describe(metadata.get("namespace", ""), metadata.get("name", ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        inside = self.inside_allowed(action)
+        if inside is not None:
+            return inside and not self.gone
         return self.app.may("delete") if action == "delete" else True
+
+    def inside_pod(self, quiet: bool = False) -> dict | None:
+        return self.raw
 
     def action_section(self, name: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{name}"
@@ -343,6 +352,11 @@ class PodDetailScreen(Screen):
     def action_delete(self) -> None:
         self.app.confirm_delete([self.raw])
 
+    def action_copy(self) -> None:
+        command = self.app.last_kubectl
+        copy(self.app, command, f"the last action's command: {command}" if command
+             else "no action yet")
+
 
 def pod_yaml(pod: dict) -> str:
     return yaml.safe_dump(pod, sort_keys=False, default_flow_style=False, width=1000)
@@ -352,6 +366,7 @@ class PodYamlScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="pod_yaml.back"),
         Binding("s", "save", "Save", id="pod_yaml.save"),
+        Binding("c", "copy", "Copy", id="pod_yaml.copy"),
     ]
 
     def __init__(self, pod: dict) -> None:
@@ -364,10 +379,18 @@ class PodYamlScreen(Screen):
         metadata = self.pod.get("metadata") or {}
         name = metadata.get("name", "")
         same = kubectl.get_yaml(metadata.get("namespace", ""), name)
-        yield Static(Text(f" {name}.yaml  (managedFields hidden; select text to copy, s saves)"
+        yield Static(Text(f" {name}.yaml  (managedFields hidden; c copies, s saves)"
                           f" · {same}"), id="yaml-title")
         yield TextArea(pod_yaml(self.pod), read_only=True, show_line_numbers=True, id="yaml")
         yield Footer()
+
+    def action_copy(self) -> None:
+        name = (self.pod.get("metadata") or {}).get("name", "pod")
+        selected = self.query_one(TextArea).selected_text
+        if selected:
+            copy(self.app, selected, f"{selected.count(chr(10)) + 1} selected lines of {name}.yaml")
+        else:
+            copy(self.app, pod_yaml(self.pod), f"{name}.yaml")
 
     def action_save(self) -> None:
         import os

@@ -7,11 +7,15 @@ import time
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.content import Content
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
 from podtui.ui import keymap
+from podtui.ui.clipboard import copy
+from podtui.ui.inside import InsideKeys
 from podtui.ui.messages import FeedChanged, PodsChanged, Throttle
 from podtui.ui.pod_table import PodTable
 
@@ -35,9 +39,38 @@ BENCH_MARKS = os.environ.get("PODTUI_BENCH_MARKS", "")
 MIN_DRAIN_GAP = 0.03
 
 class StatusBar(Static):
+    """One line of parts; those that do not fit are left out whole, least important first
+    (a part cut in the middle reads as something else)."""
+
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
     """
+
+    GAP = "  "
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._parts: list[tuple[str, int]] = []
+
+    def show(self, parts: list[tuple[str, int]]) -> None:
+        """`parts`: (markup, rank); a higher rank stays longer."""
+        self._parts = parts
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.content_region.width or self.app.size.width - 2
+        kept = list(self._parts)
+        while len(kept) > 1 and Content.from_markup(self._joined(kept)).cell_length > width:
+            kept.remove(min(kept, key=lambda part: part[1]))
+        self.update(self._joined(kept))
+
+    def _joined(self, parts: list[tuple[str, int]]) -> str:
+        # A part in parentheses belongs to the one before it: one space.
+        return "".join((" " if markup.startswith("(") else self.GAP) * bool(i) + markup
+                       for i, (markup, _) in enumerate(parts))
 
 
 class MessageLine(Static):
@@ -60,7 +93,7 @@ class MessageLine(Static):
         self.display = False
 
 
-class PodListScreen(Screen):
+class PodListScreen(InsideKeys, Screen):
     BINDINGS = keymap.POD_LIST
 
     DEFAULT_CSS = """
@@ -180,20 +213,23 @@ class PodListScreen(Screen):
         pods = f"{total} {noun}" if shown == total else f"{shown}/{total} {noun}"
         detail = " ".join(f"{v} {k.lower()}" for k, v in sorted(counts.items()) if k)
         ns = "all namespaces" if app.all_namespaces else app.namespace
+        # (markup, rank): at 80 columns the name and the phase counts go first.
         parts = [
-            "[b]podtui[/]",
-            f"ctx [b]{app.conn.context}[/]",
-            f"ns [b]{ns}[/]",
-            f"[$text-{colour}]● {label}[/]",
-            f"{pods}" + (f" ({detail})" if detail else ""),
+            ("[b]podtui[/]", 1),
+            (f"ctx [b]{escape(app.conn.context)}[/]", 4),
+            (f"ns [b]{escape(ns)}[/]", 5),
+            (f"[$text-{colour}]● {label}[/]", 7),
+            (pods, 6),
         ]
+        if detail:
+            parts.append((f"({detail})", 2))
         if self.table.filter_terms:
-            parts.append(f"filter [b]{' '.join(self.table.filter_terms)}[/]")
+            parts.append((f"filter [b]{escape(' '.join(self.table.filter_terms))}[/]", 3))
         if app.readonly:
-            parts.append("[$text-warning]READONLY[/]")
+            parts.append(("[$text-warning]READONLY[/]", 8))
         if app.conn.insecure:
-            parts.append("[$text-error]TLS verification off (kubeconfig)[/]")
-        self.query_one(StatusBar).update("  ".join(parts))
+            parts.append(("[$text-error]TLS verification off (kubeconfig)[/]", 8))
+        self.query_one(StatusBar).show(parts)
 
     def message(self, text: str, error: bool = True) -> None:
         self._feed_said = False  # the line says something else now
@@ -263,6 +299,12 @@ class PodListScreen(Screen):
     def on_pod_table_selected(self, event: PodTable.Selected) -> None:
         self.action_describe()
 
+    def inside_pod(self, quiet: bool = False) -> dict | None:
+        if quiet:  # asked while the footer is drawn: no message
+            summary = self.table.selected
+            return self.feed.pod(summary.uid) if summary and self.feed else None
+        return self._selected_pod()
+
     def action_describe(self) -> None:
         pod = self._selected_pod()
         if pod:
@@ -273,6 +315,13 @@ class PodListScreen(Screen):
         if pod:
             self.app.open_yaml(pod)
 
+    def action_copy(self) -> None:
+        summary = self.table.selected
+        if summary is None:
+            self.message("no pod selected")
+            return
+        copy(self.app, summary.name, f"pod name {summary.name}")
+
     def action_logs(self) -> None:
         pod = self._selected_pod()
         if pod:
@@ -280,6 +329,9 @@ class PodListScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Hide what this user may not do (--readonly, or RBAC said no).
+        inside = self.inside_allowed(action)
+        if inside is not None:
+            return inside
         if action == "new_pod":
             return self.app.may("create")
         if action == "delete":

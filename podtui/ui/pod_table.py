@@ -39,7 +39,8 @@ COLUMNS = (
     Column("namespace", "NAMESPACE", 9, 16, 7),
     Column("name", "NAME", 16, 16, 10),
     Column("ready", "READY", 5, 5, 9),
-    Column("status", "STATUS", 16, 17, 9),
+    # STATUS is never dropped nor cut: it is as wide as its longest value (see _relayout).
+    Column("status", "STATUS", 7, 7, 9),
     Column("restarts", "RESTARTS", 5, 14, 6, right=True),
     Column("age", "AGE", 4, 6, 8, right=True),
     Column("ip", "IP", 15, 15, 8),
@@ -47,8 +48,15 @@ COLUMNS = (
     Column("containers", "CTRS", 4, 4, 5, right=True),
     Column("owner", "OWNER", 10, 32, 3),
 )
-#: Who gets spare width first.
-GROW_ORDER = ("name", "status", "ip", "age", "restarts", "namespace", "node", "owner")
+NAME_LEAST = next(c.least for c in COLUMNS if c.key == "name")
+STATUS_LEAST = next(c.least for c in COLUMNS if c.key == "status")
+#: Who gets spare width first (STATUS has its full width before any other column).
+GROW_ORDER = ("name", "ip", "age", "restarts", "namespace", "node", "owner")
+#: Longer statuses are cut all the same (no kubelet reason is this long).
+MAX_STATUS_WIDTH = 40
+#: Columns kept less than this give way to whole pod names (up to MAX_WHOLE_NAME).
+MINOR_KEEP = 6
+MAX_WHOLE_NAME = 32
 
 SORT_KEYS: dict[str, Callable[[PodSummary], object]] = {
     "namespace": lambda s: (s.namespace, s.name),
@@ -157,6 +165,7 @@ class PodTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self.filter_terms: list[str] = []
         self._name_width = 16
+        self._status_width = 0  # the longest status seen (like NAME: never shrinks, no jitter)
         self._layout: list[tuple[Column, int]] = []
         self._widths: dict[str, int] = {}
 
@@ -169,8 +178,12 @@ class PodTable(ScrollView, can_focus=True):
         self.rows = summaries
         for uid in summaries if changed is None else changed:
             summary = summaries.get(uid)
-            if summary is not None and len(summary.name) > self._name_width:
+            if summary is None:
+                continue
+            if len(summary.name) > self._name_width:
                 self._name_width = min(len(summary.name), 63)
+            if len(summary.status) > self._status_width:
+                self._status_width = min(len(summary.status), MAX_STATUS_WIDTH)
         self.marked &= summaries.keys()
         self._reorder(changed)
 
@@ -228,12 +241,23 @@ class PodTable(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         width = max(self.scrollable_content_region.width, 20) - 1  # the mark column
         columns = [c for c in COLUMNS if c.key != "namespace" or self.all_namespaces]
-        sized = {c.key: c.least for c in columns}
-        # Drop the least important columns until the rest fit (one space after each).
-        while sum(sized.values()) + len(sized) > width and len(sized) > 3:
-            victim = min((c for c in columns if c.key in sized and c.key != "name"),
-                         key=lambda c: c.keep)
-            sized.pop(victim.key)
+        # The column a user reads first gets all it needs before the others get anything.
+        sized = {"name": NAME_LEAST, "status": max(STATUS_LEAST, self._status_width)}
+
+        def used() -> int:
+            return sum(sized.values()) + len(sized)  # one space after each column
+
+        # The most important columns that fit (a wide one left out leaves room for others),
+        for column in sorted(columns, key=lambda c: -c.keep):
+            if column.key not in sized and used() + column.least + 1 <= width:
+                sized[column.key] = column.least
+        # then the minor ones (CTRS, NODE, OWNER) give way to whole names.
+        want = min(self._name_width, MAX_WHOLE_NAME) - sized["name"]
+        while used() + want > width:
+            minor = [c for c in columns if c.key in sized and c.keep < MINOR_KEEP]
+            if not minor:
+                break
+            sized.pop(min(minor, key=lambda c: c.keep).key)
         spare = width - (sum(sized.values()) + len(sized))
         if spare < 0:
             sized["name"] = max(8, sized["name"] + spare)

@@ -48,3 +48,19 @@ def test_delete_commands(conn, namespace, admin_kubeconfig):
     wait_for(lambda: pod_names(conn, namespace) == {"c"}, "a and b to be gone")
     run(kubectl.delete(namespace, ["c"], force=True), admin_kubeconfig)
     wait_for(lambda: pod_names(conn, namespace) == set(), "c to be gone")
+
+
+def test_create_inline_creates_the_previewed_pod(conn, namespace, admin_kubeconfig):
+    """What `c` copies after a create: pasted into a shell, kubectl creates the same pod."""
+    from podtui.cluster.templates import load_templates, render, render_yaml
+
+    templates, _ = load_templates()
+    template = next(t for t in templates if t.name == "sidecar-log-tailer")
+    values = {p.name: p.default for p in template.parameters} | {"namespace": namespace}
+    command = kubectl.create_inline(namespace, render_yaml(template, values))
+    done = subprocess.run(["bash", "-c", command.replace("kubectl", "/usr/bin/kubectl", 1)],
+                          capture_output=True, text=True, timeout=60,
+                          env=kubectl_env(admin_kubeconfig))
+    assert done.returncode == 0, done.stderr
+    name = render(template, values)["metadata"]["name"]
+    assert pod_names(conn, namespace) == {name}

@@ -185,7 +185,7 @@ async def test_previous_instance_and_clear(app, conn):
             "server listening on :3000",
             "FATAL heap out of memory while building report",
         ]
-        await pilot.press("c")
+        await pilot.press("ctrl+k")
         assert node.line_count == 0
         await pilot.press("p")  # back to the current instance
         await until(pilot, lambda: node.line_count >= 3, "current lines again")
@@ -273,3 +273,16 @@ async def test_tail_and_since_reload_both_panes(app, conn, sandbox_dir):
         assert contiguous_in(got, file_lines(sandbox_dir / "podlogs" / "seed-node.log"))
         await pilot.press("o", *"soon", "enter")  # not a duration: one clear line, no reload
         assert node.line_count >= len(got)
+
+
+async def test_80_columns_footer_shows_every_key_whole(app, conn):
+    """At 80x24 the footer's last key (`? Help`) is not cut; the rest are in `?`."""
+    from textual.widgets._footer import FooterKey
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_seed_logs(pilot, conn)
+        await pilot.pause(0.2)
+        keys = list(app.screen.query(FooterKey))
+        assert any(k.description == "Help" for k in keys)
+        for key in keys:
+            assert key.region.right <= 80, (key.key_display, key.description, key.region)

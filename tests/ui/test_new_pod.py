@@ -138,6 +138,9 @@ async def test_n_template_form_preview_create(conn, namespace, admin_kubeconfig,
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "back on the list")
         assert message(app) == (f"pod/made-by-keys created in {namespace} · kubectl create "
                                 f"-f made-by-keys.yaml -n {namespace} (after --dry-run=server)")
+        # what c on a detail screen copies: kubectl create of the previewed YAML, inline
+        assert app.last_kubectl.split("\n", 1) == [
+            f"kubectl create -f - -n {namespace} <<'PODTUI_EOF'", yaml_text + "PODTUI_EOF"]
         created = await until(pilot, lambda: row(app, "made-by-keys"), "the new row", 60)
         table = app.pod_list.query_one(PodTable)
         await until(pilot, lambda: table.selected and table.selected.uid == created.uid,
@@ -268,3 +271,32 @@ async def test_readonly_n_says_why_and_creates_nothing(conn, namespace, admin_ku
             create_pod(app.conn, {**make_pod("never"), "metadata": {"name": "never",
                                                                    "namespace": namespace}})
     assert pods(conn, namespace) == []
+
+
+async def test_80_columns_headings_are_whole_for_every_builtin(admin_kubeconfig, namespace):
+    """At 80x24 the one-line headings of the form and of the preview show all of
+    themselves, for every built-in template."""
+    from textual.geometry import Region
+
+    from podtui.ui.new_pod import Heading
+    from tests.unit.test_templates import BUILTIN_NAMES
+
+    def assert_whole(heading: Heading, name: str) -> None:
+        full = str(heading.render()).strip()
+        shown = heading.render_lines(Region(0, 0, heading.size.width, 1))[0].text.strip()
+        assert name in full and shown == full, (shown, full)
+
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        for name in BUILTIN_NAMES:
+            form = await pick(pilot, app, name)
+            await pilot.pause(0.1)
+            assert_whole(form.query_one(Heading), name)
+            await pilot.press("ctrl+s")
+            preview = await until(pilot, lambda: isinstance(app.screen, PodPreviewScreen)
+                                  and app.screen, "the preview")
+            await pilot.pause(0.1)
+            assert_whole(preview.query_one(Heading), name)
+            await pilot.press("escape", "escape", "escape")
+            await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list")

@@ -10,6 +10,7 @@ deliberate UI change, and look at the report before committing.
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,12 +27,37 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pods"
 NAMESPACE = "recorded"  # no such namespace on the sandbox: no live events creep in
 
 
+RECORDED = ("sandbox-seed.json", "sandbox-crash-sidecar.json")
+#: Hand-written pods with the longest everyday statuses (Init:CrashLoopBackOff,
+#: ContainerCreating): at 80 columns they must show whole.
+LONG_STATUS = ("init-crashloop.json", "container-creating.json")
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def _load(name: str) -> dict:
+    pod = json.loads((FIXTURES / name).read_text())
+    pod["metadata"]["namespace"] = NAMESPACE
+    return pod
+
+
+def _shifted(pod: dict, delta: timedelta) -> dict:
+    """The pod with every timestamp moved by `delta` (ages and restarts stay plausible)."""
+
+    def move(match: re.Match) -> str:
+        moved = parse_time(match.group()) + delta
+        return moved.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return json.loads(_TIME.sub(move, json.dumps(pod)))
+
+
 def recorded_pods() -> list[dict]:
-    pods = []
-    for name in ("sandbox-seed.json", "sandbox-crash-sidecar.json"):
-        pod = json.loads((FIXTURES / name).read_text())
-        pod["metadata"]["namespace"] = NAMESPACE
-        pods.append(pod)
+    pods = [_load(name) for name in RECORDED]
+    newest = max(parse_time(p["metadata"]["creationTimestamp"]) for p in pods)
+    for name in LONG_STATUS:
+        pod = _load(name)
+        # created 3 minutes before the recorded ones' newest
+        delta = newest - parse_time(pod["metadata"]["creationTimestamp"]) - timedelta(minutes=3)
+        pods.append(_shifted(pod, delta))
     return pods
 
 
@@ -84,3 +110,40 @@ def test_pod_detail_volumes(snap_compare, app, size):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=volumes)
+
+
+async def test_80_columns_show_every_status_whole(app):
+    """STATUS is what a user reads first: at 80x24 no status is cut, other columns go."""
+    from tests.ui.helpers import status_text, table, table_text
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        statuses = {s.status for s in table(app).rows.values()}
+        assert {"Init:CrashLoopBackOff", "ContainerCreating"} <= statuses
+        shown = table_text(app)
+        for status in statuses:
+            assert f" {status} " in shown, (status, shown)
+        # The status bar leaves parts out whole; the state and the pod count stay.
+        bar = status_text(app)
+        assert "● live" in bar and "4 pods" in bar
+        assert len(bar) <= 78, bar
+
+
+async def test_80_columns_status_bar_leaves_out_whole_parts(admin_kubeconfig, monkeypatch):
+    """Read-only at 80 columns: the bar's one line shows READONLY, the state and the pod
+    count; what does not fit is left out whole, never cut."""
+    from textual.geometry import Region
+
+    from podtui.ui.pod_list import StatusBar
+
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE), readonly=True)
+    app.feed_factory = RecordedFeed
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.pod_list.query_one(StatusBar)
+        line = bar.render_lines(Region(0, 0, bar.size.width, 1))[0].text.strip()
+        for must in ("READONLY", "● live", "4 pods"):
+            assert must in line, line
+        whole = ["podtui", f"ctx {app.conn.context}", f"ns {NAMESPACE}", "(2 pending 2 running)"]
+        for part in line.replace(" (", "  (").split("  "):
+            assert part in whole + ["READONLY", "● live", "4 pods"], (part, line)

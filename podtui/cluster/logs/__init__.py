@@ -24,7 +24,8 @@ log stream would stay open (KWOK keeps it open while the file exists).
 
 The modules: `lines` (a line and its timestamp), `events` (what a follower hands on),
 `cursor` (resume), `outbox` (batching), `follower` (the threads), `merge` (several
-containers as one stream, for the command line).
+containers as one stream, for the command line), `reorder` (its timestamp order when
+following).
 """
 
 from __future__ import annotations

@@ -34,5 +34,10 @@ class LogStatus(NamedTuple):
     def final(self) -> bool:
         return self.state in FINAL_STATES
 
+    @property
+    def worth_telling(self) -> bool:
+        """Said in a merged stream: errors, retries, pod deleted."""
+        return self.error or self.state in (POD_DELETED, ERROR)
+
 
 LogEvent = LogBatch | LogStatus

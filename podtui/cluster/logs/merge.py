@@ -15,6 +15,7 @@ from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.logs.events import ERROR, POD_DELETED, LogBatch, LogEvent, LogStatus
 from podtui.cluster.logs.follower import LogFollower, _close_response, _pod_path
 from podtui.cluster.logs.lines import LogLine
+from podtui.cluster.logs.reorder import merge_live_sorted
 
 
 def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list[str]]:
@@ -54,8 +55,11 @@ def merged_batches(
     tail: int | None = None,
     since: float | timedelta | datetime | None = None,
     previous: bool = False,
+    sort_window: float = 0.0,
 ) -> Iterator[LogBatch | LogStatus]:
-    """The logs of several containers as one stream of batches (see `merged_logs`)."""
+    """The logs of several containers as one stream of batches (see `merged_logs`);
+    following with a `sort_window` (seconds), in timestamp order through a reorder window
+    (`reorder`)."""
     events: queue.Queue[LogEvent] = queue.Queue()
     followers = [
         LogFollower(
@@ -76,7 +80,9 @@ def merged_batches(
     for follower in followers:
         follower.start()
     try:
-        if follow:
+        if follow and sort_window > 0:
+            yield from merge_live_sorted(events, len(followers), sort_window)
+        elif follow:
             yield from _merge_live(events, len(followers))
         else:
             yield from _merge_sorted(events, list(containers))
@@ -119,7 +125,7 @@ def _merge_live(events: queue.Queue, count: int) -> Iterator[LogBatch | LogStatu
             continue
         if event.final:
             finished += 1
-        if event.error or event.state in (POD_DELETED, ERROR):
+        if event.worth_telling:
             yield event
 
 

@@ -465,7 +465,28 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, ScrollView, can_focus=True):
         self.refresh()
         self._update_border()
 
-    # -- save ------------------------------------------------------------------------------
+    # -- copy and save -----------------------------------------------------------------------
+
+    def visible_lines(self) -> list[str]:
+        """The lines on screen (a wrapped line once, whole), as `plain_lines` gives them."""
+        top = int(self.scroll_y)
+        height = self.scrollable_content_region.height or self.size.height
+        first = self._locate(top)
+        if first is None or height <= 0:
+            return []
+        last = self._locate(top + height - 1) or (len(self._entries) - 1, 0)
+        timestamps = self._timestamps
+        return [plain_line(entry[_TEXT], entry[_RAW], entry[_TAG], timestamps)
+                for entry in self._entries[first[0] : last[0] + 1]]
+
+    def current_match_line(self) -> str | None:
+        """The current search match's line as `plain_lines` gives it (None: no match)."""
+        index = self._current_index()
+        if index is None:
+            return None
+        entry = self._entries[index]
+        return plain_line(entry[_TEXT], entry[_RAW], entry[_TAG], self._timestamps)
+
 
     def plain_lines(self) -> list[str]:
         """The lines as saved: with full timestamps when shown, with tags when tagged."""

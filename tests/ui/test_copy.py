@@ -1,0 +1,110 @@
+"""`c` copies to the local clipboard with OSC 52 (Pilot tests on the real app against the
+sandbox): the bytes the app writes to the terminal, and what the status line says."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import subprocess
+
+from podtui.app import PodTuiApp
+from podtui.cluster.connection import connect
+from podtui.ui.clipboard import osc52, tmux_passthrough
+from podtui.ui.logs_screen import LogsScreen
+from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen, pod_yaml
+from podtui.ui.pod_list import MessageLine
+from tests.conftest import SEED_POD
+from tests.ui.helpers import open_pod, plain, until
+
+
+def capture_writes(app: PodTuiApp) -> list[str]:
+    """What the app writes to the terminal from now on (the headless driver drops it)."""
+    writes: list[str] = []
+    driver = app._driver
+    original = driver.write
+    driver.write = lambda data: (writes.append(data), original(data))[-1]
+    return writes
+
+
+def notices(app: PodTuiApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_c_on_the_pod_list_copies_the_selected_pod_name(admin_kubeconfig, monkeypatch):
+    monkeypatch.delenv("TMUX", raising=False)
+    app = PodTuiApp(connect(admin_kubeconfig))
+    async with app.run_test(size=(80, 24)) as pilot:
+        writes = capture_writes(app)
+        await open_pod(pilot, app, SEED_POD, key="c")
+        assert "".join(writes) == osc52(SEED_POD)
+        assert app.clipboard == SEED_POD
+        line = app.pod_list.query_one(MessageLine)
+        assert line.display and plain(line) == f"copied pod name {SEED_POD}"
+
+
+async def test_inside_tmux_the_sequence_also_goes_through_passthrough(admin_kubeconfig,
+                                                                      monkeypatch):
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    app = PodTuiApp(connect(admin_kubeconfig))
+    async with app.run_test(size=(80, 24)) as pilot:
+        writes = capture_writes(app)
+        await open_pod(pilot, app, SEED_POD, key="c")
+        assert "".join(writes) == osc52(SEED_POD) + tmux_passthrough(osc52(SEED_POD))
+
+
+async def test_c_copies_the_yaml_and_the_last_kubectl_command_which_kubectl_runs(
+        admin_kubeconfig, monkeypatch):
+    monkeypatch.delenv("TMUX", raising=False)
+    app = PodTuiApp(connect(admin_kubeconfig))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pod(pilot, app, SEED_POD, key="y")
+        screen = await until(pilot, lambda: isinstance(app.screen, PodYamlScreen) and app.screen,
+                             "the YAML screen")
+        writes = capture_writes(app)
+        await pilot.press("c")
+        assert "".join(writes) == osc52(pod_yaml(screen.pod))
+        assert f"copied {SEED_POD}.yaml" in notices(app)
+        await pilot.press("escape")
+
+        await open_pod(pilot, app, SEED_POD, key="enter")
+        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), "the detail screen")
+        await pilot.press("c")
+        command = app.clipboard
+        assert command.startswith("kubectl ") and " describe pod " in command
+        assert f"copied the last action's command: {command}" in notices(app)
+        # The peer runs what was copied, as a user would paste it.
+        words = shlex.split(command)
+        result = await asyncio.to_thread(
+            subprocess.run, ["/usr/bin/kubectl", *words[1:]], capture_output=True, text=True,
+            env={**os.environ, "KUBECONFIG": admin_kubeconfig}, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert f"Name:             {SEED_POD}" in result.stdout
+
+
+async def test_c_on_the_logs_copies_the_current_match_else_the_lines_on_screen(conn,
+                                                                              admin_kubeconfig):
+    from tests.ui.test_logs_screen import open_seed_logs
+
+    app = PodTuiApp(connect(admin_kubeconfig))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen: LogsScreen = await open_seed_logs(pilot, conn)
+        node = screen.pane("node").view
+        await until(pilot, lambda: node.line_count >= 5, "a few node lines")
+        node.set_follow(False)  # the lines on screen stay put
+        await pilot.pause(0.2)
+        await pilot.press("c")
+        shown = [row.rstrip() for row in
+                 (node.render_line(y).text for y in range(node.scrollable_content_region.height))
+                 if row.strip()]
+        copied = app.clipboard.split("\n")
+        assert copied == shown
+        assert f"copied {len(shown)} lines of node" in notices(app)
+
+        term = node.texts[-3].split()[-1]  # e.g. req=42
+        screen.search(term)
+        match = node.current_match
+        assert match is not None and term in match.text
+        await pilot.press("c")
+        assert app.clipboard == match.text
+        assert "copied the current match in node" in notices(app)
