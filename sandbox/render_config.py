@@ -7,11 +7,13 @@
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
 SEED_NAME = "seed-sidecar-logs"
 CRASH_ANNOTATION = "sandbox.podtui.dev/crash-container"
+UNPULLABLE_ANNOTATION = "sandbox.podtui.dev/unpullable-container"
 
 # Pods whose log files the sandbox (or a test) writes: (namespace, pod, container) -> file stem.
 # Every other container reads generic.log.
@@ -74,7 +76,10 @@ spec:
       {{ end }}{{ end }}
       - image: {{ $c.image | Quote }}
         name: {{ $c.name | Quote }}
+        @IMAGE_ID $c.image@
         {{ if eq $c.name $crash }}
+        {{ $run := printf "%s/%s/%d" $.metadata.uid $c.name (add $restarts 1) }}
+        containerID: {{ printf "containerd://%s" (sha256sum $run) | Quote }}
         ready: false
         started: false
         restartCount: {{ add $restarts 1 }}
@@ -89,6 +94,7 @@ spec:
             startedAt: {{ $now | Quote }}
             finishedAt: {{ $now | Quote }}
         {{ else }}
+        @CONTAINER_ID $c.name@
         ready: true
         started: true
         restartCount: {{ $restarts }}
@@ -98,6 +104,139 @@ spec:
         {{ end }}
       {{ end }}
 """.replace("@ANNOTATION@", CRASH_ANNOTATION)
+
+# A container named by this annotation has an image that cannot be pulled: ErrImagePull,
+# then ImagePullBackOff (and the pod Pending), as a kubelet reports it.
+UNPULLABLE_STAGES = """\
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: sandbox-image-pull-error
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.phase'
+      operator: 'In'
+      values: ['Running']
+    - key: '.metadata.annotations["@ANNOTATION@"]'
+      operator: 'Exists'
+  next:
+    statusTemplate: |
+      @PULL_TEMPLATE ErrImagePull@
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: sandbox-image-pull-backoff
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.containerStatuses.[].state.waiting.reason'
+      operator: 'In'
+      values: ['ErrImagePull']
+    - key: '.metadata.annotations["@ANNOTATION@"]'
+      operator: 'Exists'
+  delay:
+    durationMilliseconds: 3000
+  next:
+    statusTemplate: |
+      @PULL_TEMPLATE ImagePullBackOff@
+"""
+
+PULL_TEMPLATE = """\
+{{ $now := Now }}
+{{ $bad := index .metadata.annotations "@ANNOTATION@" }}
+{{ $status := .status }}
+phase: Pending
+conditions:
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  type: Ready
+  reason: ContainersNotReady
+  message: {{ printf "containers with unready status: [%s]" $bad | Quote }}
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  type: ContainersReady
+  reason: ContainersNotReady
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: Initialized
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: PodScheduled
+containerStatuses:
+{{ range $i, $c := .spec.containers }}
+- image: {{ $c.image | Quote }}
+  name: {{ $c.name | Quote }}
+  restartCount: 0
+  {{ if eq $c.name $bad }}
+  imageID: ""
+  ready: false
+  started: false
+  state:
+    waiting:
+      reason: @REASON@
+      message: {{ printf "@MESSAGE@" $c.image | Quote }}
+  {{ else }}
+  @IMAGE_ID $c.image@
+  @CONTAINER_ID $c.name@
+  ready: true
+  started: true
+  state:
+    running:
+      startedAt: {{ $status.startTime | Quote }}
+  {{ end }}
+{{ end }}
+"""
+
+PULL_MESSAGES = {
+    "ErrImagePull": "failed to pull and unpack image %q: not found (sandbox: "
+                    + UNPULLABLE_ANNOTATION + ")",
+    "ImagePullBackOff": "Back-off pulling image %q",
+}
+
+
+def _pull_template(reason: str) -> str:
+    body = PULL_TEMPLATE.replace("@REASON@", reason).replace("@MESSAGE@", PULL_MESSAGES[reason])
+    return body.replace("\n", "\n      ").rstrip()
+
+
+# Real kubelets report an image ID and a container ID for every container that was
+# created (stern and other tools skip containers without one); KWOK's own stages set
+# neither. These lines are added after each "- image:" line of a stage.
+IMAGE_ID = ('imageID: {{ printf "%s%s@sha256:%s" (ternary "" "docker.io/library/" '
+            '(contains "/" @X@)) (regexReplaceAll ":[^:/]+$" @X@ "") (sha256sum @X@) '
+            '| Quote }}')
+CONTAINER_ID = ('containerID: {{ printf "containerd://%s" (sha256sum (printf "%s/%s" '
+                '$.metadata.uid @X@)) | Quote }}')
+
+
+def with_ids(stage: str) -> str:
+    """Image and container IDs in a stage's container statuses."""
+    out = []
+    for line in stage.splitlines():
+        stripped = line.strip()
+        for marker, template in (("@IMAGE_ID ", IMAGE_ID), ("@CONTAINER_ID ", CONTAINER_ID)):
+            if stripped.startswith(marker):
+                line = line[: len(line) - len(stripped)] + template.replace(
+                    "@X@", stripped[len(marker):-1])
+        out.append(line)
+        match = re.fullmatch(r"(\s*)- image: \{\{ (\S*)\.image \| Quote \}\}", line)
+        if match and "@IMAGE_ID" not in stage:  # KWOK's own stages
+            pad, item = match.group(1) + "  ", match.group(2)
+            out.append(pad + IMAGE_ID.replace("@X@", item + ".image"))
+            out.append(pad + CONTAINER_ID.replace("@X@", item + ".name"))
+    return "\n".join(out) + "\n"
 
 
 def kwok_config(bin_dir: Path, state: Path) -> str:
@@ -146,8 +285,12 @@ def kwok_config(bin_dir: Path, state: Path) -> str:
         )
     )
     for stage in sorted(bin_dir.glob("pod-*.yaml")):
-        docs.append(stage.read_text())
-    docs.append(CRASH_STAGE)
+        docs.append(with_ids(stage.read_text()))
+    docs.append(with_ids(CRASH_STAGE))
+    pull = UNPULLABLE_STAGES
+    for reason in PULL_MESSAGES:
+        pull = pull.replace(f"@PULL_TEMPLATE {reason}@", _pull_template(reason))
+    docs.append(with_ids(pull.replace("@ANNOTATION@", UNPULLABLE_ANNOTATION)))
     return "\n---\n".join(docs)
 
 

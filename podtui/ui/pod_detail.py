@@ -268,6 +268,8 @@ class PodDetailScreen(InsideKeys, Screen):
         self._event_feed = EventFeed(self.app.conn, self.pod_namespace, self.pod_name, self.uid)
         self._event_feed.on_change = lambda: self.post_message(EventsChanged())
         self._event_feed.start()
+        # The sections hold Rich styles resolved from the theme: a new theme redraws them.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
         self.render_pod()
         self.refresh_pod()  # a change between the list's last drain and this screen
 
