@@ -169,7 +169,7 @@ class PodTuiApp(App):
     def on_inside_access_checked(self, message: InsideAccessChecked) -> None:
         from podtui.ui.inside import inside
 
-        inside(self).checked(message.namespace, message.access)
+        inside(self).checked(message.key, message.access)
 
     def may(self, verb: str) -> bool:
         """Offer the action? Read-only never; otherwise unless the server said no."""

@@ -59,8 +59,10 @@ class InsideActions:
     def __init__(self, app: Host) -> None:
         self.app = app
         self.forwards: list[Forward] = []
-        self.access: dict[str, InsideAccess] = {}
-        self._checking: set[str] = set()
+        #: What the server allows, by (kubeconfig context, namespace): after `:ctx` the
+        #: namespace of the same name on another cluster is asked again.
+        self.access: dict[tuple[str, str], InsideAccess] = {}
+        self._checking: set[tuple[str, str]] = set()
         #: Tests hand the shell a pseudo-terminal of their own: (in_fd, out_fd).
         self.shell_fds: tuple[int, int] | None = None
         self._closing = False
@@ -71,30 +73,31 @@ class InsideActions:
         """Offer the action? Read-only never; otherwise unless the server said no."""
         if self.app.conn.readonly:
             return False
-        access = self.access.get(namespace)
+        key = (self.app.conn.context, namespace)
+        access = self.access.get(key)
         if access is None:
-            self._check(namespace)
+            self._check(key)
             return True
         return getattr(access, ACTION_ACCESS[action])
 
-    def _check(self, namespace: str) -> None:
-        if not namespace or namespace in self._checking:
+    def _check(self, key: tuple[str, str]) -> None:
+        if not key[1] or key in self._checking:
             return
-        self._checking.add(namespace)
+        self._checking.add(key)
+        conn = self.app.conn
 
         def check() -> None:
             from podtui.cluster.inside_access import inside_access
 
             # Posted, not called: the app may have ended meanwhile (post_message is safe).
-            self.app.post_message(InsideAccessChecked(namespace, inside_access(self.app.conn,
-                                                                               namespace)))
+            self.app.post_message(InsideAccessChecked(key, inside_access(conn, key[1])))
 
         threading.Thread(target=check, name="inside-access", daemon=True).start()
 
-    def checked(self, namespace: str, access: InsideAccess) -> None:
+    def checked(self, key: tuple[str, str], access: InsideAccess) -> None:
         """The app's handler of InsideAccessChecked, on its event loop."""
-        self.access[namespace] = access
-        self._checking.discard(namespace)
+        self.access[key] = access
+        self._checking.discard(key)
         self.app.screen.refresh_bindings()
 
     # --- pickers -----------------------------------------------------------------------

@@ -58,11 +58,11 @@ class AccessChecked(Message):
 
 class InsideAccessChecked(Message):
     """What the user may do inside the pods of a namespace (exec, port-forward, debug),
-    from the access-review thread of ui/inside."""
+    from the access-review thread of ui/inside; `key` is (kubeconfig context, namespace)."""
 
-    def __init__(self, namespace: str, access: InsideAccess) -> None:
+    def __init__(self, key: tuple[str, str], access: InsideAccess) -> None:
         super().__init__()
-        self.namespace = namespace
+        self.key = key
         self.access = access
 
 

@@ -228,7 +228,8 @@ async def test_rbac_hides_what_the_user_may_not(conn):
         app = PodTuiApp(connect(str(LIMITED_KUBECONFIG)))
         async with app.run_test(size=(160, 40)) as pilot:
             await open_pod(pilot, app, name)
-            await until(pilot, lambda: "team-a" in inside(app).access, "the access review")
+            await until(pilot, lambda: (app.conn.context, "team-a") in inside(app).access,
+                        "the access review")
             for key in ("s", "x", "F", "e"):
                 await pilot.press(key)
                 assert isinstance(app.screen, PodDetailScreen), key
