@@ -15,7 +15,12 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.config import Settings, config_path
 from podtui.ui import keymap
-from podtui.ui.messages import AccessChecked, InsideAccessChecked
+from podtui.ui.messages import (
+    AccessChecked,
+    DebugContainerReady,
+    InsideAccessChecked,
+    Said,
+)
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -170,6 +175,15 @@ class PodTuiApp(App):
         from podtui.ui.inside import inside
 
         inside(self).checked(message.key, message.access)
+
+    def on_said(self, message: Said) -> None:
+        self.say(message.text, message.error)
+
+    def on_debug_container_ready(self, message: DebugContainerReady) -> None:
+        from podtui.ui.inside import inside
+
+        inside(self).open_shell(message.namespace, message.pod, message.container,
+                                message.equivalent)
 
     def may(self, verb: str) -> bool:
         """Offer the action? Read-only never; otherwise unless the server said no."""

@@ -8,7 +8,6 @@ namespace; every action says its kubectl equivalent on the status line.
 
 from __future__ import annotations
 
-import contextlib
 import shlex
 import threading
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from podtui.anatomy.inside import (
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
-from podtui.ui.messages import InsideAccessChecked
+from podtui.ui.messages import DebugContainerReady, InsideAccessChecked, Said
 
 if TYPE_CHECKING:
     from podtui.cluster.shell import ShellOutcome
@@ -255,11 +254,7 @@ class InsideActions:
                 f"ended: {forward.ended}")
         if forward.ended == "stopped" or self._closing:
             return  # the user stopped it (the list shows it), or the app is gone
-        try:
-            self.app.call_from_thread(self.app.say, line)
-        except RuntimeError:  # on the app's thread already, or the app has just ended
-            with contextlib.suppress(Exception):
-                self.app.say(line)
+        self.app.post_message(Said(line))  # from any thread; a no-op once the app ended
 
     def show_forwards(self) -> None:
         from podtui.ui.forwards import ForwardsScreen
@@ -305,9 +300,9 @@ class InsideActions:
                 name = add_debug_container(self.app.conn, namespace, pod, target, image)
                 wait_running(self.app.conn, namespace, pod, name)
             except ClusterError as exc:
-                self.app.call_from_thread(self.app.say, describe(exc))
+                self.app.post_message(Said(describe(exc)))
                 return
-            self.app.call_from_thread(self.open_shell, namespace, pod, name, equivalent)
+            self.app.post_message(DebugContainerReady(namespace, pod, name, equivalent))
 
         threading.Thread(target=work, name="debug-container", daemon=True).start()
 

@@ -66,6 +66,26 @@ class InsideAccessChecked(Message):
         self.access = access
 
 
+class Said(Message):
+    """One line for the status line, from a thread of background work (ui/inside)."""
+
+    def __init__(self, text: str, error: bool = True) -> None:
+        super().__init__()
+        self.text = text
+        self.error = error
+
+
+class DebugContainerReady(Message):
+    """The debug container runs: open a shell in it (from ui/inside's thread)."""
+
+    def __init__(self, namespace: str, pod: str, container: str, equivalent: str) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.pod = pod
+        self.container = container
+        self.equivalent = equivalent
+
+
 class Throttle:
     """Runs `run` when woken, at most once per `gap` seconds: a burst of wake-ups becomes
     one update, a flood one update per gap. `run` calls `ran()` (direct calls count too)."""
