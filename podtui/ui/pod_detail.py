@@ -24,12 +24,14 @@ from podtui.cluster.event_feed import EventFeed
 from podtui.ui import clock, keymap
 from podtui.ui.clipboard import copy
 from podtui.ui.contained import Contained
-from podtui.ui.messages import EventsChanged, PodsChanged
+from podtui.ui.messages import EventsChanged, PodsChanged, UsageChanged
 from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
+from podtui.ui.usage_view import usage_table
 
 if TYPE_CHECKING:
+    from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
     from podtui.ui.host import Host
 
 KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "ephemeral"}
@@ -103,6 +105,24 @@ class PodView:
                 cells.append(Text(f"{requests}\n{limits}"))
             table.add_row(*cells)
         return table
+
+    def usage(self, snapshot: UsageSnapshot | None) -> Group:
+        """Usage per container beside its requests and limits (the containers section)."""
+        if snapshot is None:
+            return Group(self.s("usage: waiting for the metrics API", "$text-muted"))
+        latest = snapshot.pods.get((self.pod.namespace, self.pod.name))
+        parts: list = []
+        if snapshot.problem:
+            parts.append(self.s(snapshot.problem, "$text-warning"))
+        elif latest is None:
+            parts.append(self.s("no usage yet (metrics-server reports a pod after its "
+                                "second scrape)", "$text-muted"))
+        elif latest.timestamp:
+            parts.append(self.s(f"scraped {latest.timestamp:%H:%M:%S}Z over {latest.window}",
+                                "$text-muted"))
+        parts.append(usage_table(self.pod.containers, latest, snapshot.history,
+                                 snapshot.problem, self.s))
+        return Group(*parts)
 
     def network(self) -> Group:
         n = self.pod.network
@@ -252,6 +272,8 @@ class PodDetailScreen(Screen):
         self._version = ""
         self.gone = False
         self._event_feed: EventFeed | None = None
+        self._usage_feed: UsageFeed | None = None
+        self.usage: UsageSnapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-header")
@@ -267,12 +289,24 @@ class PodDetailScreen(Screen):
         self._event_feed = EventFeed(self.app.conn, self.pod_namespace, self.pod_name, self.uid)
         self._event_feed.on_change = lambda: self.post_message(EventsChanged())
         self._event_feed.start()
+        self._usage_feed = self.app.usage_factory(self.app.conn, self.pod_namespace,
+                                                  self.pod_name)
+        self._usage_feed.on_change = lambda: self.post_message(UsageChanged())
+        self._usage_feed.start()
         self.render_pod()
         self.refresh_pod()  # a change between the list's last drain and this screen
 
     def on_unmount(self) -> None:
         if self._event_feed:
             self._event_feed.stop()
+        if self._usage_feed:
+            self._usage_feed.stop()
+
+    def on_usage_changed(self, _message: UsageChanged) -> None:
+        usage = self._usage_feed.take() if self._usage_feed else None
+        if usage is not None:
+            self.usage = usage
+            self.render_pod()
 
     def on_events_changed(self, _message: EventsChanged) -> None:
         events = self._event_feed.take() if self._event_feed else None
@@ -311,7 +345,8 @@ class PodDetailScreen(Screen):
         self.query_one("#detail-header", Static).update(view.contained("header", view.header))
         sections = {
             "overview": lambda: view.overview(events),
-            "containers": view.containers,
+            "containers": lambda: Group(view.containers(), Text(""),
+                                        view.heading("Resource usage"), view.usage(self.usage)),
             "network": view.network,
             "volumes": view.volumes,
             "lifecycle": lambda: view.lifecycle(events),

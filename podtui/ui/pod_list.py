@@ -15,11 +15,12 @@ from textual.widgets import Footer, Input, Static
 from podtui.cluster.pods import Status
 from podtui.ui import keymap
 from podtui.ui.clipboard import copy
-from podtui.ui.messages import FeedChanged, PodsChanged, Throttle
+from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.pod_table import PodTable
 
 if TYPE_CHECKING:
     from podtui.cluster.pod_feed import PodFeed
+    from podtui.cluster.usage_feed import UsageFeed
     from podtui.ui.host import Host
 
 STATE_LABEL = {
@@ -105,6 +106,8 @@ class PodListScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.feed: PodFeed | None = None
+        self.usage_feed: UsageFeed | None = None
+        self._usage_said = ""  # the metrics API's problem, said once on the message line
         self.status = Status("connecting")
         self._input_mode = ""
         self._feed_said = False  # the message line shows the feed's error
@@ -132,6 +135,8 @@ class PodListScreen(Screen):
     def on_unmount(self) -> None:
         if self.feed:
             self.feed.stop()
+        if self.usage_feed:
+            self.usage_feed.stop()
 
     def start_feed(self) -> None:
         if self.feed:
@@ -154,6 +159,26 @@ class PodListScreen(Screen):
         self.status = Status("connecting", app.conn.server)
         self.render_status()
         self.drain()  # what came before on_change was set
+        self.start_usage(namespace)
+
+    def start_usage(self, namespace: str | None) -> None:
+        """CPU and memory from the metrics API, beside the pods (their own feed: an absent
+        API changes nothing else)."""
+        if self.usage_feed:
+            self.usage_feed.stop()
+        self.usage_feed = self.app.usage_factory(self.app.conn, namespace)
+        self.usage_feed.on_change = lambda: self.post_message(UsageChanged())
+        self.usage_feed.start()
+
+    def on_usage_changed(self, _message: UsageChanged) -> None:
+        usage = self.usage_feed.take() if self.usage_feed else None
+        if usage is None:
+            return
+        self.table.set_usage(usage.pods, usage.problem)
+        self.render_status()
+        if usage.problem and usage.problem != self._usage_said:
+            self.message(usage.problem, error=False)
+        self._usage_said = usage.problem
 
     def on_feed_changed(self, _message: FeedChanged) -> None:
         self._throttle.wake()
@@ -224,6 +249,8 @@ class PodListScreen(Screen):
             parts.append((f"({detail})", 2))
         if self.table.filter_terms:
             parts.append((f"filter [b]{escape(' '.join(self.table.filter_terms))}[/]", 3))
+        if self.table.usage_problem:
+            parts.append(("[$text-warning]metrics n/a[/]", 2))
         if app.readonly:
             parts.append(("[$text-warning]READONLY[/]", 8))
         if app.conn.insecure:
