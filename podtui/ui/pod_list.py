@@ -176,9 +176,18 @@ class PodListScreen(Screen):
             return
         self.table.set_usage(usage.pods, usage.problem)
         self.render_status()
-        if usage.problem and usage.problem != self._usage_said:
-            self.message(usage.problem, error=False)
-        self._usage_said = usage.problem
+        self._say_usage_problem()
+
+    def _say_usage_problem(self) -> None:
+        """Why usage is n/a, once, on the message line; not while the pods' own connection
+        fails, whose line matters more (the bar says "metrics n/a" either way)."""
+        problem = self.table.usage_problem
+        if not problem:
+            self._usage_said = ""
+        elif problem != self._usage_said and not self._feed_said \
+                and self.status.state == "live":
+            self.message(problem, error=False)
+            self._usage_said = problem
 
     def on_feed_changed(self, _message: FeedChanged) -> None:
         self._throttle.wake()
@@ -211,6 +220,8 @@ class PodListScreen(Screen):
                 self.query_one(MessageLine).clear_line()
         if delta is not None or status is not None:
             self.render_status()
+        if status is not None:
+            self._say_usage_problem()
         if BENCH_MARKS:
             for mark, due in (("first_rows", bool(self.table.order)), ("loaded", synced)):
                 if due and mark not in self._bench_done:
