@@ -5,7 +5,7 @@ SANDBOX := sandbox/sandbox
 export PODTUI_SANDBOX_DIR ?= /tmp/podtui-sandbox
 KUBECONFIG_SANDBOX := $(PODTUI_SANDBOX_DIR)/admin.kubeconfig
 
-.PHONY: setup demo test lint sandbox-up sandbox-down screenshots bench
+.PHONY: setup demo demo-zoo test lint sandbox-up sandbox-down screenshots bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,6 +24,11 @@ sandbox-down:
 # The sandbox stays up afterwards (stop it with `make sandbox-down`).
 demo: setup sandbox-up
 	$(VENV)/bin/podtui --kubeconfig $(KUBECONFIG_SANDBOX)
+
+# The pod-state zoo: a pod in every state kubectl names (sandbox/zoo.py).
+demo-zoo: setup sandbox-up
+	$(SANDBOX) zoo
+	$(VENV)/bin/podtui --kubeconfig $(KUBECONFIG_SANDBOX) --namespace zoo
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,7 @@ from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
 from podtui.config import Settings, config_path
 from podtui.ui import keymap
-from podtui.ui.messages import AccessChecked
+from podtui.ui.messages import AccessChecked, InsideAccessChecked
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
@@ -168,6 +168,11 @@ class PodTuiApp(App):
     def on_access_checked(self, message: AccessChecked) -> None:
         self.allowed = message.allowed
         self.screen.refresh_bindings()
+
+    def on_inside_access_checked(self, message: InsideAccessChecked) -> None:
+        from podtui.ui.inside import inside
+
+        inside(self).checked(message.namespace, message.access)
 
     def may(self, verb: str) -> bool:
         """Offer the action? Read-only never; otherwise unless the server said no."""

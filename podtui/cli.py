@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     from podtui.cluster.connection import Connection
     from podtui.config import Settings
 
-SUBCOMMANDS = ("logs", "top", "templates", "render", "create", "drill", "config",
-               "completion")
+SUBCOMMANDS = ("logs", "top", "templates", "render", "create", "exec", "shell", "port-forward",
+               "debug", "drill", "config", "completion")
 #: Called by the shell completion scripts, not listed in --help.
 HIDDEN = ("__complete",)
 #: Subcommands that talk to the cluster.
 CONNECTED = ("logs", "top", "create")
+#: Inside a pod (cli_inside): exec, shell, port-forward, debug.
+INSIDE = ("exec", "shell", "port-forward", "debug")
 
 
 def global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -50,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="podtui",
         usage="podtui [-h] [--version] [global options] [-A] [COMMAND [ARGS ...]]",
         description="A terminal dashboard for multi-container Kubernetes pods.",
-        epilog="commands: logs, top, templates, render, create, config, completion "
+        epilog="commands: logs, top, templates, render, create, exec, shell, port-forward, debug, "
+               "config, completion "
                "(podtui COMMAND --help); without one, the dashboard starts.",
     )
     parser.add_argument("--version", action="version", version=f"podtui {__version__}")
@@ -125,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if app.crash_line:  # an error inside the app (PodTuiApp._handle_exception)
         print(app.crash_line, file=sys.stderr)
+    inside = getattr(app, "_inside_actions", None)  # port-forwards end with the app
+    if inside is not None and (active := [f for f in inside.forwards if f.active]):
+        inside.stop_all()
+        print(f"podtui: stopped {len(active)} port-forward(s): "
+              + ", ".join(f"127.0.0.1:{f.local} -> {f.pod}:{f.remote}" for f in active),
+              file=sys.stderr)
     return app.return_code or 0
 
 
@@ -144,6 +153,10 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
         from podtui import cli_templates
 
         cli_templates.add_arguments(name, parser)
+    elif name in INSIDE:
+        from podtui import cli_inside
+
+        cli_inside.add_arguments(name, parser)
     elif name == "drill":
         from podtui import cli_drills
 
@@ -161,7 +174,11 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
 def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int:
     from podtui.cluster.errors import ClusterError, describe
 
+    command: list[str] = []  # exec: what follows --
+    if name == "exec" and "--" in rest:  # COMMAND's own options stay its own
+        rest, command = rest[:rest.index("--")], rest[rest.index("--") + 1:]
     args = subcommand_parser(name).parse_args(rest)
+    args.remote_command = command
     for key, value in vars(outer).items():  # given before the subcommand, not after it
         if key not in ("command", "rest") and not hasattr(args, key):
             setattr(args, key, value)
@@ -190,6 +207,12 @@ def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int
             if args.pod:
                 check_pod_name(args.pod)
             return cli_top.run(_connect(args, settings), args)
+        if name in INSIDE:
+            from podtui import cli_inside
+            from podtui.cluster.names import check_pod_name
+
+            check_pod_name(args.pod)
+            return cli_inside.run(name, _connect(args, settings), args, settings.shells)
         if name == "drill":
             from podtui import cli_drills
 

@@ -192,7 +192,9 @@ def _contexts(line: Line) -> list[str]:
 
 
 def _containers(line: Line) -> list[str]:
-    if line.command != "logs" or not line.positionals:
+    from podtui.cli import INSIDE
+
+    if line.command not in ("logs", *INSIDE) or not line.positionals:
         return []
     from podtui.cluster.logs import pod_containers
     from podtui.cluster.names import check_pod_name
@@ -230,9 +232,11 @@ def _themes(line: Line) -> list[str]:
 VALUES: dict[str, Callable[[Line], list[str]]] = {
     "namespace": _namespaces, "context": _contexts, "theme": _themes,
     "containers": _containers, "values": _parameters,
+    "container": _containers, "target": _containers,  # exec, shell, debug
 }
 #: The candidates for a command's first positional.
 POSITIONAL: dict[str, Callable[[Line], list[str]]] = {
     "logs": _pods, "templates": _templates, "render": _templates, "create": _templates,
     "completion": lambda line: list(SHELLS),
+    "exec": _pods, "shell": _pods, "port-forward": _pods, "debug": _pods,
 }

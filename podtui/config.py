@@ -11,7 +11,7 @@
     timestamps = true                 # show each line's time
 
     [exec]
-    shell = "/bin/bash"               # the shell for exec (not used yet)
+    shell = "bash,sh"                 # the shells `s` tries, in order (default "sh,bash")
 
     [drill]
     time_budget = "15m"               # the time budget of an exam drill (not used yet)
@@ -44,7 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "theme": "podtui-dark",
     "logs.tail": 200,
     "logs.timestamps": False,
-    "exec.shell": "/bin/sh",
+    "exec.shell": "sh,bash",
     "drill.time_budget": "15m",
 }
 DEFAULT = "default"
@@ -85,6 +85,11 @@ class Settings:
     @property
     def log_timestamps(self) -> bool:
         return self.values["logs.timestamps"]
+
+    @property
+    def shells(self) -> tuple[str, ...]:
+        """The shells tried in a container, in order (exec.shell, comma-separated)."""
+        return tuple(s.strip() for s in self.values["exec.shell"].split(",") if s.strip())
 
     def source(self, key: str) -> str:
         return self.sources.get(key, DEFAULT)

@@ -1,6 +1,7 @@
 """Objects and KWOK configuration for the sandbox (stdlib only: runs before any venv).
 
-    render_config.py kwok BIN_DIR STATE_DIR   KWOK's config (stages + log sources) as YAML
+    render_config.py kwok BIN_DIR STATE_DIR   KWOK's config (stages, log sources, exec and
+                                              port-forward) as YAML; lays out the containers
     render_config.py objects NODES NS         one "API-PATH JSON" line per object to create
     render_config.py seed                     the seed pod (about-pods.md) as JSON
     render_config.py usage METRICS_DIR        KWOK's resource usage emulation + kubelet metrics
@@ -10,11 +11,13 @@
 
 import base64
 import json
+import re
 import sys
 from pathlib import Path
 
 SEED_NAME = "seed-sidecar-logs"
 CRASH_ANNOTATION = "sandbox.podtui.dev/crash-container"
+UNPULLABLE_ANNOTATION = "sandbox.podtui.dev/unpullable-container"
 
 # Pods whose log files the sandbox (or a test) writes: (namespace, pod, container) -> file stem.
 # Every other container reads generic.log.
@@ -77,7 +80,10 @@ spec:
       {{ end }}{{ end }}
       - image: {{ $c.image | Quote }}
         name: {{ $c.name | Quote }}
+        @IMAGE_ID $c.image@
         {{ if eq $c.name $crash }}
+        {{ $run := printf "%s/%s/%d" $.metadata.uid $c.name (add $restarts 1) }}
+        containerID: {{ printf "containerd://%s" (sha256sum $run) | Quote }}
         ready: false
         started: false
         restartCount: {{ add $restarts 1 }}
@@ -92,6 +98,7 @@ spec:
             startedAt: {{ $now | Quote }}
             finishedAt: {{ $now | Quote }}
         {{ else }}
+        @CONTAINER_ID $c.name@
         ready: true
         started: true
         restartCount: {{ $restarts }}
@@ -101,6 +108,139 @@ spec:
         {{ end }}
       {{ end }}
 """.replace("@ANNOTATION@", CRASH_ANNOTATION)
+
+# A container named by this annotation has an image that cannot be pulled: ErrImagePull,
+# then ImagePullBackOff (and the pod Pending), as a kubelet reports it.
+UNPULLABLE_STAGES = """\
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: sandbox-image-pull-error
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.phase'
+      operator: 'In'
+      values: ['Running']
+    - key: '.metadata.annotations["@ANNOTATION@"]'
+      operator: 'Exists'
+  next:
+    statusTemplate: |
+      @PULL_TEMPLATE ErrImagePull@
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: sandbox-image-pull-backoff
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.containerStatuses.[].state.waiting.reason'
+      operator: 'In'
+      values: ['ErrImagePull']
+    - key: '.metadata.annotations["@ANNOTATION@"]'
+      operator: 'Exists'
+  delay:
+    durationMilliseconds: 3000
+  next:
+    statusTemplate: |
+      @PULL_TEMPLATE ImagePullBackOff@
+"""
+
+PULL_TEMPLATE = """\
+{{ $now := Now }}
+{{ $bad := index .metadata.annotations "@ANNOTATION@" }}
+{{ $status := .status }}
+phase: Pending
+conditions:
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  type: Ready
+  reason: ContainersNotReady
+  message: {{ printf "containers with unready status: [%s]" $bad | Quote }}
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  type: ContainersReady
+  reason: ContainersNotReady
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: Initialized
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: PodScheduled
+containerStatuses:
+{{ range $i, $c := .spec.containers }}
+- image: {{ $c.image | Quote }}
+  name: {{ $c.name | Quote }}
+  restartCount: 0
+  {{ if eq $c.name $bad }}
+  imageID: ""
+  ready: false
+  started: false
+  state:
+    waiting:
+      reason: @REASON@
+      message: {{ printf "@MESSAGE@" $c.image | Quote }}
+  {{ else }}
+  @IMAGE_ID $c.image@
+  @CONTAINER_ID $c.name@
+  ready: true
+  started: true
+  state:
+    running:
+      startedAt: {{ $status.startTime | Quote }}
+  {{ end }}
+{{ end }}
+"""
+
+PULL_MESSAGES = {
+    "ErrImagePull": "failed to pull and unpack image %q: not found (sandbox: "
+                    + UNPULLABLE_ANNOTATION + ")",
+    "ImagePullBackOff": "Back-off pulling image %q",
+}
+
+
+def _pull_template(reason: str) -> str:
+    body = PULL_TEMPLATE.replace("@REASON@", reason).replace("@MESSAGE@", PULL_MESSAGES[reason])
+    return body.replace("\n", "\n      ").rstrip()
+
+
+# Real kubelets report an image ID and a container ID for every container that was
+# created (stern and other tools skip containers without one); KWOK's own stages set
+# neither. These lines are added after each "- image:" line of a stage.
+IMAGE_ID = ('imageID: {{ printf "%s%s@sha256:%s" (ternary "" "docker.io/library/" '
+            '(contains "/" @X@)) (regexReplaceAll ":[^:/]+$" @X@ "") (sha256sum @X@) '
+            '| Quote }}')
+CONTAINER_ID = ('containerID: {{ printf "containerd://%s" (sha256sum (printf "%s/%s" '
+                '$.metadata.uid @X@)) | Quote }}')
+
+
+def with_ids(stage: str) -> str:
+    """Image and container IDs in a stage's container statuses."""
+    out = []
+    for line in stage.splitlines():
+        stripped = line.strip()
+        for marker, template in (("@IMAGE_ID ", IMAGE_ID), ("@CONTAINER_ID ", CONTAINER_ID)):
+            if stripped.startswith(marker):
+                line = line[: len(line) - len(stripped)] + template.replace(
+                    "@X@", stripped[len(marker):-1])
+        out.append(line)
+        match = re.fullmatch(r"(\s*)- image: \{\{ (\S*)\.image \| Quote \}\}", line)
+        if match and "@IMAGE_ID" not in stage:  # KWOK's own stages
+            pad, item = match.group(1) + "  ", match.group(2)
+            out.append(pad + IMAGE_ID.replace("@X@", item + ".image"))
+            out.append(pad + CONTAINER_ID.replace("@X@", item + ".name"))
+    return "\n".join(out) + "\n"
 
 
 def kwok_config(bin_dir: Path, state: Path) -> str:
@@ -149,8 +289,12 @@ def kwok_config(bin_dir: Path, state: Path) -> str:
         )
     )
     for stage in sorted(bin_dir.glob("pod-*.yaml")):
-        docs.append(stage.read_text())
-    docs.append(CRASH_STAGE)
+        docs.append(with_ids(stage.read_text()))
+    docs.append(with_ids(CRASH_STAGE))
+    pull = UNPULLABLE_STAGES
+    for reason in PULL_MESSAGES:
+        pull = pull.replace(f"@PULL_TEMPLATE {reason}@", _pull_template(reason))
+    docs.append(with_ids(pull.replace("@ANNOTATION@", UNPULLABLE_ANNOTATION)))
     return "\n---\n".join(docs)
 
 
@@ -336,11 +480,145 @@ def seed_pod() -> dict:
         },
     }
 
+# --- Inside the containers: exec and port-forward ---------------------------------------
+# KWOK runs an exec'd command as a local process in a configured working directory
+# (ClusterExec) and forwards a pod's port to a local address (ClusterPortForward). Each
+# container of the seed pod gets a directory containers/NS/POD/CONTAINER that
+# sandbox/container-exec turns into the container's filesystem (a chroot: the host's /usr
+# read-only, the pod's volumes bind-mounted at their mountPaths); every other pod, and the
+# seed pod's ephemeral containers, share containers/_any (KWOK's config is static: it cannot
+# name pods created later). KWOK looks a command up on its own PATH, STATE/exec/bin, where
+# every host command's name is a link to container-exec.
+
+APP_PORT_ENV = "PODTUI_SANDBOX_APP_PORT"
+DEFAULT_APP_PORT = 13000
+ANY_CONTAINER = "_any"
+
+# The ephemeral containers KWOK leaves without a status get one: running since now.
+EPHEMERAL_STAGE = """\
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: sandbox-ephemeral-running
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.podIP'
+      operator: 'Exists'
+    - key: '(.spec.ephemeralContainers // [] | length)
+        > (.status.ephemeralContainerStatuses // [] | length)'
+      operator: 'In'
+      values: ['true']
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      {{ $status := .status }}
+      ephemeralContainerStatuses:
+      {{ range .spec.ephemeralContainers }}
+      {{ $name := .name }}
+      {{ $started := $now }}
+      {{ range $status.ephemeralContainerStatuses }}{{ if eq .name $name }}
+      {{ with .state.running }}{{ $started = .startedAt }}{{ end }}
+      {{ end }}{{ end }}
+      - image: {{ .image | Quote }}
+        imageID: ""
+        name: {{ .name | Quote }}
+        ready: false
+        restartCount: 0
+        state:
+          running:
+            startedAt: {{ $started | Quote }}
+      {{ end }}
+"""
+
+
+def app_port() -> int:
+    from os import environ
+
+    return int(environ.get(APP_PORT_ENV) or DEFAULT_APP_PORT)
+
+
+def seed_volume_dir(state: Path, volume: str) -> Path:
+    return state / "volumes" / "default" / SEED_NAME / volume
+
+
+def container_roots(state: Path) -> dict[str, tuple[Path, list[tuple[Path, str, bool]]]]:
+    """Seed container name (or ANY_CONTAINER) -> (its directory, its mounts)."""
+    roots = {ANY_CONTAINER: (state / "containers" / ANY_CONTAINER, [])}
+    for container in seed_pod()["spec"]["containers"]:
+        mounts = [(seed_volume_dir(state, m["name"]), m["mountPath"], bool(m.get("readOnly")))
+                  for m in container.get("volumeMounts", [])]
+        roots[container["name"]] = (state / "containers" / "default" / SEED_NAME
+                                    / container["name"], mounts)
+    return roots
+
+
+def inside_docs(state: Path) -> list[str]:
+    roots = container_roots(state)
+    seed_execs = [{"containers": [name], "local": {"workDir": str(directory)}}
+                  for name, (directory, _) in roots.items() if name != ANY_CONTAINER]
+    anywhere = {"local": {"workDir": str(roots[ANY_CONTAINER][0])}}
+    seed = {"matchNamespaces": ["default"], "matchNames": [SEED_NAME]}
+    return [
+        json.dumps({"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterExec",
+                    "metadata": {"name": "sandbox-seed"},
+                    "spec": {"selector": seed, "execs": [*seed_execs, anywhere]}}),
+        json.dumps({"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterExec",
+                    "metadata": {"name": "sandbox-any"},
+                    "spec": {"selector": {}, "execs": [anywhere]}}),
+        json.dumps({"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterPortForward",
+                    "metadata": {"name": "sandbox-seed-app"},
+                    "spec": {"selector": seed, "forwards": [
+                        {"ports": [3000],
+                         "target": {"address": "127.0.0.1", "port": app_port()}}]}}),
+        EPHEMERAL_STAGE,
+    ]
+
+
+def lay_out_containers(state: Path, sandbox_dir: Path) -> None:
+    """The directories container-exec chroots into, and KWOK's PATH of command links."""
+    wrapper = sandbox_dir / "container-exec"
+    for name, (directory, mounts) in container_roots(state).items():
+        root = directory / "rootfs"
+        for sub in ("usr", "proc", "dev", "etc", "root", "tmp"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        (root / "tmp").chmod(0o1777)
+        for top in Path("/").iterdir():  # merged-/usr hosts: bin -> usr/bin, ...
+            if top.is_symlink() and str(top.readlink()).startswith("usr/"):
+                (root / top.name).symlink_to(top.readlink())
+        (root / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/sh\n"
+                                             "nobody:x:65534:65534:nobody:/:/bin/false\n")
+        (root / "etc" / "group").write_text("root:x:0:\nnogroup:x:65534:\n")
+        if Path("/etc/ld.so.cache").is_file():
+            (root / "etc" / "ld.so.cache").write_bytes(Path("/etc/ld.so.cache").read_bytes())
+        host = SEED_NAME if name != ANY_CONTAINER else "sandbox-pod"
+        (directory / "hostname").write_text(host + "\n")
+        (root / "etc" / "hostname").write_text(host + "\n")
+        lines = []
+        for source, target, read_only in mounts:
+            source.mkdir(parents=True, exist_ok=True)
+            lines.append(f"{source} {target} {'ro' if read_only else 'rw'}\n")
+        (directory / "mounts").write_text("".join(lines))
+    links = state / "exec" / "bin"
+    links.mkdir(parents=True, exist_ok=True)
+    for directory in ("/usr/local/bin", "/usr/bin", "/usr/sbin"):
+        for entry in sorted(Path(directory).glob("*")) if Path(directory).is_dir() else ():
+            link = links / entry.name
+            if not link.exists() and entry.is_file() and entry.stat().st_mode & 0o111:
+                link.symlink_to(wrapper)
+
 
 def main(argv: list[str]) -> None:
     what = argv[1]
     if what == "kwok":
-        print(kwok_config(Path(argv[2]), Path(argv[3])))
+        state = Path(argv[2]), Path(argv[3])
+        lay_out_containers(state[1], Path(__file__).resolve().parent)
+        print("\n---\n".join([kwok_config(*state), *inside_docs(state[1])]))
     elif what == "objects":
         for path, obj in objects(int(argv[2]), argv[3]):
             print(path, json.dumps(obj))

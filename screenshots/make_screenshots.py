@@ -99,6 +99,14 @@ async def detail_volumes(pilot, app) -> None:
     await pilot.press("4")
 
 
+async def volume_inside(pilot, app) -> None:
+    from podtui.ui.run_panes import RunPane
+
+    await detail_volumes(pilot, app)
+    await pilot.press("v")
+    await until(pilot, lambda: all(p.result for p in app.screen.query(RunPane)))
+
+
 async def crash_lifecycle(pilot, app) -> None:
     await select(pilot, app, "checkout-crashing-sidecar")
     await pilot.press("enter", "5")
@@ -162,6 +170,7 @@ SHOTS = [
     ("pod-list", (100, 24), nothing),
     ("pod-detail", (100, 40), detail),
     ("pod-detail-volumes", (100, 24), detail_volumes),
+    ("volume-from-both-containers", (120, 20), volume_inside),
     ("pod-lifecycle-crash", (100, 32), crash_lifecycle),
     ("logs-side-by-side", (160, 30), logs),
     ("new-pod-picker", (100, 28), new_pod),

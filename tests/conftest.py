@@ -47,6 +47,26 @@ def conn(admin_kubeconfig: str):
     connection.close()
 
 
+@pytest.fixture(scope="session")
+def zoo(conn) -> str:
+    """The namespace of the sandbox's pod-state zoo (sandbox/zoo.py): created, or refreshed
+    where its definitions changed, once per session (`sandbox/sandbox zoo`)."""
+    import fcntl
+    import subprocess
+
+    from sandbox import zoo as zoo_data
+
+    script = Path(__file__).resolve().parents[1] / "sandbox" / "sandbox"
+    # Parallel workers (pytest-xdist) take turns: the second finds the zoo made.
+    with (SANDBOX_DIR / "zoo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run([str(script), "zoo", zoo_data.NAMESPACE], capture_output=True,
+                                text=True, timeout=300)
+    if result.returncode:
+        pytest.fail(f"could not make the pod-state zoo: {result.stderr.strip()}", pytrace=False)
+    return zoo_data.NAMESPACE
+
+
 @pytest.fixture
 def namespace(conn) -> Iterator[str]:
     """A fresh namespace per test, deleted afterwards, so tests never see each other's pods."""

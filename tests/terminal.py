@@ -66,6 +66,10 @@ class Terminal:
     def press(self, keys: bytes) -> None:
         os.write(self.master, keys)
 
+    def resize(self, columns: int, lines: int) -> None:
+        """The user resizes the terminal window."""
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+
     def wait(self, timeout: float = 30.0) -> int:
         """The exit code, once every byte the program wrote has been read."""
         deadline = time.monotonic() + timeout

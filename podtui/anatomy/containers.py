@@ -97,6 +97,8 @@ class Container:
     args: tuple[str, ...] = ()
     restart_policy: str = ""
     """The container's own restartPolicy (``Always`` for native sidecars), else ``""``."""
+    target: str = ""
+    """An ephemeral container's targetContainerName (whose processes it sees), else ``""``."""
 
 
 def state_from_json(value: Any) -> ContainerState | None:
@@ -237,6 +239,7 @@ def container_from_json(
         command=_strings(c.get("command")),
         args=_strings(c.get("args")),
         restart_policy=text(c.get("restartPolicy")),
+        target=text(c.get("targetContainerName")),
     )
 
 

@@ -70,6 +70,25 @@ def create_inline(namespace: str, manifest_yaml: str) -> str:
     return f"{_join(['kubectl', 'create', '-f', '-', *_ns(namespace)])} <<'{end}'\n{body}{end}"
 
 
+def exec_in(namespace: str, pod: str, container: str, command: Sequence[str],
+            tty: bool = False) -> str:
+    """`tty`: an interactive shell (`-it`)."""
+    flags = ["-it"] if tty else []
+    return _join(["kubectl", "exec", *flags, pod, *_ns(namespace), "-c", container, "--",
+                  *command])
+
+
+def port_forward(namespace: str, pod: str, remote: int, local: int | None = None) -> str:
+    ports = f"{local}:{remote}" if local and local != remote else str(remote)
+    return _join(["kubectl", "port-forward", f"pod/{pod}", ports, *_ns(namespace)])
+
+
+def debug(namespace: str, pod: str, target: str, image: str, shell: str = "sh") -> str:
+    """An ephemeral container in the target's process namespace, then its shell."""
+    return _join(["kubectl", "debug", "-it", pod, *_ns(namespace), f"--image={image}",
+                  f"--target={target}", "--", shell])
+
+
 def switch_namespace(namespace: str | None) -> str:
     if namespace is None:
         return "kubectl get pods -A"
@@ -96,6 +115,12 @@ HELP = [
      "kubectl create -f POD.yaml"),
     ("delete (ctrl-d, d)", "kubectl delete pod NAME -n NS"),
     ("force kill (ctrl-d, F)", "kubectl delete pod NAME -n NS --grace-period=0 --force"),
+    ("shell (s)", "kubectl exec -it NAME -n NS -c CONTAINER -- sh"),
+    ("run a command (x), volumes inside (v)", "kubectl exec NAME -n NS -c CONTAINER -- "
+     "COMMAND (once per container)"),
+    ("port-forward (F)", "kubectl port-forward pod/NAME [LOCAL:]REMOTE -n NS"),
+    ("debug container (e)", "kubectl debug -it NAME -n NS --image=busybox "
+     "--target=CONTAINER -- sh"),
     (":ns NAME / :ns all", "kubectl config set-context --current --namespace=NAME / "
      "kubectl get pods -A"),
     (":ctx NAME", "kubectl config use-context NAME"),

@@ -108,6 +108,8 @@ _KIND_LABEL = {"init": "", "sidecar": " (native sidecar)", "app": "", "ephemeral
 
 def _describe_container(lines: list[str], c: Container, now: datetime) -> None:
     lines.append(f"  {_c(c.name) or '<unnamed>'}{_KIND_LABEL.get(c.kind, '')}:")
+    if c.target:
+        _field(lines, "    ", "Target Container", _c(c.target))
     _field(lines, "    ", "Image", _c(c.image) or "<none>")
     if c.command:
         _field(lines, "    ", "Command", _c(shlex.join(c.command), 300))

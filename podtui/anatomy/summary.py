@@ -29,9 +29,8 @@ class PodSummary:
 
     ``ready``/``total`` count app containers plus native sidecars, like kubectl.
     ``containers`` is the number of containers declared in the spec (init,
-    sidecar, app and ephemeral). ``restarts`` sums the restart counts of all
-    init, sidecar and app containers; ``last_restart`` is the latest
-    ``lastState.terminated.finishedAt`` among them.
+    sidecar, app and ephemeral). ``restarts`` and ``last_restart`` (the latest
+    ``lastState.terminated.finishedAt``) count the containers kubectl counts: see ``_print``.
     """
 
     uid: str
@@ -126,6 +125,19 @@ def pod_status(pod: Any) -> tuple[str, int, int]:
     * A deletion timestamp shows ``Terminating`` unless the phase is terminal;
       with reason ``NodeLost`` it shows ``Unknown``.
     """
+    status, ready, total, _restarts, _last = _print(pod)
+    return status, ready, total
+
+
+def _print(pod: Any) -> tuple[str, int, int, int, datetime | None]:
+    """kubectl's pod printer (pkg/printers/internalversion printPod): status, ready, total,
+    restarts and the last restart.
+
+    Restarts, as kubectl counts them: while the pod initializes, those of the init
+    containers walked so far; once initialized, those of its native sidecars (walked so far)
+    and app containers: a regular init container that restarted before it completed no
+    longer counts.
+    """
     p = obj(pod)
     meta, spec, st = obj(p.get("metadata")), obj(p.get("spec")), obj(p.get("status"))
     conditions = objs(st.get("conditions"))
@@ -142,14 +154,23 @@ def pod_status(pod: Any) -> tuple[str, int, int]:
             reason = "SchedulingGated"
 
     ready = 0
+    restarts, last = 0, None
+    sidecar_restarts, sidecar_last = 0, None
     initializing = False
     for i, cs in enumerate(arr(st.get("initContainerStatuses"))):
         cs = obj(cs)
+        finished = _last_finished(cs)
+        restarts += count(cs.get("restartCount"))
+        last = _later(last, finished)
+        is_sidecar = text(cs.get("name")) in sidecars
+        if is_sidecar:
+            sidecar_restarts += count(cs.get("restartCount"))
+            sidecar_last = _later(sidecar_last, finished)
         state = obj(cs.get("state"))
         term, wait = state.get("terminated"), state.get("waiting")
         if isinstance(term, dict) and num(term.get("exitCode")) == 0:
             continue
-        if text(cs.get("name")) in sidecars and cs.get("started") is True:
+        if is_sidecar and cs.get("started") is True:
             if cs.get("ready") is True:
                 ready += 1
             continue
@@ -163,9 +184,12 @@ def pod_status(pod: Any) -> tuple[str, int, int]:
         break
 
     if not initializing or _condition_true(conditions, "Initialized"):
+        restarts, last = sidecar_restarts, sidecar_last
         has_running = False
         for cs in reversed(arr(st.get("containerStatuses"))):
             cs = obj(cs)
+            restarts += count(cs.get("restartCount"))
+            last = _later(last, _last_finished(cs))
             state = obj(cs.get("state"))
             term, wait = state.get("terminated"), state.get("waiting")
             if isinstance(wait, dict) and text(wait.get("reason")):
@@ -183,26 +207,18 @@ def pod_status(pod: Any) -> tuple[str, int, int]:
             reason = "Unknown"
         elif phase not in _TERMINAL:
             reason = "Terminating"
-    return reason or "Unknown", ready, total
+    return reason or "Unknown", ready, total, restarts, last
 
 
-def _restarts(st: Mapping[str, Any]) -> tuple[int, datetime | None]:
-    restarts, last = 0, None
-    for key in ("initContainerStatuses", "containerStatuses"):
-        for cs in objs(st.get(key)):
-            restarts += count(cs.get("restartCount"))
-            term = obj(obj(cs.get("lastState")).get("terminated"))
-            if term:
-                last = _later(last, parse_time(term.get("finishedAt")))
-    return restarts, last
+def _last_finished(cs: Mapping[str, Any]) -> datetime | None:
+    return parse_time(obj(obj(cs.get("lastState")).get("terminated")).get("finishedAt"))
 
 
 def summarize(pod: Any) -> PodSummary:
     """The list row of one pod JSON object (never raises)."""
     p = obj(pod)
     meta, spec, st = obj(p.get("metadata")), obj(p.get("spec")), obj(p.get("status"))
-    status, ready, total = pod_status(p)
-    restarts, last = _restarts(st)
+    status, ready, total, restarts, last = _print(p)
     kind, owner = owner_of(meta)
     containers = sum(
         len(arr(spec.get(k))) for k in ("initContainers", "containers", "ephemeralContainers")

@@ -42,7 +42,7 @@ class Connection:
 
     def request(self, method: str, path: str, query: list[tuple[str, Any]] | None = None,
                 body: dict | None = None, timeout=(CONNECT_TIMEOUT, 30),
-                accept: str = "application/json"):
+                accept: str = "application/json", content_type: str = "application/json"):
         """One call through the client's auth and TLS settings, without model decoding.
 
         Returns the urllib3 response unread (stream it, or read `.data`); an HTTP error
@@ -50,7 +50,7 @@ class Connection:
         """
         headers = {"Accept": accept}
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         return self.api.call_api(
             path, method, query_params=query or [], header_params=headers, body=body,
             auth_settings=["BearerToken"], _preload_content=False, _request_timeout=timeout,

@@ -16,14 +16,14 @@ class ReadOnlyError(ClusterError):
         super().__init__(f"read-only mode: {what} refused")
 
 
-def _guard(conn: Connection, what: str) -> None:
+def refuse_if_readonly(conn: Connection, what: str) -> None:
     if conn.readonly:
         raise ReadOnlyError(what)
 
 
 def create_pod(conn: Connection, manifest: dict, dry_run: bool = False) -> dict:
     """Create (or with dry_run, only validate on the server) a pod; returns the server's pod."""
-    _guard(conn, "create pod")
+    refuse_if_readonly(conn, "create pod")
     metadata = manifest.get("metadata") or {}
     namespace = metadata.get("namespace") or conn.namespace
     try:
@@ -47,7 +47,7 @@ class DeleteResult:
 
 def delete_pod(conn: Connection, namespace: str, name: str, force: bool = False) -> DeleteResult:
     """Graceful delete (the pod's own grace period), or forced with grace period 0."""
-    _guard(conn, "delete pod")
+    refuse_if_readonly(conn, "delete pod")
     try:
         response = conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/{name}",
                                 [("gracePeriodSeconds", 0)] if force else [])

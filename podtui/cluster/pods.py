@@ -22,7 +22,7 @@ from typing import Any, Literal
 import orjson
 
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
-from podtui.cluster.errors import api_status, describe
+from podtui.cluster.errors import ClusterError, api_status, describe
 
 PAGE_SIZE = 500
 #: The server ends each watch after this many seconds; we then resume from the last version.
@@ -58,6 +58,17 @@ WatchEvent = Page | Change | Status
 
 class Gone(Exception):
     """The watch's resourceVersion is too old (HTTP 410)."""
+
+
+def get_pod(conn: Connection, namespace: str, name: str) -> dict:
+    """One pod's JSON; ClusterError with one clear line (404: "not found")."""
+    try:
+        response = conn.request("GET", f"{_path('pods', namespace)}/{name}", timeout=(5, 15))
+        return orjson.loads(response.data)
+    except Exception as exc:  # noqa: BLE001
+        if api_status(exc) == 404:
+            raise ClusterError(f"pod {namespace}/{name} not found", 404) from None
+        raise ClusterError(describe(exc, conn.server), api_status(exc)) from None
 
 
 def _path(resource: str, namespace: str | None) -> str:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from podtui.cluster.connection import Connection
     from podtui.cluster.pod_feed import PodFeed
     from podtui.cluster.usage_feed import UsageFeed
+    from podtui.config import Settings
     from podtui.ui.pod_list import PodListScreen
 
 
@@ -33,6 +34,8 @@ class Host(Protocol):
     feed_factory: Callable[[Connection, str | None], PodFeed]
     #: Builds the resource usage feed of a namespace (None = all), or of one pod.
     usage_factory: Callable[..., UsageFeed]
+    #: The config file's settings (exec.shell for the shells inside a pod, ...).
+    settings: Settings
     #: The kubectl command of the last action (`c` on the detail screen copies it).
     last_kubectl: str
 
@@ -65,3 +68,4 @@ class Host(Protocol):
     def notify(self, message: str, **kwargs: Any) -> None: ...
     def copy_to_clipboard(self, text: str) -> None: ...
     def exit(self, *args: Any, **kwargs: Any) -> None: ...
+    def suspend(self) -> Any: ...  # hands the terminal to a shell in a container

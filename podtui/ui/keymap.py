@@ -44,6 +44,15 @@ APP = [  # everywhere (ids kept from before the keymap, which config files name)
     Binding("question_mark", "help", "Help", show=False, id="app.help"),
 ]
 
+#: Inside the selected pod (ui/inside.py), on the pod list and the pod detail.
+INSIDE = [
+    Binding("s", "shell", "Shell"),
+    Binding("x", "run", "Run"),
+    Binding("F", "port_forward", "Port-forward"),
+    Binding("f", "forwards", "Port-forwards (list, stop)", show=False),
+    Binding("e", "debug", "Debug container", show=False),
+]
+
 POD_LIST = _ids("pod_list", [
     Binding("enter,d", "describe", "Describe"),
     Binding("l", "logs", "Logs"),
@@ -55,6 +64,7 @@ POD_LIST = _ids("pod_list", [
     Binding("n", "new_pod", "New"),
     Binding("ctrl+d", "delete", "Delete"),
     Binding("question_mark", "app.help", "Help"),
+    *INSIDE,
     Binding("D", "app.open_drill", "Exam drill", show=False),
     Binding("escape", "clear_filter", "Clear", show=False),
     *(Binding(k, f"sort('{v}')", f"Sort by {v}", show=False) for k, v in SORT_KEYS.items()),
@@ -69,6 +79,8 @@ POD_DETAIL = _ids("pod_detail", [
     *(Binding(str(i + 1), f"section('{name}')", name.title(), show=False)
       for i, name in enumerate(DETAIL_SECTIONS)),
     Binding("question_mark", "app.help", "Help"),
+    *INSIDE,
+    Binding("v", "volumes_inside", "Each volume from every container", show=False),
 ])
 
 LOGS = _ids("logs", [

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.message_pump import MessagePump
+
+if TYPE_CHECKING:
+    from podtui.cluster.inside_access import InsideAccess
 
 
 class FeedChanged(Message):
@@ -50,6 +54,16 @@ class AccessChecked(Message):
     def __init__(self, allowed: dict[str, bool]) -> None:
         super().__init__()
         self.allowed = allowed
+
+
+class InsideAccessChecked(Message):
+    """What the user may do inside the pods of a namespace (exec, port-forward, debug),
+    from the access-review thread of ui/inside."""
+
+    def __init__(self, namespace: str, access: InsideAccess) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.access = access
 
 
 class Throttle:

@@ -19,11 +19,13 @@ class PickerScreen(ModalScreen[str | None]):
     PickerScreen OptionList { height: auto; max-height: 16; }
     """
 
-    def __init__(self, title: str, items: list[str], current: str = "") -> None:
+    def __init__(self, title: str, items: list[str], current: str = "",
+                 mark: str = "current") -> None:
         super().__init__()
         self.title_text = title
         self.items = items
         self.current = current
+        self.mark = mark  # the word after the current item ("current", "default")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -32,8 +34,14 @@ class PickerScreen(ModalScreen[str | None]):
             yield OptionList(*self._options(""))
 
     def _options(self, text: str) -> list[Option]:
-        return [Option(f"{item}{'  (current)' if item == self.current else ''}", id=item)
+        return [Option(f"{item}{f'  ({self.mark})' if item == self.current else ''}", id=item)
                 for item in self.items if text.lower() in item.lower()]
+
+    def on_mount(self) -> None:
+        # The current item is preselected: enter alone picks it.
+        if self.items:
+            self.query_one(OptionList).highlighted = (
+                self.items.index(self.current) if self.current in self.items else 0)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         options = self.query_one(OptionList)

@@ -24,6 +24,7 @@ from podtui.cluster.event_feed import EventFeed
 from podtui.ui import clock, keymap
 from podtui.ui.clipboard import copy
 from podtui.ui.contained import Contained
+from podtui.ui.inside import InsideKeys
 from podtui.ui.messages import EventsChanged, PodsChanged, UsageChanged
 from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
@@ -92,7 +93,7 @@ class PodView:
                 last = f"\nlast: {c.last_state.describe(self.now)}"
             cells = [
                 self.s(c.name, "bold"),
-                Text(KIND_LABEL.get(c.kind, c.kind)),
+                Text(KIND_LABEL.get(c.kind, c.kind) + (f" → {c.target}" if c.target else "")),
                 Text(c.image),
                 Text.assemble(self.s(c.state.describe(self.now), state_style(c)), last),
                 Text("yes" if c.ready else "no"),
@@ -246,7 +247,7 @@ class PodView:
 SECTIONS = keymap.DETAIL_SECTIONS
 
 
-class PodDetailScreen(Screen):
+class PodDetailScreen(InsideKeys, Screen):
     BINDINGS = keymap.POD_DETAIL
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
@@ -293,6 +294,8 @@ class PodDetailScreen(Screen):
                                                   self.pod_name)
         self._usage_feed.on_change = lambda: self.post_message(UsageChanged())
         self._usage_feed.start()
+        # The sections hold Rich styles resolved from the theme: a new theme redraws them.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
         self.render_pod()
         self.refresh_pod()  # a change between the list's last drain and this screen
 
@@ -364,7 +367,13 @@ class PodDetailScreen(Screen):
         return kubectl.describe(metadata.get("namespace", ""), metadata.get("name", ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        inside = self.inside_allowed(action)
+        if inside is not None:
+            return inside and not self.gone
         return self.app.may("delete") if action == "delete" else True
+
+    def inside_pod(self, quiet: bool = False) -> dict | None:
+        return self.raw
 
     def action_section(self, name: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{name}"

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Static
 from podtui.cluster.pods import Status
 from podtui.ui import keymap
 from podtui.ui.clipboard import copy
+from podtui.ui.inside import InsideKeys
 from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.pod_table import PodTable
 
@@ -93,7 +94,7 @@ class MessageLine(Static):
         self.display = False
 
 
-class PodListScreen(Screen):
+class PodListScreen(InsideKeys, Screen):
     BINDINGS = keymap.POD_LIST
 
     DEFAULT_CSS = """
@@ -336,6 +337,12 @@ class PodListScreen(Screen):
     def on_pod_table_selected(self, event: PodTable.Selected) -> None:
         self.action_describe()
 
+    def inside_pod(self, quiet: bool = False) -> dict | None:
+        if quiet:  # asked while the footer is drawn: no message
+            summary = self.table.selected
+            return self.feed.pod(summary.uid) if summary and self.feed else None
+        return self._selected_pod()
+
     def action_describe(self) -> None:
         pod = self._selected_pod()
         if pod:
@@ -360,6 +367,9 @@ class PodListScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Hide what this user may not do (--readonly, or RBAC said no).
+        inside = self.inside_allowed(action)
+        if inside is not None:
+            return inside
         if action == "new_pod":
             return self.app.may("create")
         if action == "delete":

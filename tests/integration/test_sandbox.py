@@ -46,3 +46,42 @@ def test_seed_logs_are_served_through_the_api_server(conn):
         assert text.strip(), f"no log lines for {container}"
     node = conn.core.read_namespaced_pod_log(SEED_POD, "default", container="node")
     assert "server listening on :3000" in node
+
+
+def test_containers_report_container_and_image_ids_as_a_kubelet_does(conn, namespace):
+    """stern and other tools skip a container status without a containerID."""
+    conn.core.create_namespaced_pod(namespace, make_pod("ids", ["a", "b"]))
+    pod = wait_for(
+        lambda: (p := conn.core.read_namespaced_pod("ids", namespace)).status.phase == "Running"
+        and p,
+        "the pod to run",
+    )
+    ids = [s.container_id for s in pod.status.container_statuses]
+    assert all(i and i.startswith("containerd://") for i in ids) and len(set(ids)) == 2
+    assert all(s.image_id.startswith("docker.io/library/busybox@sha256:")
+               for s in pod.status.container_statuses)
+
+
+def test_an_unpullable_container_ends_in_image_pull_backoff(conn, namespace):
+    """The sandbox pulls no image: a container named by the annotation plays one that
+    cannot be pulled (ErrImagePull, then ImagePullBackOff), the pod stays Pending."""
+    manifest = make_pod("bad-image", ["app", "side"])
+    manifest["metadata"]["annotations"] = {"sandbox.podtui.dev/unpullable-container": "app"}
+    conn.core.create_namespaced_pod(namespace, manifest)
+    seen: list[str] = []
+
+    def reason() -> str:
+        pod = conn.core.read_namespaced_pod("bad-image", namespace)
+        statuses = {s.name: s for s in pod.status.container_statuses or []}
+        app = statuses.get("app")
+        waiting = app.state.waiting.reason if app and app.state.waiting else ""
+        if waiting and (not seen or seen[-1] != waiting):
+            seen.append(waiting)
+        return waiting == "ImagePullBackOff" and pod
+
+    pod = wait_for(reason, "ImagePullBackOff")
+    assert seen[-2:] == ["ErrImagePull", "ImagePullBackOff"]
+    assert pod.status.phase == "Pending"
+    statuses = {s.name: s for s in pod.status.container_statuses}
+    assert not statuses["app"].image_id and not statuses["app"].container_id
+    assert statuses["side"].state.running and statuses["side"].ready

@@ -84,6 +84,31 @@ def test_restarts_include_init_and_sidecar_containers() -> None:
     assert i.last_restart == datetime(2025, 4, 9, 10, 8, 31, tzinfo=UTC)
 
 
+def test_restarts_of_a_completed_init_container_stop_counting_once_initialized() -> None:
+    """kubectl counts an init container's restarts while the pod initializes only: once
+    it is initialized, RESTARTS are the app containers' and native sidecars'."""
+    pod = copy.deepcopy(load("init-progress"))
+    status = pod["status"]
+    status["initContainerStatuses"][0] |= {"restartCount": 2, "lastState": {"terminated": {
+        "exitCode": 1, "reason": "Error", "finishedAt": "2025-04-09T10:10:02Z"}}}
+    initializing = summarize(pod)
+    assert (initializing.status, initializing.restarts) == ("Init:1/2", 2)
+    status["initContainerStatuses"] = [
+        c | {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}
+        for c in status["initContainerStatuses"]]
+    status["conditions"] = [{"type": "Initialized", "status": "True"},
+                            {"type": "Ready", "status": "True"}]
+    status["containerStatuses"] = [c | {"ready": True, "restartCount": 1, "state": {
+        "running": {"startedAt": "2025-04-09T10:06:00Z"}}, "lastState": {"terminated": {
+            "exitCode": 1, "finishedAt": "2025-04-09T10:05:30Z"}}}
+        for c in status["containerStatuses"]]
+    status["phase"] = "Running"
+    s = summarize(pod)
+    assert s.status == "Running"
+    assert (s.restarts, s.last_restart) == (1, datetime(2025, 4, 9, 10, 5, 30, tzinfo=UTC))
+    assert s.restarts_text(NOW) == "1 (9m30s ago)"
+
+
 def test_owners() -> None:
     assert summarize(load("job-completed")).owner_kind == "Job"
     assert summarize(load("job-completed")).owner_name == "migrate-db"

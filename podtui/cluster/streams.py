@@ -1,0 +1,57 @@
+"""Websocket streams through the API server (pods/exec, pods/portforward).
+
+The official client's stream module (kubernetes.stream.ws_client) carries them; it pulls in
+websocket-client and yaml, so it is imported on first use only, never at start-up.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from podtui.cluster.connection import Connection
+from podtui.cluster.errors import ClusterError, describe
+from podtui.cluster.names import check_namespace, check_pod_name
+
+
+class _HttpError(Exception):
+    """A refused websocket handshake, shaped like ApiException for errors.describe."""
+
+    def __init__(self, status: int, body: bytes | str | None, reason: str = "") -> None:
+        super().__init__(reason)
+        self.status, self.body, self.reason = status, body, reason
+
+
+def pod_path(namespace: str, pod: str, subresource: str = "") -> str:
+    check_namespace(namespace)
+    check_pod_name(pod)
+    path = f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(pod)}"
+    return f"{path}/{subresource}" if subresource else path
+
+
+def auth_headers(conn: Connection) -> dict[str, str]:
+    """The bearer token header if the kubeconfig has one (client certificates need none)."""
+    setting = conn.api.configuration.auth_settings().get("BearerToken") or {}
+    value = setting.get("value")
+    return {"authorization": value} if value else {}
+
+
+def stream_error(exc: BaseException, what: str, server: str = "") -> ClusterError:
+    """One line for a stream that could not open: the API server's reason, never headers."""
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int):
+        exc = _HttpError(status, getattr(exc, "resp_body", None), str(status))
+    elif getattr(exc, "status", None) == 0:  # ApiException(status=0) from the client
+        exc = ConnectionError(getattr(exc, "reason", "") or "connection failed")
+    return ClusterError(f"cannot {what}: {describe(exc, server)}",
+                        status if isinstance(status, int) else None)
+
+
+def open_websocket(conn: Connection, path: str, query: list[tuple[str, object]], what: str):
+    """A connected websocket-client WebSocket (v4.channel.k8s.io) for `path`."""
+    from kubernetes.stream.ws_client import create_websocket, get_websocket_url
+
+    url = get_websocket_url(conn.server.rstrip("/") + path, query)
+    try:
+        return create_websocket(conn.api.configuration, url, auth_headers(conn))
+    except Exception as exc:  # noqa: BLE001 - handshake refusals, TLS, connection errors
+        raise stream_error(exc, what, conn.server) from None

@@ -1,0 +1,58 @@
+"""The whole app in a pseudo-terminal, as a user at a real terminal: `s` hands the terminal
+to a remote shell (App.suspend) and the app comes back when it exits; a port-forward made
+in the app ends with one line when podtui quits."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.request
+
+from tests.conftest import SEED_POD
+from tests.integration.test_inside import podtui_terminal
+from tests.terminal import Terminal
+
+
+def on_seed(admin_kubeconfig: str) -> Terminal:
+    term = podtui_terminal("--kubeconfig", admin_kubeconfig, "-n", "default", size=(120, 30))
+    term.wait_for(lambda t: SEED_POD in t, "the seed pod's row")
+    term.press(b"/")
+    time.sleep(0.3)
+    term.press(SEED_POD.encode() + b"\r")  # filtered to the seed pod: the selected row
+    time.sleep(0.5)
+    return term
+
+
+def test_shell_takes_the_terminal_and_gives_it_back(admin_kubeconfig):
+    term = on_seed(admin_kubeconfig)
+    try:
+        term.press(b"s")
+        time.sleep(0.5)
+        term.press(b"\r")  # the picker: node, the default, is preselected
+        term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
+        term.press(b"echo in-$HOSTNAME-$((3 * 4)); exit\r")
+        term.wait_for(lambda t: "shell sh in node ended (exit 0)" in t,
+                      "the app's status line again")
+        assert f"in-{SEED_POD}-12" in term.text()
+        term.press(b"q")
+        assert term.wait() == 0
+    finally:
+        term.close()
+
+
+def test_forwards_end_with_one_line_when_podtui_quits(admin_kubeconfig):
+    term = on_seed(admin_kubeconfig)
+    try:
+        term.press(b"F")
+        time.sleep(0.5)
+        term.press(b"\r")  # 3000/TCP http (node)
+        pattern = re.compile(rf"forwarding 127\.0\.0\.1:(\d+) -> {SEED_POD}:3000")
+        term.wait_for(lambda t: pattern.search(t), "the forward's line")
+        local = int(pattern.search(term.text()).group(1))
+        assert urllib.request.urlopen(f"http://127.0.0.1:{local}/", timeout=20).read() == b"ok"
+        term.press(b"q")
+        assert term.wait() == 0
+        assert (f"podtui: stopped 1 port-forward(s): 127.0.0.1:{local} -> {SEED_POD}:3000"
+                in term.text())
+    finally:
+        term.close()

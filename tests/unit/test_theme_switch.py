@@ -1,0 +1,41 @@
+"""Switching to any theme, built-in or a user's, never raises in Textual's own CSS.
+
+An ANSI theme (ansi = true) lacked variables that Textual's CSS uses only under such a
+theme ($ansi-background, in Screen's and Button's): switching to `podtui-ansi` raised
+UnresolvedVariableError and ended the app (found by tests/ui/test_zoo_walk.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Footer, Static
+
+from podtui.ui.themes import load_themes
+
+
+class Probe(App):
+    def compose(self) -> ComposeResult:
+        yield Static("probe")
+        yield Button("ok")
+        yield Footer()
+
+
+async def test_every_theme_can_be_switched_to(tmp_path: Path):
+    user = tmp_path / "themes"
+    user.mkdir()
+    (user / "mine.toml").write_text('name = "mine-ansi"\nansi = true\ndark = false\n'
+                                    'primary = "ansi_blue"\n')
+    themes, errors = load_themes(Path(__file__).resolve().parents[2] / "themes", user)
+    assert not errors and "mine-ansi" in [t.name for t in themes]
+    assert any(t.ansi for t in themes if t.name != "mine-ansi")
+    app = Probe()
+    for theme in themes:
+        app.register_theme(theme)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for theme in themes:
+            app.theme = theme.name
+            await pilot.pause()
+            assert app.theme == theme.name
+    assert app._exception is None  # noqa: SLF001
