@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from ._json import arr, obj, objs, text
@@ -162,18 +163,33 @@ def _sum(values: list[Fraction | None], every: bool) -> Fraction | None:
 
 
 def budget_of(spec: Mapping[str, Any]) -> Budget:
-    """The Budget of a pod spec (never raises)."""
+    """The Budget of a pod spec (never raises). Called for every pod of the list: the raw
+    quantities are the cache key, so the pods of one workload share one parsed Budget."""
     running = objs(spec.get("containers")) + [
         c for c in objs(spec.get("initContainers")) if c.get("restartPolicy") == "Always"
     ]
     if not running:
         return NO_BUDGET
-    res = [obj(c.get("resources")) for c in running]
-    req = [obj(r.get("requests")) for r in res]
-    lim = [obj(r.get("limits")) for r in res]
+    key = []
+    for c in running:
+        res = obj(c.get("resources"))
+        req, lim = obj(res.get("requests")), obj(res.get("limits"))
+        key.append((_raw(req.get("cpu")), _raw(lim.get("cpu")),
+                    _raw(req.get("memory")), _raw(lim.get("memory"))))
+    return _budget(tuple(key))
+
+
+def _raw(value: Any) -> str | int | float | None:
+    return value if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+
+
+@lru_cache(maxsize=4096)
+def _budget(key: tuple[tuple[Any, Any, Any, Any], ...]) -> Budget:
+    columns = list(zip(*key, strict=True))
+    cpu_req, cpu_lim, mem_req, mem_lim = ([parse_quantity(v) for v in col] for col in columns)
     return Budget(
-        cpu_request=_sum([parse_quantity(r.get("cpu")) for r in req], every=False),
-        cpu_limit=_sum([parse_quantity(x.get("cpu")) for x in lim], every=True),
-        memory_request=_sum([parse_quantity(r.get("memory")) for r in req], every=False),
-        memory_limit=_sum([parse_quantity(x.get("memory")) for x in lim], every=True),
+        cpu_request=_sum(cpu_req, every=False),
+        cpu_limit=_sum(cpu_lim, every=True),
+        memory_request=_sum(mem_req, every=False),
+        memory_limit=_sum(mem_lim, every=True),
     )

@@ -36,6 +36,9 @@ STATE_LABEL = {
 #: bench/run.py: write timing marks (first rows shown, whole list shown) to this file.
 BENCH_MARKS = os.environ.get("PODTUI_BENCH_MARKS", "")
 
+#: Seconds between the whole list being in and the first read of usage.
+USAGE_AFTER_LIST = 1.0
+
 #: Drains at most this often: a burst of changes becomes one table update.
 MIN_DRAIN_GAP = 0.03
 
@@ -109,6 +112,8 @@ class PodListScreen(InsideKeys, Screen):
         self.feed: PodFeed | None = None
         self.usage_feed: UsageFeed | None = None
         self._usage_said = ""  # the metrics API's problem, said once on the message line
+        self._usage_namespace: str | None = None
+        self._usage_due = False  # its start is timed (after the list)
         self.status = Status("connecting")
         self._input_mode = ""
         self._feed_said = False  # the message line shows the feed's error
@@ -159,8 +164,16 @@ class PodListScreen(InsideKeys, Screen):
         self.table.update_rows({})
         self.status = Status("connecting", app.conn.server)
         self.render_status()
+        if self.usage_feed:
+            self.usage_feed.stop()
+            self.usage_feed = None
+        self._usage_namespace = namespace
         self.drain()  # what came before on_change was set
-        self.start_usage(namespace)
+
+    def _start_usage_now(self) -> None:
+        self._usage_due = False
+        if self.usage_feed is None and self.feed is not None:
+            self.start_usage(self._usage_namespace)
 
     def start_usage(self, namespace: str | None) -> None:
         """CPU and memory from the metrics API, beside the pods (their own feed: an absent
@@ -221,6 +234,11 @@ class PodListScreen(InsideKeys, Screen):
                 self.query_one(MessageLine).clear_line()
         if delta is not None or status is not None:
             self.render_status()
+        if self.usage_feed is None and not self._usage_due and self.feed.cache.synced:
+            # Usage a second after the whole list is in: its first read of 10,000 pods'
+            # metrics would otherwise slow the list's first paint.
+            self._usage_due = True
+            self.set_timer(USAGE_AFTER_LIST, self._start_usage_now)
         if status is not None:
             self._say_usage_problem()
         if BENCH_MARKS:

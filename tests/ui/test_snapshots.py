@@ -22,7 +22,7 @@ from podtui.cluster.connection import connect
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
 from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
-from podtui.ui import clock
+from podtui.ui import clock, pod_list
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pods"
 #: PodMetrics recorded from the sandbox's metrics-server, one list per scrape (15 s apart),
@@ -99,6 +99,7 @@ def app(admin_kubeconfig, monkeypatch):
     app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE))
     app.feed_factory = RecordedFeed
     app.usage_factory = RecordedUsage
+    monkeypatch.setattr(pod_list, "USAGE_AFTER_LIST", 0.01)  # usage in the first frames
     return app
 
 
