@@ -14,6 +14,9 @@ from typing import Any
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 _CONTROL = {c: " " for c in range(32)} | {127: " "}
+#: What a terminal would obey rather than show (ESC starts sequences that set the title or
+#: the clipboard): C0 controls but tab and newline, DEL, C1 controls.
+_UNSAFE = {c: "\ufffd" for c in (*range(9), *range(11, 32), *range(127, 160))}
 
 
 def obj(value: Any) -> Mapping[str, Any]:
@@ -32,14 +35,17 @@ def objs(value: Any) -> list[Mapping[str, Any]]:
 
 
 def text(value: Any) -> str:
-    """A string field: strings as they are, anything else as ``""``."""
-    return value if isinstance(value, str) else ""
+    """A string field, safe to show on a terminal (cluster data is anyone's text: a
+    container's termination message may hold escape sequences); anything else ``""``."""
+    if not isinstance(value, str):
+        return ""
+    return value if value.isprintable() else value.translate(_UNSAFE)
 
 
 def scalar(value: Any) -> str:
     """A scalar rendered as text (quantities may be numbers); containers give ``""``."""
     if isinstance(value, str):
-        return value
+        return text(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

@@ -18,6 +18,7 @@ from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.exec import ExecResult, run
+from podtui.ui.log_view.text import display_text
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,14 @@ class RunPane(VerticalScroll):
         status = self.query_one(".status", Static)
         if result is None:
             self.border_subtitle = "failed"
-            status.update(Text(error))
+            status.update(Text(display_text(error)))
             self.add_class("-failed")
             return
-        stdout.update(Text(result.stdout))
-        stderr.update(Text(result.stderr))
+        # What a container prints is anyone's text: no escape sequence reaches the terminal.
+        stdout.update(Text(display_text(result.stdout)))
+        stderr.update(Text(display_text(result.stderr)))
         # No exit code: the server's own line instead (e.g. the sandbox's KWOK, README).
-        status.update(Text(f"server: {result.error}" if result.error else ""))
+        status.update(Text(f"server: {display_text(result.error)}" if result.error else ""))
         if result.exit_code is None:
             self.border_subtitle = "no exit code"
         else:

@@ -5,7 +5,6 @@ in the app ends with one line when podtui quits."""
 from __future__ import annotations
 
 import re
-import time
 import urllib.request
 
 from tests.conftest import SEED_POD
@@ -17,9 +16,9 @@ def on_seed(admin_kubeconfig: str) -> Terminal:
     term = podtui_terminal("--kubeconfig", admin_kubeconfig, "-n", "default", size=(120, 30))
     term.wait_for(lambda t: SEED_POD in t, "the seed pod's row")
     term.press(b"/")
-    time.sleep(0.3)
+    term.wait_for(lambda t: "filter: name, status" in t, "the filter prompt")
     term.press(SEED_POD.encode() + b"\r")  # filtered to the seed pod: the selected row
-    time.sleep(0.5)
+    term.wait_for(lambda t: f"filter {SEED_POD}" in t, "the filter in the status bar")
     return term
 
 
@@ -27,7 +26,7 @@ def test_shell_takes_the_terminal_and_gives_it_back(admin_kubeconfig):
     term = on_seed(admin_kubeconfig)
     try:
         term.press(b"s")
-        time.sleep(0.5)
+        term.wait_for(lambda t: "Shell in which container" in t, "the container picker")
         term.press(b"\r")  # the picker: node, the default, is preselected
         term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
         term.press(b"echo in-$HOSTNAME-$((3 * 4)); exit\r")
@@ -44,7 +43,7 @@ def test_forwards_end_with_one_line_when_podtui_quits(admin_kubeconfig):
     term = on_seed(admin_kubeconfig)
     try:
         term.press(b"F")
-        time.sleep(0.5)
+        term.wait_for(lambda t: "Forward which port" in t, "the port picker")
         term.press(b"\r")  # 3000/TCP http (node)
         pattern = re.compile(rf"forwarding 127\.0\.0\.1:(\d+) -> {SEED_POD}:3000")
         term.wait_for(lambda t: pattern.search(t), "the forward's line")

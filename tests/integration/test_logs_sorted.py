@@ -11,11 +11,11 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 from podtui.cluster.logs import timestamp_ns
-from tests.conftest import SEED_POD
+from tests.conftest import SEED_POD, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^\[(node|busybox)\] (\S+) (.*)$")
@@ -25,20 +25,26 @@ COPY = re.compile(r"^(?:INFO|ERROR) (GET|POST) (\S+) status=(\d{3})$")
 COPY_DELAY_NS = 50_000_000
 
 
-def follow(admin_kubeconfig: str, seconds: float, *options: str) -> list[tuple[str, int, str]]:
-    """Run `podtui logs -f` for `seconds`, then ctrl-c; the (container, ns, text) printed."""
+def follow(admin_kubeconfig: str, copies: int, *options: str) -> list[tuple[str, int, str]]:
+    """Run `podtui logs -f` until it printed `copies` busybox copies (a slow start on a
+    busy machine only takes longer), then ctrl-c; the (container, ns, text) printed."""
     process = subprocess.Popen(
         [sys.executable, "-m", "podtui", "logs", "--kubeconfig", admin_kubeconfig, SEED_POD,
          "-n", "default", "-c", "node", "-c", "busybox", "-f", "--timestamps", "--tail", "2",
          *options],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(seconds)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    wait_for(lambda: sum(1 for raw in list(lines) if raw.startswith("[busybox] ")) >= copies,
+             f"{copies} busybox lines", timeout=90)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 130, err
+    process.wait(timeout=30)
+    reader.join(10)  # the reader owns stdout until its end (the window's last lines)
+    assert process.returncode == 130, process.stderr.read()
     printed = []
-    for raw in out.splitlines():
-        match = LINE.match(raw)
+    for raw in lines:
+        match = LINE.match(raw.rstrip("\n"))
         assert match, raw
         ns = timestamp_ns(match.group(2))
         assert ns is not None, raw
@@ -48,7 +54,7 @@ def follow(admin_kubeconfig: str, seconds: float, *options: str) -> list[tuple[s
 
 def test_every_busybox_copy_comes_after_its_node_original(admin_kubeconfig):
     # With --no-sort (arrival order) this fails within a few seconds on the sandbox.
-    printed = follow(admin_kubeconfig, 6.0)
+    printed = follow(admin_kubeconfig, 12)
     originals = {}  # (method, path, status, ns) -> printed position
     for position, (container, ns, text) in enumerate(printed):
         match = ORIGINAL.match(text)
