@@ -105,7 +105,7 @@ def _start(conn: Connection, drill: Drill, seed: int | None, out: TextIO) -> int
     if conn.readonly:
         raise CliError("read-only mode: starting a drill writes to the cluster; refused")
     previous = state.load_current(drill.id)
-    if previous is not None:
+    if previous is not None and previous.runs_in(conn.context):
         attempts.reset(conn, previous.namespace)
         state.clear_current(drill.id)
     attempt = render_attempt(drill, seed if seed is not None else new_seed())
@@ -121,7 +121,7 @@ def current_attempt(drill: Drill, conn: Connection) -> tuple[state.Current, Atte
     current = state.load_current(drill.id)
     if current is None:
         raise CliError(f"no attempt of {drill.id} in progress (podtui drill start {drill.id})")
-    if current.context and current.context != conn.context:
+    if not current.runs_in(conn.context):
         raise CliError(f"the attempt of {drill.id} runs in context {current.context!r}, not "
                        f"{conn.context!r} (use --context {current.context})")
     return current, render_attempt(drill, current.seed, current.namespace)

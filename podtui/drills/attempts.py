@@ -111,11 +111,24 @@ def _default_service_account(conn: Connection, ns: str, deadline: float) -> None
 
 
 def reset(conn: Connection, namespace: str) -> bool:
-    """Delete the attempt's namespace (and so everything in it). False if it was gone."""
+    """Delete the attempt's namespace (and so everything in it). False if it was gone.
+
+    Only a namespace a drill made (its label) is deleted, and only the one that was read
+    (a UID precondition): a state file of another cluster, or a namespace of the same name
+    made meanwhile, is never deleted."""
     if conn.readonly:
         raise ReadOnlyError("reset drill")
+    path = f"/api/v1/namespaces/{namespace}"
     try:
-        _read(conn.request("DELETE", f"/api/v1/namespaces/{namespace}"))
+        found = _read(conn.request("GET", path))
+        metadata = found.get("metadata") or {}
+        if DRILL_LABEL not in (metadata.get("labels") or {}):
+            raise ClusterError(f"namespace {namespace} was not made by a drill "
+                               f"(no {DRILL_LABEL} label); not deleting it")
+        _read(conn.request("DELETE", path, body={
+            "preconditions": {"uid": metadata.get("uid", "")}}))
+    except ClusterError:
+        raise
     except Exception as exc:  # noqa: BLE001
         if api_status(exc) == 404:
             return False

@@ -28,6 +28,11 @@ class Current:
     context: str = ""
     recorded: bool = False  # its result is in the history
 
+    def runs_in(self, context: str) -> bool:
+        """Started in this kubeconfig context (an attempt of another cluster is neither
+        resumed nor reset here)."""
+        return not self.context or self.context == context
+
 
 @dataclass
 class Record:

@@ -138,7 +138,8 @@ class DrillScreen(Screen):
         """Resume the attempt in progress (say, one `podtui drill start` made), else start
         one: its namespace and setup."""
         current = None if restart else state.load_current(self.drill.id)
-        if current is not None and self.seed in (None, current.seed):
+        if (current is not None and current.runs_in(self.conn.context)
+                and self.seed in (None, current.seed)):
             attempt = render_attempt(self.drill, current.seed, current.namespace)
             self.app.call_from_thread(self._started, attempt, current, "resumed")
             return
@@ -150,7 +151,7 @@ class DrillScreen(Screen):
             return
         try:
             previous = state.load_current(self.drill.id)
-            if previous is not None:
+            if previous is not None and previous.runs_in(self.conn.context):
                 attempts.reset(self.conn, previous.namespace)
                 state.clear_current(self.drill.id)
             attempts.start(self.conn, attempt)

@@ -218,3 +218,22 @@ def test_wrong_answer_fails_the_named_check(conn, admin_kubeconfig, attempt_of, 
     code, out = wait_for(named_fails, f"{drill_id}: '{named}' to fail", timeout=15,
                          interval=0.5)
     assert code == 1
+
+
+def test_reset_deletes_only_a_namespace_a_drill_made(conn, namespace):
+    """A state file of another cluster (or a namespace of the same name made since) must
+    not cost the user a namespace: reset refuses one without the drill's label."""
+    from podtui.cluster.errors import ClusterError
+
+    with pytest.raises(ClusterError, match="not made by a drill"):
+        attempts.reset(conn, namespace)
+    kept = conn.core.read_namespace(namespace)
+    assert kept.metadata.deletion_timestamp is None and kept.status.phase == "Active"
+
+
+def test_an_attempt_of_another_context_is_neither_resumed_nor_reset(conn, private_state):
+    elsewhere = state.Current("adapter", 7, "drill-adapter-7", 0.0, "other-cluster")
+    state.save_current(elsewhere)
+    assert not elsewhere.runs_in(conn.context)
+    code, _, err = drill_cli(conn, "check", "adapter")
+    assert code == 1 and "runs in context 'other-cluster'" in err
