@@ -13,6 +13,7 @@ from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
+from podtui.cluster.usage_feed import UsageFeed
 from podtui.config import Settings, config_path
 from podtui.ui import keymap
 from podtui.ui.messages import (
@@ -38,6 +39,8 @@ class PodTuiApp(App):
 
     #: Builds the live pod feed for a namespace (None = all); snapshot tests pass a recorded one.
     feed_factory = PodFeed
+    #: Builds the resource usage feed (metrics.k8s.io); snapshot tests replay recorded usage.
+    usage_factory = UsageFeed
 
     def __init__(
         self,

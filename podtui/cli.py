@@ -18,12 +18,12 @@ if TYPE_CHECKING:
     from podtui.cluster.connection import Connection
     from podtui.config import Settings
 
-SUBCOMMANDS = ("logs", "templates", "render", "create", "exec", "shell", "port-forward", "debug",
-               "drill", "config", "completion")
+SUBCOMMANDS = ("logs", "top", "templates", "render", "create", "exec", "shell", "port-forward",
+               "debug", "drill", "config", "completion")
 #: Called by the shell completion scripts, not listed in --help.
 HIDDEN = ("__complete",)
 #: Subcommands that talk to the cluster.
-CONNECTED = ("logs", "create")
+CONNECTED = ("logs", "top", "create")
 #: Inside a pod (cli_inside): exec, shell, port-forward, debug.
 INSIDE = ("exec", "shell", "port-forward", "debug")
 
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="podtui",
         usage="podtui [-h] [--version] [global options] [-A] [COMMAND [ARGS ...]]",
         description="A terminal dashboard for multi-container Kubernetes pods.",
-        epilog="commands: logs, templates, render, create, exec, shell, port-forward, debug, "
+        epilog="commands: logs, top, templates, render, create, exec, shell, port-forward, debug, "
                "config, completion "
                "(podtui COMMAND --help); without one, the dashboard starts.",
     )
@@ -145,6 +145,10 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
         from podtui import cli_logs
 
         cli_logs.add_arguments(parser)
+    elif name == "top":
+        from podtui import cli_top
+
+        cli_top.add_arguments(parser)
     elif name in ("templates", "render", "create"):
         from podtui import cli_templates
 
@@ -196,6 +200,13 @@ def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int
 
             check_pod_name(args.pod)  # before it goes into a URL path
             return cli_logs.run(_connect(args, settings), args)
+        if name == "top":
+            from podtui import cli_top
+            from podtui.cluster.names import check_pod_name
+
+            if args.pod:
+                check_pod_name(args.pod)
+            return cli_top.run(_connect(args, settings), args)
         if name in INSIDE:
             from podtui import cli_inside
             from podtui.cluster.names import check_pod_name

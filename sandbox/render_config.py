@@ -4,8 +4,12 @@
                                               port-forward) as YAML; lays out the containers
     render_config.py objects NODES NS         one "API-PATH JSON" line per object to create
     render_config.py seed                     the seed pod (about-pods.md) as JSON
+    render_config.py usage METRICS_DIR        KWOK's resource usage emulation + kubelet metrics
+    render_config.py metrics-api PORT CA      "API-PATH JSON" lines registering metrics.k8s.io
+    render_config.py usage-demo               a pod whose sidecar grows toward its memory limit
 """
 
+import base64
 import json
 import re
 import sys
@@ -294,6 +298,116 @@ def kwok_config(bin_dir: Path, state: Path) -> str:
     return "\n---\n".join(docs)
 
 
+# Emulated usage per container, from pod annotations (USAGE_PREFIX + "cpu-" + container):
+#   cpu-C: "250m"   memory-C: "40Mi"
+#   memory-grow-C: "128Ki" more each second, for memory-grow-for-C: "800" seconds (then flat).
+# Containers without annotations use a small constant, so every pod has numbers.
+USAGE_PREFIX = "sandbox.podtui.dev/usage-"
+
+
+def _key(kind: str) -> str:
+    return f'"{USAGE_PREFIX}{kind}-" + container.name'
+
+
+def _annotation_or(kind: str, default: str) -> str:
+    key = _key(kind)
+    return (f"({key} in pod.metadata.annotations"
+            f" ? Quantity(pod.metadata.annotations[{key}]) : Quantity(\"{default}\"))")
+
+
+def _growing_memory() -> str:
+    # KWOK's CEL has no ordering of quantities: the plateau is a time, compared as doubles.
+    base = _annotation_or("memory", "8Mi")
+    rate = f"Quantity(pod.metadata.annotations[{_key('memory-grow')}])"
+    until = f"double(pod.metadata.annotations[{_key('memory-grow-for')}])"
+    since = "pod.SinceSecond()"
+    grows = (f"{_key('memory-grow')} in pod.metadata.annotations"
+             f" && {_key('memory-grow-for')} in pod.metadata.annotations")
+    return (f"{grows} ? {base} + {rate} * ({since} < {until} ? {since} : {until})"
+            f" : {base}")
+
+
+def usage_config(metrics_dir: Path) -> str:
+    """KWOK's ClusterResourceUsage plus its Metric serving the kubelet's /metrics/resource."""
+    usage = {
+        "apiVersion": "kwok.x-k8s.io/v1alpha1",
+        "kind": "ClusterResourceUsage",
+        "metadata": {"name": "sandbox-usage"},
+        "spec": {
+            "usages": [
+                {
+                    "usage": {
+                        "cpu": {"expression": _annotation_or("cpu", "2m")},
+                        "memory": {"expression": _growing_memory()},
+                    }
+                }
+            ]
+        },
+    }
+    metric = (metrics_dir / "metrics-resource.yaml").read_text()
+    return "\n---\n" + json.dumps(usage) + "\n---\n" + metric
+
+
+def node_metrics_annotation(node: str) -> dict:
+    # metrics-server scrapes this path on the node's address (KWOK's server) instead of the
+    # kubelet's /metrics/resource: KWOK serves every node behind one port.
+    return {"metrics.k8s.io/resource-metrics-path": f"/metrics/nodes/{node}/metrics/resource"}
+
+
+def metrics_api(port: int, ca_file: Path):
+    yield "/api/v1/namespaces/kube-system/services", {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "metrics-server", "namespace": "kube-system"},
+        "spec": {"type": "ExternalName", "externalName": "localhost",
+                 "ports": [{"name": "https", "port": port}]},
+    }
+    yield "/apis/apiregistration.k8s.io/v1/apiservices", {
+        "apiVersion": "apiregistration.k8s.io/v1",
+        "kind": "APIService",
+        "metadata": {"name": "v1beta1.metrics.k8s.io"},
+        "spec": {
+            "group": "metrics.k8s.io",
+            "version": "v1beta1",
+            "service": {"name": "metrics-server", "namespace": "kube-system", "port": port},
+            "caBundle": base64.b64encode(ca_file.read_bytes()).decode(),
+            "groupPriorityMinimum": 100,
+            "versionPriority": 100,
+        },
+    }
+
+
+def usage_demo_pod() -> dict:
+    """An app with a steady CPU and a cache sidecar whose memory climbs toward its limit."""
+    a = USAGE_PREFIX
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "usage-demo",
+            "namespace": "metrics-demo",
+            "labels": {"app": "usage-demo"},
+            "annotations": {
+                a + "cpu-app": "120m", a + "memory-app": "48Mi",
+                a + "cpu-cache": "35m", a + "memory-cache": "20Mi",
+                # 20Mi + 128Ki/s for 800 s: 120Mi of its 128Mi limit after ~13 minutes.
+                a + "memory-grow-cache": "128Ki", a + "memory-grow-for-cache": "800",
+            },
+        },
+        "spec": {
+            "containers": [
+                {"name": "app", "image": "nginx:1.27",
+                 "resources": {"requests": {"cpu": "100m", "memory": "64Mi"},
+                               "limits": {"cpu": "500m", "memory": "128Mi"}}},
+                {"name": "cache", "image": "redis:7",
+                 "resources": {"requests": {"cpu": "50m", "memory": "32Mi"},
+                               "limits": {"memory": "128Mi"}}},
+            ],
+            "terminationGracePeriodSeconds": 0,
+        },
+    }
+
+
 def objects(nodes: int, limited_ns: str):
     for i in range(nodes):
         name = f"kwok-node-{i}"
@@ -303,7 +417,8 @@ def objects(nodes: int, limited_ns: str):
             "metadata": {
                 "name": name,
                 "labels": {"type": "kwok", "kubernetes.io/hostname": name},
-                "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
+                "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0",
+                                **node_metrics_annotation(name)},
             },
         }
     yield "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
@@ -509,6 +624,13 @@ def main(argv: list[str]) -> None:
             print(path, json.dumps(obj))
     elif what == "seed":
         print(json.dumps(seed_pod()))
+    elif what == "usage":
+        print(usage_config(Path(argv[2])))
+    elif what == "metrics-api":
+        for path, obj in metrics_api(int(argv[2]), Path(argv[3])):
+            print(path, json.dumps(obj))
+    elif what == "usage-demo":
+        print(json.dumps(usage_demo_pod()))
     else:
         raise SystemExit(__doc__)
 

@@ -155,6 +155,17 @@ async def drill(pilot, app) -> None:
     app.call_later(lambda: attempts.reset(app.conn, screen.attempt.namespace))
 
 
+async def usage(pilot, app) -> None:
+    """The sandbox's usage-demo pod: its cache sidecar's memory climbs toward its limit;
+    the sparkline fills while the screen is open (one point per 15 s scrape)."""
+    app.switch_namespace("metrics-demo")
+    await select(pilot, app, "usage-demo")
+    await pilot.press("enter", "2")
+    screen = app.screen
+    await until(pilot, lambda: getattr(screen, "usage", None) is not None
+                and len(screen.usage.history) >= 4, timeout=90)
+
+
 SHOTS = [
     ("pod-list", (100, 24), nothing),
     ("pod-detail", (100, 40), detail),
@@ -165,6 +176,7 @@ SHOTS = [
     ("new-pod-picker", (100, 28), new_pod),
     ("delete-confirm", (100, 24), delete_confirm),
     ("drill-mid-attempt", (80, 24), drill),
+    ("pod-usage", (100, 30), usage),
 ]
 
 

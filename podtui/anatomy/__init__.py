@@ -17,9 +17,33 @@ from .lifecycle import Condition, Lifecycle, if_container_dies, lifecycle_from_j
 from .network import Network, PortClash, PortUse, find_clashes, network_from_json
 from .pod import Pod, describe, pod_from_json
 from .summary import PodSummary, human_age, owner_of, parse_time, pod_status, summarize
+from .usage import (
+    NO_BUDGET,
+    Budget,
+    PodUsage,
+    Usage,
+    budget_of,
+    cpu_text,
+    memory_text,
+    parse_quantity,
+    percent,
+    pod_usage_from_json,
+    pod_usages_from_json,
+)
 from .volumes import Volume, VolumeMount, volume_detail, volumes_from_json
 
 __all__ = [
+    "NO_BUDGET",
+    "Budget",
+    "PodUsage",
+    "Usage",
+    "budget_of",
+    "cpu_text",
+    "memory_text",
+    "parse_quantity",
+    "percent",
+    "pod_usage_from_json",
+    "pod_usages_from_json",
     "Condition",
     "Container",
     "ContainerKind",

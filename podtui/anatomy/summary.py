@@ -9,6 +9,7 @@ from typing import Any
 
 from ._json import arr, count, num, obj, objs, pairs, text
 from .times import age, human_age, parse_time
+from .usage import NO_BUDGET, Budget, budget_of
 
 __all__ = [
     "PodSummary",
@@ -49,6 +50,8 @@ class PodSummary:
     labels: tuple[tuple[str, str], ...]
     phase: str
     deleting: bool
+    #: Requests and limits, for the list's %CPU/R and %MEM/L.
+    budget: Budget = NO_BUDGET
 
     def label(self, key: str, default: str | None = None) -> str | None:
         """The value of one label."""
@@ -238,4 +241,5 @@ def summarize(pod: Any) -> PodSummary:
         labels=pairs(meta.get("labels")),
         phase=text(st.get("phase")),
         deleting=bool(meta.get("deletionTimestamp")),
+        budget=budget_of(spec),
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from podtui.cluster.connection import Connection
     from podtui.cluster.pod_feed import PodFeed
+    from podtui.cluster.usage_feed import UsageFeed
     from podtui.config import Settings
     from podtui.ui.pod_list import PodListScreen
 
@@ -31,6 +32,8 @@ class Host(Protocol):
     started_feed: PodFeed | None
     #: Builds the live pod feed for a namespace (None = all).
     feed_factory: Callable[[Connection, str | None], PodFeed]
+    #: Builds the resource usage feed of a namespace (None = all), or of one pod.
+    usage_factory: Callable[..., UsageFeed]
     #: The config file's settings (exec.shell for the shells inside a pod, ...).
     settings: Settings
     #: The kubectl command of the last action (`c` on the detail screen copies it).

@@ -16,7 +16,10 @@ from textual.binding import Binding
 
 #: Pod list: a key sorts by a column (again: reverse).
 SORT_KEYS = {"N": "name", "A": "age", "S": "status", "R": "restarts", "I": "ip",
-             "O": "node", "C": "containers", "E": "namespace"}
+             "O": "node", "C": "containers", "E": "namespace",
+             # Usage (metrics API), heaviest first: k9s's shift-M/X/Z; CPU is U, as C
+             # was taken (containers) before usage came.
+             "U": "cpu", "M": "mem", "X": "cpu_r", "Z": "mem_l"}
 
 #: Pod detail: its tabs, in order; keys 1-6 switch to them.
 DETAIL_SECTIONS = ("overview", "containers", "network", "volumes", "lifecycle", "describe")

@@ -111,3 +111,9 @@ class Throttle:
     def _timed(self) -> None:
         self._timer_set = False
         self._run()
+
+
+class UsageChanged(Message):
+    """New resource usage (or the metrics API's absence) waits in a UsageFeed."""
+
+    bubble = False  # for this screen only

@@ -25,12 +25,14 @@ from podtui.ui import clock, keymap
 from podtui.ui.clipboard import copy
 from podtui.ui.contained import Contained
 from podtui.ui.inside import InsideKeys
-from podtui.ui.messages import EventsChanged, PodsChanged
+from podtui.ui.messages import EventsChanged, PodsChanged, UsageChanged
 from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
+from podtui.ui.usage_view import usage_table
 
 if TYPE_CHECKING:
+    from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
     from podtui.ui.host import Host
 
 KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "ephemeral"}
@@ -104,6 +106,24 @@ class PodView:
                 cells.append(Text(f"{requests}\n{limits}"))
             table.add_row(*cells)
         return table
+
+    def usage(self, snapshot: UsageSnapshot | None) -> Group:
+        """Usage per container beside its requests and limits (the containers section)."""
+        if snapshot is None:
+            return Group(self.s("usage: waiting for the metrics API", "$text-muted"))
+        latest = snapshot.pods.get((self.pod.namespace, self.pod.name))
+        parts: list = []
+        if snapshot.problem:
+            parts.append(self.s(snapshot.problem, "$text-warning"))
+        elif latest is None:
+            parts.append(self.s("no usage yet (metrics-server reports a pod after its "
+                                "second scrape)", "$text-muted"))
+        elif latest.timestamp:
+            parts.append(self.s(f"scraped {latest.timestamp:%H:%M:%S}Z over {latest.window}",
+                                "$text-muted"))
+        parts.append(usage_table(self.pod.containers, latest, snapshot.history,
+                                 snapshot.problem, self.s))
+        return Group(*parts)
 
     def network(self) -> Group:
         n = self.pod.network
@@ -253,6 +273,8 @@ class PodDetailScreen(InsideKeys, Screen):
         self._version = ""
         self.gone = False
         self._event_feed: EventFeed | None = None
+        self._usage_feed: UsageFeed | None = None
+        self.usage: UsageSnapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-header")
@@ -268,6 +290,10 @@ class PodDetailScreen(InsideKeys, Screen):
         self._event_feed = EventFeed(self.app.conn, self.pod_namespace, self.pod_name, self.uid)
         self._event_feed.on_change = lambda: self.post_message(EventsChanged())
         self._event_feed.start()
+        self._usage_feed = self.app.usage_factory(self.app.conn, self.pod_namespace,
+                                                  self.pod_name)
+        self._usage_feed.on_change = lambda: self.post_message(UsageChanged())
+        self._usage_feed.start()
         # The sections hold Rich styles resolved from the theme: a new theme redraws them.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
         self.render_pod()
@@ -276,6 +302,14 @@ class PodDetailScreen(InsideKeys, Screen):
     def on_unmount(self) -> None:
         if self._event_feed:
             self._event_feed.stop()
+        if self._usage_feed:
+            self._usage_feed.stop()
+
+    def on_usage_changed(self, _message: UsageChanged) -> None:
+        usage = self._usage_feed.take() if self._usage_feed else None
+        if usage is not None:
+            self.usage = usage
+            self.render_pod()
 
     def on_events_changed(self, _message: EventsChanged) -> None:
         events = self._event_feed.take() if self._event_feed else None
@@ -314,7 +348,8 @@ class PodDetailScreen(InsideKeys, Screen):
         self.query_one("#detail-header", Static).update(view.contained("header", view.header))
         sections = {
             "overview": lambda: view.overview(events),
-            "containers": view.containers,
+            "containers": lambda: Group(view.containers(), Text(""),
+                                        view.heading("Resource usage"), view.usage(self.usage)),
             "network": view.network,
             "volumes": view.volumes,
             "lifecycle": lambda: view.lifecycle(events),

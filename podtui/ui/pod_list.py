@@ -16,11 +16,12 @@ from podtui.cluster.pods import Status
 from podtui.ui import keymap
 from podtui.ui.clipboard import copy
 from podtui.ui.inside import InsideKeys
-from podtui.ui.messages import FeedChanged, PodsChanged, Throttle
+from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.pod_table import PodTable
 
 if TYPE_CHECKING:
     from podtui.cluster.pod_feed import PodFeed
+    from podtui.cluster.usage_feed import UsageFeed
     from podtui.ui.host import Host
 
 STATE_LABEL = {
@@ -34,6 +35,9 @@ STATE_LABEL = {
 
 #: bench/run.py: write timing marks (first rows shown, whole list shown) to this file.
 BENCH_MARKS = os.environ.get("PODTUI_BENCH_MARKS", "")
+
+#: Seconds between the whole list being in and the first read of usage.
+USAGE_AFTER_LIST = 1.0
 
 #: Drains at most this often: a burst of changes becomes one table update.
 MIN_DRAIN_GAP = 0.03
@@ -106,6 +110,10 @@ class PodListScreen(InsideKeys, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.feed: PodFeed | None = None
+        self.usage_feed: UsageFeed | None = None
+        self._usage_said = ""  # the metrics API's problem, said once on the message line
+        self._usage_namespace: str | None = None
+        self._usage_due = False  # its start is timed (after the list)
         self.status = Status("connecting")
         self._input_mode = ""
         self._feed_said = False  # the message line shows the feed's error
@@ -133,6 +141,8 @@ class PodListScreen(InsideKeys, Screen):
     def on_unmount(self) -> None:
         if self.feed:
             self.feed.stop()
+        if self.usage_feed:
+            self.usage_feed.stop()
 
     def start_feed(self) -> None:
         if self.feed:
@@ -154,7 +164,44 @@ class PodListScreen(InsideKeys, Screen):
         self.table.update_rows({})
         self.status = Status("connecting", app.conn.server)
         self.render_status()
+        if self.usage_feed:
+            self.usage_feed.stop()
+            self.usage_feed = None
+        self._usage_namespace = namespace
         self.drain()  # what came before on_change was set
+
+    def _start_usage_now(self) -> None:
+        self._usage_due = False
+        if self.usage_feed is None and self.feed is not None:
+            self.start_usage(self._usage_namespace)
+
+    def start_usage(self, namespace: str | None) -> None:
+        """CPU and memory from the metrics API, beside the pods (their own feed: an absent
+        API changes nothing else)."""
+        if self.usage_feed:
+            self.usage_feed.stop()
+        self.usage_feed = self.app.usage_factory(self.app.conn, namespace)
+        self.usage_feed.on_change = lambda: self.post_message(UsageChanged())
+        self.usage_feed.start()
+
+    def on_usage_changed(self, _message: UsageChanged) -> None:
+        usage = self.usage_feed.take() if self.usage_feed else None
+        if usage is None:
+            return
+        self.table.set_usage(usage.pods, usage.problem)
+        self.render_status()
+        self._say_usage_problem()
+
+    def _say_usage_problem(self) -> None:
+        """Why usage is n/a, once, on the message line; not while the pods' own connection
+        fails, whose line matters more (the bar says "metrics n/a" either way)."""
+        problem = self.table.usage_problem
+        if not problem:
+            self._usage_said = ""
+        elif problem != self._usage_said and not self._feed_said \
+                and self.status.state == "live":
+            self.message(problem, error=False)
+            self._usage_said = problem
 
     def on_feed_changed(self, _message: FeedChanged) -> None:
         self._throttle.wake()
@@ -187,6 +234,13 @@ class PodListScreen(InsideKeys, Screen):
                 self.query_one(MessageLine).clear_line()
         if delta is not None or status is not None:
             self.render_status()
+        if self.usage_feed is None and not self._usage_due and self.feed.cache.synced:
+            # Usage a second after the whole list is in: its first read of 10,000 pods'
+            # metrics would otherwise slow the list's first paint.
+            self._usage_due = True
+            self.set_timer(USAGE_AFTER_LIST, self._start_usage_now)
+        if status is not None:
+            self._say_usage_problem()
         if BENCH_MARKS:
             for mark, due in (("first_rows", bool(self.table.order)), ("loaded", synced)):
                 if due and mark not in self._bench_done:
@@ -225,6 +279,8 @@ class PodListScreen(InsideKeys, Screen):
             parts.append((f"({detail})", 2))
         if self.table.filter_terms:
             parts.append((f"filter [b]{escape(' '.join(self.table.filter_terms))}[/]", 3))
+        if self.table.usage_problem:
+            parts.append(("[$text-warning]metrics n/a[/]", 2))
         if app.readonly:
             parts.append(("[$text-warning]READONLY[/]", 8))
         if app.conn.insecure:

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from podtui.anatomy import PodSummary
+from podtui.anatomy import PodSummary, PodUsage, cpu_text, memory_text, percent
 from podtui.ui import clock
 from podtui.ui.row_order import RowOrder
 
@@ -48,6 +48,14 @@ COLUMNS = (
     Column("containers", "CTRS", 4, 4, 5, right=True),
     Column("owner", "OWNER", 10, 32, 3),
 )
+#: Shown once a usage feed reports (after RESTARTS, as k9s has them); kept least of all,
+#: so at 80 columns they are the first to go.
+USAGE_COLUMNS = (
+    Column("cpu", "CPU", 5, 6, 2, right=True),
+    Column("mem", "MEM", 5, 6, 2, right=True),
+    Column("cpu_r", "%CPU/R", 6, 6, 1, right=True),
+    Column("mem_l", "%MEM/L", 6, 6, 1, right=True),
+)
 NAME_LEAST = next(c.least for c in COLUMNS if c.key == "name")
 STATUS_LEAST = next(c.least for c in COLUMNS if c.key == "status")
 #: Who gets spare width first (STATUS has its full width before any other column).
@@ -70,6 +78,20 @@ SORT_KEYS: dict[str, Callable[[PodSummary], object]] = {
     "containers": lambda s: (s.containers, s.name),
     "owner": lambda s: (s.owner_kind, s.owner_name, s.name),
 }
+
+def usage_value(usage: PodUsage | None, summary: PodSummary, key: str) -> object:
+    """The number behind a usage column (None: unknown)."""
+    if usage is None:
+        return None
+    total = usage.total
+    if key == "cpu":
+        return total.cpu
+    if key == "mem":
+        return total.memory
+    if key == "cpu_r":
+        return percent(total.cpu, summary.budget.cpu_request)
+    return percent(total.memory, summary.budget.memory_limit)
+
 
 BAD = ("Error", "CrashLoopBackOff", "OOMKilled", "Failed", "ImagePullBackOff", "ErrImagePull",
        "Evicted", "CreateContainerConfigError", "Unknown", "ExitCode", "Signal", "Init:Error",
@@ -168,6 +190,9 @@ class PodTable(ScrollView, can_focus=True):
         self._status_width = 0  # the longest status seen (like NAME: never shrinks, no jitter)
         self._layout: list[tuple[Column, int]] = []
         self._widths: dict[str, int] = {}
+        #: PodMetrics by (namespace, name); None until a usage feed reports (no columns).
+        self.usage: dict[tuple[str, str], PodUsage] | None = None
+        self.usage_problem = ""
 
     # --- data -------------------------------------------------------------------------
 
@@ -186,6 +211,29 @@ class PodTable(ScrollView, can_focus=True):
                 self._status_width = min(len(summary.status), MAX_STATUS_WIDTH)
         self.marked &= summaries.keys()
         self._reorder(changed)
+
+    def set_usage(self, pods: dict[tuple[str, str], PodUsage], problem: str) -> None:
+        first = self.usage is None
+        self.usage, self.usage_problem = pods, problem
+        if self.sort_key in {c.key for c in USAGE_COLUMNS}:
+            self._reorder()
+        else:
+            if first:
+                self._relayout()
+            self.refresh()
+
+    def _sort_function(self) -> Callable[[PodSummary], object]:
+        key = self.sort_key
+        if key not in {c.key for c in USAGE_COLUMNS}:
+            return SORT_KEYS[key]
+        usage = self.usage or {}
+
+        def by_usage(s: PodSummary) -> object:
+            # The heaviest first (k9s); pods without numbers after all the others.
+            value = usage_value(usage.get((s.namespace, s.name)), s, key)
+            return (1, 0, s.name) if value is None else (0, -value, s.name)
+
+        return by_usage
 
     def set_sort(self, key: str) -> None:
         if key == self.sort_key:
@@ -215,7 +263,7 @@ class PodTable(ScrollView, can_focus=True):
 
     def _reorder(self, changed: Collection[str] | None = None) -> None:
         current = self.order[self.cursor] if 0 <= self.cursor < len(self.order) else None
-        key = SORT_KEYS[self.sort_key]
+        key = self._sort_function()
         terms = self.filter_terms
         shown = (lambda s: matches(s, terms)) if terms else (lambda _s: True)
         if changed is None:
@@ -241,6 +289,9 @@ class PodTable(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         width = max(self.scrollable_content_region.width, 20) - 1  # the mark column
         columns = [c for c in COLUMNS if c.key != "namespace" or self.all_namespaces]
+        if self.usage is not None:
+            at = next(i for i, c in enumerate(columns) if c.key == "restarts") + 1
+            columns[at:at] = USAGE_COLUMNS
         # The column a user reads first gets all it needs before the others get anything.
         sized = {"name": NAME_LEAST, "status": max(STATUS_LEAST, self._status_width)}
 
@@ -248,9 +299,14 @@ class PodTable(ScrollView, can_focus=True):
             return sum(sized.values()) + len(sized)  # one space after each column
 
         # The most important columns that fit (a wide one left out leaves room for others),
+        left_out = False
         for column in sorted(columns, key=lambda c: -c.keep):
+            if column in USAGE_COLUMNS and left_out:
+                continue  # usage only when everything else is shown: it goes first
             if column.key not in sized and used() + column.least + 1 <= width:
                 sized[column.key] = column.least
+            elif column.key not in sized:
+                left_out = True
         # then the minor ones (CTRS, NODE, OWNER) give way to whole names.
         want = min(self._name_width, MAX_WHOLE_NAME) - sized["name"]
         while used() + want > width:
@@ -293,7 +349,22 @@ class PodTable(ScrollView, can_focus=True):
             return str(summary.containers)
         if key == "owner":
             return f"{summary.owner_kind}/{summary.owner_name}" if summary.owner_kind else "-"
+        if key in ("cpu", "mem", "cpu_r", "mem_l"):
+            return self._usage_cell(summary, key)
         return ""
+
+    def _usage_cell(self, summary: PodSummary, key: str) -> str:
+        if self.usage_problem:
+            return "n/a"
+        value = usage_value((self.usage or {}).get((summary.namespace, summary.name)),
+                            summary, key)
+        if value is None:
+            return "-"
+        if key == "cpu":
+            return cpu_text(value)  # type: ignore[arg-type]
+        if key == "mem":
+            return memory_text(value)  # type: ignore[arg-type]
+        return str(value)
 
     def _line(self, cells: list[tuple[str, Style]], marker: str, base: Style) -> Strip:
         segments = [Segment(marker, base)]

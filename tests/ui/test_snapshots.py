@@ -21,9 +21,13 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
-from podtui.ui import clock
+from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
+from podtui.ui import clock, pod_list
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pods"
+#: PodMetrics recorded from the sandbox's metrics-server, one list per scrape (15 s apart),
+#: and the usage-demo pod they describe (`sandbox/render_config.py usage-demo`).
+METRICS = Path(__file__).resolve().parents[1] / "fixtures" / "metrics"
 NAMESPACE = "recorded"  # no such namespace on the sandbox: no live events creep in
 
 
@@ -67,12 +71,55 @@ class RecordedFeed(PodFeed):
         self._on_event(Status("live"))
 
 
+def recorded_scrapes() -> list[dict]:
+    scrapes = json.loads((METRICS / "scrapes.json").read_text())
+    for scrape in scrapes:
+        for item in scrape["items"]:
+            item["metadata"]["namespace"] = NAMESPACE
+    return scrapes
+
+
+class RecordedUsage(UsageFeed):
+    """Replays the recorded scrapes in order, as the poller would have offered them."""
+
+    def start(self) -> None:
+        from podtui.anatomy import pod_usages_from_json
+
+        for scrape in recorded_scrapes():
+            pods = pod_usages_from_json(scrape)
+            if self._pod:
+                pods = {k: v for k, v in pods.items() if k == (NAMESPACE, self._pod)}
+            self._offer(self._with_history(UsageSnapshot(pods, "")))
+
+
 @pytest.fixture
 def app(admin_kubeconfig, monkeypatch):
     created = max(parse_time(p["metadata"]["creationTimestamp"]) for p in recorded_pods())
     monkeypatch.setattr(clock, "now", lambda: created + timedelta(minutes=5))
     app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE))
     app.feed_factory = RecordedFeed
+    app.usage_factory = RecordedUsage
+    monkeypatch.setattr(pod_list, "USAGE_AFTER_LIST", 0.01)  # usage in the first frames
+    return app
+
+
+class UsageDemoFeed(PodFeed):
+    def start(self) -> None:
+        pod = json.loads((METRICS / "usage-demo-pod.json").read_text())
+        pod["metadata"]["namespace"] = NAMESPACE
+        self._on_event(Page([pod], first=True, last=True))
+        self._on_event(Status("live"))
+
+
+@pytest.fixture
+def usage_app(admin_kubeconfig, monkeypatch):
+    """The usage-demo pod (its cache sidecar grows toward its memory limit), with its
+    recorded scrapes; the clock is pinned just after the last one."""
+    last = max(parse_time(s["items"][0]["timestamp"]) for s in recorded_scrapes())
+    monkeypatch.setattr(clock, "now", lambda: last + timedelta(seconds=5))
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE))
+    app.feed_factory = UsageDemoFeed
+    app.usage_factory = RecordedUsage
     return app
 
 
@@ -112,6 +159,20 @@ def test_pod_detail_volumes(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=volumes)
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pod_detail_containers_usage(snap_compare, usage_app, size):
+    async def containers(pilot) -> None:
+        await settle(pilot)
+        table = pilot.app.pod_list.table
+        table.select_uid(next(iter(table.rows)))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(usage_app, terminal_size=size, run_before=containers)
+
+
 async def test_80_columns_show_every_status_whole(app):
     """STATUS is what a user reads first: at 80x24 no status is cut, other columns go."""
     from tests.ui.helpers import status_text, table, table_text
@@ -138,6 +199,7 @@ async def test_80_columns_status_bar_leaves_out_whole_parts(admin_kubeconfig, mo
 
     app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE), readonly=True)
     app.feed_factory = RecordedFeed
+    app.usage_factory = RecordedUsage
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         bar = app.pod_list.query_one(StatusBar)

@@ -1,0 +1,142 @@
+"""Resource usage from the sandbox's metrics-server (KWOK emulates the kubelets' usage):
+podtui's numbers are kubectl's, within one scrape; no metrics API is one clear line."""
+
+from __future__ import annotations
+
+import subprocess
+
+import orjson
+import pytest
+
+from podtui.cluster.errors import ClusterError
+from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
+from tests.conftest import LIMITED_KUBECONFIG, wait_for
+from tests.integration.test_cli_errors import run
+
+KUBECTL = "/usr/bin/kubectl"
+USAGE = "sandbox.podtui.dev/usage-"
+
+
+def usage_pod(name: str) -> dict:
+    """Two containers with emulated usage (sandbox/render_config.py reads the annotations)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "annotations": {
+            USAGE + "cpu-app": "150m", USAGE + "memory-app": "40Mi",
+            USAGE + "cpu-sidecar": "7m", USAGE + "memory-sidecar": "12345Ki",
+        }},
+        "spec": {
+            "containers": [
+                {"name": "app", "image": "nginx:1.27",
+                 "resources": {"requests": {"cpu": "100m"}, "limits": {"memory": "64Mi"}}},
+                {"name": "sidecar", "image": "busybox:1.36"},
+            ],
+            "terminationGracePeriodSeconds": 0,
+        },
+    }
+
+
+def metrics_timestamp(conn, namespace: str, pod: str) -> str:
+    try:
+        response = conn.request(
+            "GET", f"/apis/metrics.k8s.io/v1beta1/namespaces/{namespace}/pods/{pod}")
+    except Exception:  # noqa: BLE001 - not scraped yet
+        return ""
+    return orjson.loads(response.data).get("timestamp", "")
+
+
+@pytest.fixture
+def scraped(conn, namespace):
+    """A pod of `namespace` that metrics-server has reported (its second scrape: ~30 s)."""
+    conn.request("POST", f"/api/v1/namespaces/{namespace}/pods", body=usage_pod("web")).drain_conn()
+    wait_for(lambda: metrics_timestamp(conn, namespace, "web"),
+             "metrics-server to report the pod (is the sandbox's metrics API up? "
+             "sandbox/sandbox up starts it)", timeout=90, interval=1)
+    return "web"
+
+
+def kubectl_top(kubeconfig: str, namespace: str) -> list[list[str]]:
+    out = subprocess.run([KUBECTL, "--kubeconfig", kubeconfig, "top", "pod", "--containers",
+                          "-n", namespace], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return [line.split() for line in out.stdout.splitlines()]
+
+
+def test_top_equals_kubectl_top_within_one_scrape(conn, admin_kubeconfig, namespace, scraped):
+    for _attempt in range(5):
+        before = metrics_timestamp(conn, namespace, scraped)
+        ours = run("--kubeconfig", admin_kubeconfig, "top", "-n", namespace)
+        theirs = kubectl_top(admin_kubeconfig, namespace)
+        if metrics_timestamp(conn, namespace, scraped) == before:
+            break  # the same scrape on both sides
+    else:
+        pytest.fail("metrics-server scraped between every pair of reads")
+    assert ours.returncode == 0, ours.stderr
+    assert [line.split() for line in ours.stdout.splitlines()] == theirs
+    # Both containers, with the emulated numbers (a peer check of the sandbox itself).
+    rows = {r[1]: r for r in theirs[1:]}
+    assert set(rows) == {"app", "sidecar"}
+    assert rows["app"][3] == "40Mi"  # memory is a gauge: exact; CPU a rate of a counter
+
+
+def test_top_of_one_pod_sums_like_kubectl(conn, admin_kubeconfig, namespace, scraped):
+    for _attempt in range(5):
+        before = metrics_timestamp(conn, namespace, scraped)
+        ours = run("--kubeconfig", admin_kubeconfig, "top", scraped, "-n", namespace, "--pods")
+        out = subprocess.run([KUBECTL, "--kubeconfig", admin_kubeconfig, "top", "pod", scraped,
+                              "-n", namespace], capture_output=True, text=True, timeout=60)
+        if metrics_timestamp(conn, namespace, scraped) == before:
+            break
+    assert ours.returncode == 0, ours.stderr
+    assert out.returncode == 0, out.stderr
+    assert [line.split() for line in ours.stdout.splitlines()] == \
+        [line.split() for line in out.stdout.splitlines()]
+
+
+def test_a_growing_container_climbs_toward_its_limit(conn):
+    """The sandbox's usage-demo pod: its cache sidecar's memory grows, never past its limit."""
+    first = wait_for(lambda: read_usage(conn, "metrics-demo", "usage-demo"),
+                     "the usage-demo pod's metrics", timeout=60, interval=1)
+    start = first[("metrics-demo", "usage-demo")]
+    pod = orjson.loads(conn.request("GET", "/api/v1/namespaces/metrics-demo/pods/usage-demo")
+                       .data)
+    limit = next(c for c in pod["spec"]["containers"]
+                 if c["name"] == "cache")["resources"]["limits"]["memory"]
+    from podtui.anatomy import parse_quantity
+
+    cap = parse_quantity(limit)
+
+    def later():
+        now = read_usage(conn, "metrics-demo", "usage-demo")[("metrics-demo", "usage-demo")]
+        return now if now.timestamp != start.timestamp else None
+
+    after = wait_for(later, "the next scrape", timeout=45, interval=1)
+    before_mem = start.container("cache").memory
+    after_mem = after.container("cache").memory
+    assert after_mem <= cap
+    assert after_mem > before_mem or after_mem >= cap * 9 // 10  # growing, or at its plateau
+
+
+def test_forbidden_metrics_api_is_one_line(namespace):
+    """The namespace-limited user may not read metrics.k8s.io: one line, no numbers."""
+    from podtui.cluster.connection import connect
+
+    limited = connect(str(LIMITED_KUBECONFIG))
+    with pytest.raises(ClusterError) as caught:
+        read_usage(limited, limited.namespace)
+    assert str(caught.value) == f"{UNAVAILABLE} (forbidden)"
+    feed = UsageFeed(limited, limited.namespace, period=60)
+    feed.start()
+    try:
+        snapshot = wait_for(feed.take, "the feed's first report", timeout=20)
+    finally:
+        feed.stop()
+    assert snapshot.pods == {} and snapshot.problem == f"{UNAVAILABLE} (forbidden)"
+
+
+def test_top_without_metrics_api_access_fails_in_one_line():
+    result = run("--kubeconfig", str(LIMITED_KUBECONFIG), "top")
+    assert result.returncode == 1
+    assert result.stderr == f"podtui: {UNAVAILABLE} (forbidden)\n"
+    assert result.stdout == ""
