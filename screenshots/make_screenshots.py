@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -166,6 +167,13 @@ async def usage(pilot, app) -> None:
                 and len(screen.usage.history) >= 4, timeout=90)
 
 
+async def zoo(pilot, app) -> None:
+    """Every pod state kubectl names, from the sandbox's pod-state zoo (sandbox zoo)."""
+    await pilot.press("colon", *"ns zoo", "enter")
+    await until(pilot, lambda: len(app.pod_list.table.rows) >= 25, timeout=30)
+    await pilot.press("S")  # by status
+
+
 SHOTS = [
     ("pod-list", (100, 24), nothing),
     ("pod-detail", (100, 40), detail),
@@ -177,6 +185,7 @@ SHOTS = [
     ("delete-confirm", (100, 24), delete_confirm),
     ("drill-mid-attempt", (80, 24), drill),
     ("pod-usage", (100, 30), usage),
+    ("pod-state-zoo", (120, 36), zoo),
 ]
 
 
@@ -188,6 +197,8 @@ async def main(only: list[str]) -> None:
         except Exception as exc:  # noqa: BLE001 - already there from an earlier run is fine
             if getattr(exc, "status", None) != 409:
                 raise
+    subprocess.run([str(HERE.parent / "sandbox" / "sandbox"), "zoo"], check=True,
+                   capture_output=True, timeout=300)
     await asyncio.sleep(6)  # let the sandbox make the sidecar crash at least once
     try:
         for name, size, steps in SHOTS:
