@@ -46,7 +46,9 @@ class Painted:
             if match.group(1) is not None:
                 y, x = int(match.group(1)) - 1, int(match.group(2)) - 1
             elif match.group(3) is not None:
-                sgr = "" if match.group(3) in ("", "0") else match.group(3)
+                # Each SGR either resets ("0") or sets a whole style (after a reset).
+                codes = match.group(3).removeprefix("0;")
+                sgr = "" if codes in ("", "0") else codes
             elif token == "\n":
                 y += 1
             elif not token.startswith("\x1b"):

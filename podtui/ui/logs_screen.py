@@ -19,7 +19,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.events import DescendantFocus, Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster import logs as cluster_logs
@@ -33,6 +32,7 @@ from podtui.ui.log_files import save_directory, save_path
 from podtui.ui.log_panes import Pane, state_label
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
 from podtui.ui.messages import LogsWaiting, Throttle
+from podtui.ui.quiet_terminal import QuietScreen
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
@@ -42,8 +42,9 @@ STACK_BELOW_COLUMNS = 100
 DRAIN_SECONDS = 0.1
 
 
-class LogsScreen(Screen):
-    """The logs of some containers of one pod, side by side."""
+class LogsScreen(QuietScreen):
+    """The logs of some containers of one pod, side by side. Quiet: a followed pane
+    scrolls every row for a new line; only the cells that changed are written."""
 
     BINDINGS = keymap.LOGS
 

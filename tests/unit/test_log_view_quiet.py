@@ -1,23 +1,40 @@
-"""LogView repaints only the cells that changed (quiet over SSH), and the terminal still
-shows exactly what a full repaint would (in a tiny Textual app, no cluster)."""
+"""LogView repaints only the cells that changed (quiet over SSH), a QuietScreen writes only
+the changed cells of what Textual repaints, and the terminal still shows exactly what a
+full repaint would (in a tiny Textual app, no cluster)."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.screen import Screen
 
 from podtui.ui.log_view import LogView
+from podtui.ui.quiet_terminal import QuietScreen
 from tests.painted import Painted
 from tests.unit.test_log_view import make_lines
 
 
-class TwoPanes(App):
-    CSS = "LogView { width: 1fr; height: 1fr; }"
+class Panes(Screen):
+    DEFAULT_CSS = "LogView { width: 1fr; height: 1fr; }"
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield LogView(max_lines=300, id="left")
             yield LogView(max_lines=300, id="right")
+
+
+class QuietPanes(QuietScreen, Panes):
+    pass
+
+
+class TwoPanes(App):
+    def __init__(self, screen: type[Screen] = Panes) -> None:
+        super().__init__()
+        self.screen_type = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_type())
 
 
 def varied(n: int, start: int) -> list:
@@ -32,11 +49,13 @@ def assert_screen_is_right(painted: Painted) -> None:
     assert painted.rows(0, height, 0, width) == reference.rows(0, height, 0, width)
 
 
-async def test_the_terminal_shows_what_a_full_repaint_would():
-    app = TwoPanes()
+@pytest.mark.parametrize("screen", [Panes, QuietPanes])
+async def test_the_terminal_shows_what_a_full_repaint_would(screen):
+    app = TwoPanes(screen)
     painted = Painted(app)
     async with app.run_test(size=(100, 20)) as pilot:
-        left, right = app.query_one("#left", LogView), app.query_one("#right", LogView)
+        await pilot.pause()
+        left, right = (app.screen.query_one(f"#{side}", LogView) for side in ("left", "right"))
         steps = [
             lambda: left.add_lines(varied(5, 0)),             # not full yet: no scroll
             lambda: left.add_lines(varied(30, 5)),            # scrolls, scrollbar appears
@@ -74,7 +93,8 @@ async def test_a_new_line_repaints_its_pane_only_up_to_the_changed_cells():
     app = TwoPanes()
     painted = Painted(app)
     async with app.run_test(size=(100, 20)) as pilot:
-        left, right = app.query_one("#left", LogView), app.query_one("#right", LogView)
+        await pilot.pause()
+        left, right = (app.screen.query_one(f"#{side}", LogView) for side in ("left", "right"))
         # Both panes full (at their bound: the scrollbar's thumb no longer moves).
         left.add_lines(make_lines(300, 0, text="{i} aaaaaaaaaa"))
         right.add_lines(make_lines(300, 0, text="{i} bbbbbbbbbb"))
