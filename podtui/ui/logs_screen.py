@@ -40,6 +40,12 @@ STACK_BELOW_COLUMNS = 100
 #: pane, and during a flood a key press waits for it; at 20 Hz keys waited ~120 ms
 #: (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
 DRAIN_SECONDS = 0.1
+#: While lines only trickle in, each batch still scrolls every row of a followed pane:
+#: the panes then take lines at most once per QUIET_SECONDS (a line after a quiet second
+#: shows at once), two lines a pane per repaint at the seed pod's rate, which halves the
+#: bytes written per line (over SSH). A drain of FLOOD_LINES or more: DRAIN_SECONDS again.
+QUIET_SECONDS = 1.0
+FLOOD_LINES = 100
 
 
 class LogsScreen(QuietScreen):
@@ -214,7 +220,10 @@ class LogsScreen(QuietScreen):
         batch (one refresh), statuses in order."""
         self._throttle.ran()
         lines: dict[str, list[LogLine]] = {}
-        for key, generation, event in self._inbox.take():
+        events = self._inbox.take()
+        count = sum(len(event.lines) for _k, _g, event in events if isinstance(event, LogBatch))
+        self._throttle.gap = DRAIN_SECONDS if count >= FLOOD_LINES else QUIET_SECONDS
+        for key, generation, event in events:
             pane = self.panes.get(key)
             if pane is None or generation != pane.generation:
                 continue  # a stopped follower's last words
