@@ -22,6 +22,10 @@ class Painted:
         self.app = app
         self.writes: list[str] = []
         self.grid: dict[tuple[int, int], tuple[str, str]] = {}
+        self.cells = 0  # cells written
+        # Of them, cells written with what they already showed, other than a short gap
+        # (at most SHORT_GAP) between changed cells, which costs less than a cursor move.
+        self.wasted = 0
         display = app._display
 
         def recording(screen, renderable) -> None:
@@ -38,12 +42,16 @@ class Painted:
         """Characters written so far (escape sequences included; ASCII: bytes)."""
         return sum(len(data.encode()) for data in self.writes)
 
+    SHORT_GAP = 5
+
     def apply(self, data: str) -> None:
         x = y = 0
         sgr = ""
+        run: list[bool] = []  # changed?, for each cell written since the last cursor move
         for match in _TOKEN.finditer(data):
             token = match.group()
             if match.group(1) is not None:
+                self._end_run(run)
                 y, x = int(match.group(1)) - 1, int(match.group(2)) - 1
             elif match.group(3) is not None:
                 # Each SGR either resets ("0") or sets a whole style (after a reset).
@@ -52,8 +60,19 @@ class Painted:
             elif token == "\n":
                 y += 1
             elif not token.startswith("\x1b"):
-                self.grid[(x, y)] = (token, sgr)
+                cell = (token, sgr)
+                self.cells += 1
+                run.append(self.grid.get((x, y)) != cell)
+                self.grid[(x, y)] = cell
                 x += 1
+        self._end_run(run)
+
+    def _end_run(self, run: list[bool]) -> None:
+        text = "".join("c" if changed else "." for changed in run)
+        inner = text.strip(".")
+        self.wasted += len(text) - len(inner)  # unchanged cells at the ends of a run
+        self.wasted += sum(len(gap) for gap in inner.split("c") if len(gap) > self.SHORT_GAP)
+        run.clear()
 
     def rows(self, y0: int, y1: int, x0: int, x1: int) -> list[list[tuple[str, str]]]:
         return [[self.grid.get((x, y), (" ", "")) for x in range(x0, x1)]
@@ -62,7 +81,7 @@ class Painted:
     def full_repaint(self) -> Painted:
         """The grid a full repaint of the current screen writes (the reference)."""
         reference = Painted.__new__(Painted)
-        reference.grid = {}
+        reference.grid, reference.cells, reference.wasted = {}, 0, 0
         console = self.app.console
         # Rendered afresh: a widget's cache of its rendered rows is what a wrong partial
         # repaint leaves behind (it would agree with the wrong screen).
@@ -75,7 +94,7 @@ class Painted:
     def cells_written(self, since: int = 0) -> set[tuple[int, int]]:
         """The cells (x, y) written by the updates from `writes[since]` on."""
         marker = Painted.__new__(Painted)
-        marker.grid = {}
+        marker.grid, marker.cells, marker.wasted = {}, 0, 0
         for data in self.writes[since:]:
             marker.apply(data)
         return set(marker.grid)
