@@ -46,10 +46,10 @@ def write(path, first: int, count: int) -> None:
     from tests.integration.test_logs_follow import cri
 
     base = time.time_ns()
+    numbers = range(first, first + count)
     with path.open("a") as handle:
-        handle.write("".join(cri(base + i, f"a {first + i} GET /api/orders/{(first + i) * 37 % 1000}"
-                                 f" {200 + (first + i) % 3} {(first + i) % 97}ms")
-                             for i in range(count)))
+        handle.write("".join(cri(base + n, f"a {n} GET /api/orders/{n * 37 % 1000}"
+                                           f" {200 + n % 3} {n % 97}ms") for n in numbers))
 
 
 async def test_lines_in_one_container_repaint_only_its_pane(admin_kubeconfig, conn, log_bench):
