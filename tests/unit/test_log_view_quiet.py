@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 
 from podtui.ui.log_view import LogView
 from podtui.ui.quiet_terminal import QuietScreen
@@ -26,6 +27,13 @@ class Panes(Screen):
 
 class QuietPanes(QuietScreen, Panes):
     pass
+
+
+class Dialog(ModalScreen):
+    DEFAULT_CSS = "Dialog { align: center middle; } Dialog Static { width: 30; height: 5; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("a dialog over the panes")
 
 
 class TwoPanes(App):
@@ -81,6 +89,11 @@ async def test_the_terminal_shows_what_a_full_repaint_would(screen):
             lambda: left.add_lines(make_lines(40, 3000, text="same text")),
             lambda: left.search("text"),
             lambda: left.add_lines(make_lines(1, 3040, text="same text")),
+            # Another screen draws over the panes, lines arrive meanwhile, it goes.
+            lambda: app.push_screen(Dialog()),
+            lambda: left.add_lines(varied(3, 4000)),
+            lambda: app.pop_screen(),
+            lambda: left.add_lines(varied(1, 4003)),
         ]
         for step in steps:
             step()
