@@ -307,7 +307,9 @@ class PodListScreen(InsideKeys, Screen):
         )
         prompt.value = value
         prompt.add_class("-active")
-        prompt.focus()
+        # Now, not after the keys already queued (`focus()` waits its turn): over SSH a
+        # fast "/name" arrives in one packet, and its letters are the prompt's, not keys.
+        self.set_focus(prompt)
 
     def action_filter(self) -> None:
         self._open_prompt("filter", " ".join(self.table.filter_terms))
@@ -396,7 +398,8 @@ class PodListScreen(InsideKeys, Screen):
             return self.app.may("create")
         if action == "delete":
             return self.app.may("delete")
-        return True
+        # "/" and ":" typed into the prompt are text.
+        return action not in ("filter", "command") or self.focused is not self.query_one(Input)
 
     def on_key(self, event) -> None:
         # The bindings are hidden when not allowed; still answer the key with the reason.
