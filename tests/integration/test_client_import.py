@@ -1,5 +1,6 @@
 """podtui uses the official client without importing all of it (podtui/cluster/kube_import.py):
-every call podtui makes works with only the client's transport and kubeconfig loader loaded,
+every call podtui makes works with only the client's transport and kubeconfig loader loaded
+(and not google-auth's requests transport),
 and the whole typed client still works when something asks for it."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 import textwrap
 
 import orjson
+import pytest
 
 from podtui.cluster.pod_actions import delete_pod
 from tests.conftest import SEED_POD, make_pod
@@ -32,7 +34,11 @@ SCRIPT = textwrap.dedent("""
         "dry_run_uid": bool(create_pod(conn, pod, dry_run=True)["metadata"].get("uid")),
         "delete_missing": delete_pod(conn, "default", "never-created").message,
         "loaded": sorted(m for m in sys.modules if m.startswith("kubernetes")),
+        "openssl_bindings": "cryptography" in sys.modules,
     }
+    # The gcp auth-provider's transport, deferred, is all there when it is asked for.
+    import google.auth.transport.requests
+    out["gcp_request"] = google.auth.transport.requests.Request.__name__
     from kubernetes.client import CoreV1Api
     typed = CoreV1Api(conn.api).read_namespaced_pod(sys.argv[2], "default")
     out["typed"] = type(typed).__name__ + ":" + typed.metadata.name
@@ -54,6 +60,10 @@ def test_podtui_calls_need_only_the_client_transport(admin_kubeconfig):
     assert not [m for m in out["loaded"]
                 if m.startswith(("kubernetes.client.api.", "kubernetes.client.models."))]
     assert out["typed"] == f"V1Pod:{SEED_POD}"
+    # google-auth's requests transport (it loads cryptography's OpenSSL bindings, ~12 MB)
+    # is only for the gcp auth-provider.
+    assert out["openssl_bindings"] is False
+    assert out["gcp_request"] == "Request"
 
 
 def test_each_delete_leaves_its_pooled_connection_usable(conn, namespace):
@@ -67,3 +77,33 @@ def test_each_delete_leaves_its_pooled_connection_usable(conn, namespace):
         listed = orjson.loads(conn.request("GET", f"/api/v1/namespaces/{namespace}/pods").data)
         assert name not in [p["metadata"]["name"] for p in listed["items"]
                             if not p["metadata"].get("deletionTimestamp")]
+
+
+def test_a_readonly_connection_sends_no_write_whoever_asks(conn, namespace, admin_kubeconfig):
+    """--readonly is enforced where every request passes, under the callers' own checks: a
+    write that skips them is refused before it is sent; reads and access reviews go on."""
+    from podtui.cluster.connection import ReadOnlyError, connect
+
+    conn.core.create_namespaced_pod(namespace, make_pod("kept"))
+    uid = conn.core.read_namespaced_pod("kept", namespace).metadata.uid
+    path = f"/api/v1/namespaces/{namespace}/pods"
+    ro = connect(kubeconfig=admin_kubeconfig, namespace=namespace)
+    ro.readonly = True
+    try:
+        writes = [("DELETE", f"{path}/kept", None), ("POST", path, make_pod("new")),
+                  ("PATCH", f"{path}/kept", {"metadata": {"labels": {"x": "y"}}}),
+                  ("PUT", f"{path}/kept", {})]
+        for method, where, body in writes:
+            with pytest.raises(ReadOnlyError, match=f"read-only mode: {method} "):
+                ro.request(method, where, body=body)
+        listed = orjson.loads(ro.request("GET", path).data)
+        review = ro.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                            body={"spec": {"resourceAttributes": {
+                                "verb": "get", "resource": "pods", "namespace": namespace}}})
+        allowed = orjson.loads(review.data)["status"]["allowed"]
+    finally:
+        ro.close()
+    assert [(p["metadata"]["name"], p["metadata"]["uid"]) for p in listed["items"]] == [
+        ("kept", uid)]
+    assert not listed["items"][0]["metadata"].get("labels", {}).get("x")
+    assert allowed is True
