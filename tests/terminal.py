@@ -1,5 +1,6 @@
 """Run a command under a pseudo-terminal, as a user's terminal would: type keys, read what
-it draws (escape sequences removed), and see how it leaves the terminal."""
+it draws (the stream with escape sequences removed, or the screen as a terminal emulator
+shows it), and see how it leaves the terminal."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import subprocess
 import termios
 import time
 from collections.abc import Callable
+
+import pyte
 
 #: CSI and OSC sequences, charset selections and keypad modes.
 ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
@@ -33,6 +36,10 @@ class Terminal:
         os.close(slave)
         self.master = master
         self.raw = b""
+        # Full-screen programs write only the cells that change: what the user reads is
+        # the emulated screen, not the stream.
+        self._screen = pyte.Screen(columns, lines)
+        self._stream = pyte.ByteStream(self._screen)
 
     def _read(self, timeout: float) -> None:
         ready, _, _ = select.select([self.master], [], [], timeout)
@@ -42,22 +49,30 @@ class Terminal:
             except OSError:  # the other side closed: the process ended
                 chunk = b""
             self.raw += chunk
+            self._stream.feed(chunk)
             if not chunk:
                 time.sleep(timeout)
+
+    def screen(self) -> str:
+        """What the terminal shows now, one line per row."""
+        return "\n".join(line.rstrip() for line in self._screen.display)
 
     def text(self) -> str:
         """Everything drawn so far, without escape sequences."""
         return ESCAPES.sub("", self.raw.decode(errors="replace"))
 
     def wait_for(self, predicate: Callable[[str], bool], what: str,
-                 timeout: float = 30.0) -> None:
+                 timeout: float = 30.0, on_screen: bool = False) -> None:
+        """Until `predicate` holds for everything drawn so far (`on_screen`: for what the
+        screen shows now)."""
+        view = self.screen if on_screen else self.text
         deadline = time.monotonic() + timeout
-        while not predicate(self.text()):
+        while not predicate(view()):
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}")
             if self.process.poll() is not None:
                 self._read(0.05)
-                if not predicate(self.text()):
+                if not predicate(view()):
                     raise AssertionError(f"the program ended ({self.process.returncode}) "
                                          f"before {what}")
                 return

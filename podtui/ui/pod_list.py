@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.markup import escape
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
@@ -18,6 +17,7 @@ from podtui.ui.clipboard import copy
 from podtui.ui.inside import InsideKeys
 from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.pod_table import PodTable
+from podtui.ui.quiet_terminal import QuietScreen
 
 if TYPE_CHECKING:
     from podtui.cluster.pod_feed import PodFeed
@@ -101,7 +101,7 @@ class MessageLine(Static):
         self.display = False
 
 
-class PodListScreen(InsideKeys, Screen):
+class PodListScreen(InsideKeys, QuietScreen):
     BINDINGS = keymap.POD_LIST
 
     DEFAULT_CSS = """

@@ -391,7 +391,7 @@ class PodTable(ScrollView, can_focus=True):
                 text = text[: max(width - 1, 0)] + "…"
             text = text.rjust(width) if column.right else text.ljust(width)
             segments.append(Segment(text + " ", base + style))
-        # Cells of one style in one run: each run costs its escape codes on the wire.
+        # Cells of one style in one run: each run costs its escape codes on the way out.
         return Strip(segments).simplify()
 
     def repaint_changed(self) -> None:

@@ -34,9 +34,11 @@ def test_readonly_on_the_command_line_refuses_create_and_delete(conn, namespace,
     try:
         term.wait_for(lambda t: "kept" in t and "READONLY" in t, "the pod list, read-only")
         term.press(b"\x04")  # ctrl+d on the selected pod
-        term.wait_for(lambda t: "read-only mode: deleting pods is disabled" in t, "refusal")
+        term.wait_for(lambda t: "read-only mode: deleting pods is disabled" in t, "refusal",
+                      on_screen=True)
         term.press(b"n")
-        term.wait_for(lambda t: "read-only mode: creating pods is disabled" in t, "refusal")
+        term.wait_for(lambda t: "read-only mode: creating pods is disabled" in t, "refusal",
+                      on_screen=True)
         term.press(b"q")
         assert term.wait() == 0
     finally:
@@ -140,9 +142,10 @@ def test_keys_typed_in_one_burst_after_slash_are_the_filter(conn, namespace, adm
     try:
         term.wait_for(lambda t: "2 pods" in t, "the pod list")
         term.press(b"/shell\r")
-        term.wait_for(lambda t: "filter shell" in t, "the filter in the status bar")
+        term.wait_for(lambda t: "filter shell" in t, "the filter in the status bar",
+                      on_screen=True)
         term.idle(0.5)
-        assert "Shell in which container" not in term.text()
+        assert "Shell in which container" not in term.screen()
         term.press(b"q")
         assert term.wait() == 0
     finally:
