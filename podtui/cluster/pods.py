@@ -23,6 +23,7 @@ import orjson
 
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.list_pages import items_intact, pages_ahead, without_managed_fields
 
 PAGE_SIZE = 500
 #: The server ends each watch after this many seconds; we then resume from the last version.
@@ -136,6 +137,16 @@ def _normalize(pod: dict) -> dict:
     return pod
 
 
+def _decode_page(raw: bytes) -> dict:
+    """A list page, decoded without its items' managedFields where the page's shape allows
+    (list_pages.without_managed_fields), else whole."""
+    cut = without_managed_fields(raw)
+    data = orjson.loads(cut)
+    if cut is not raw and not (isinstance(data, dict) and items_intact(data.get("items") or [])):
+        data = orjson.loads(raw)
+    return data
+
+
 class PodWatcher:
     """`run()` blocks until `stop()`; call it from a worker thread."""
 
@@ -204,33 +215,41 @@ class PodWatcher:
     def _selector(self) -> list[tuple[str, Any]]:
         return [("fieldSelector", self.field_selector)] if self.field_selector else []
 
+    def _fetch_page(self, path: str, token: str) -> bytes:
+        query: list[tuple[str, Any]] = [("limit", PAGE_SIZE), *self._selector()]
+        if token:
+            query.append(("continue", token))
+        response = self.conn.request("GET", path, query, timeout=(CONNECT_TIMEOUT, 60))
+        try:
+            return response.data
+        finally:
+            response.release_conn()
+
     def _list(self) -> None:
         path = _path(self.resource, self.namespace)
-        token = ""
         first = True
-        while True:
-            query: list[tuple[str, Any]] = [("limit", PAGE_SIZE), *self._selector()]
-            if token:
-                query.append(("continue", token))
-            response = self.conn.request("GET", path, query, timeout=(CONNECT_TIMEOUT, 60))
-            with gc_paused():
-                try:
-                    data = orjson.loads(response.data)
-                finally:
-                    response.release_conn()
-                metadata = data.get("metadata") or {}
-                token = metadata.get("continue") or ""
-                items = data.get("items") or []
-                for pod in items:
-                    _normalize(pod)
-                self.emit(Page(items, first=first, last=not token))
-                del data, items  # freed now, before the collector would scan them
-            first = False
-            if not token:
-                self.resource_version = metadata.get("resourceVersion", "")
-                return
-            if self._stop.is_set():
-                return
+        # The next page is on its way while this one is decoded (list_pages).
+        pages = pages_ahead(lambda token: self._fetch_page(path, token))
+        try:
+            for raw in pages:
+                with gc_paused():
+                    data = _decode_page(raw)
+                    raw = b""
+                    metadata = data.get("metadata") or {}
+                    token = metadata.get("continue") or ""
+                    items = data.get("items") or []
+                    for pod in items:
+                        _normalize(pod)
+                    self.emit(Page(items, first=first, last=not token))
+                    del data, items  # freed now, before the collector would scan them
+                first = False
+                if not token:
+                    self.resource_version = metadata.get("resourceVersion", "")
+                    return
+                if self._stop.is_set():
+                    return
+        finally:
+            pages.close()
 
     def _watch(self) -> None:
         query = [
