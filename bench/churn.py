@@ -1,7 +1,7 @@
 """Pod churn for the watch-latency benchmark (a separate process, so that it does not
 share a GIL with what it measures).
 
-    churn.py NAMESPACE RATE SECONDS OUT [--lifetime S] [--prefix P]
+    churn.py NAMESPACE RATE SECONDS OUT [--lifetime S] [--prefix P] [--countdown]
 
 Creates RATE pods a second for SECONDS (each pod is a probe), deletes each one LIFETIME
 seconds after it was created, so RATE pods a second come and RATE go. Writes one JSON line
@@ -29,6 +29,8 @@ def main() -> None:
     parser.add_argument("out")
     parser.add_argument("--lifetime", type=float, default=3.0)
     parser.add_argument("--prefix", default="churn")
+    parser.add_argument("--countdown", action="store_true",
+                        help="names count down, so the newest pod sorts first (on screen)")
     args = parser.parse_args()
     kube = Kube(maxsize=32)
     path = f"/api/v1/namespaces/{args.namespace}/pods"
@@ -63,7 +65,8 @@ def main() -> None:
             now = time.time()
             due_create = start + index * interval
             if due_create < end and due_create <= now:
-                pool.submit(create, f"{args.prefix}-{index:05d}")
+                number = 99999 - index if args.countdown else index
+                pool.submit(create, f"{args.prefix}-{number:05d}")
                 index += 1
                 continue
             with lock:

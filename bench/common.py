@@ -130,6 +130,7 @@ class Row:
     load: str = ""
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    peer: str = "kubectl"  # what `reference` measured
 
     @property
     def ratio(self) -> float | None:

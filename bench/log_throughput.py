@@ -22,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+import peers
 from common import (
     BENCH_DIR,
     KUBECONFIG,
@@ -195,7 +196,15 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
                 assert follow.stdout is not None
                 follow.stdout.close()
                 readers.append((follow, count))
-            await asyncio.sleep(1.5)  # kubectl's streams are open
+            # stern follows both containers in one process (a peer users pick for this).
+            stern = subprocess.Popen(peers.stern_argv(NAMESPACE, POD), stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+            stern_count = subprocess.Popen([PYTHON, str(BENCH_DIR / "stamp.py"),
+                                            str(folder / "stern.json"), "--count-numbered"],
+                                           stdin=stern.stdout)
+            assert stern.stdout is not None
+            stern.stdout.close()
+            await asyncio.sleep(1.5)  # kubectl's and stern's streams are open
             cpu_before, wall_before = os.times(), time.monotonic()
             gc_clock = GcClock().__enter__()
             kubectl_cpu_before = sum(proc_cpu(follow.pid) or 0 for follow, _ in readers)
@@ -244,6 +253,11 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
                 follow.terminate()
                 follow.wait()
                 count.wait(30)
+            if stern.poll() is not None:
+                log(f"stern exited early ({stern.returncode})")
+            stern.terminate()
+            stern.wait()
+            stern_count.wait(30)
             result["last_line_shown"] = {
                 c: (screen.pane(c).view.texts or [""])[-1].split(" ", 2)[:2] for c in CONTAINERS}
             result["lines_kept"] = {c: screen.pane(c).view.line_count for c in CONTAINERS}
@@ -270,6 +284,9 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
     our_span = (counter.last or 0) - written["start"]
     their_last = max(r["last"] or 0 for r in kube_results.values())
     their_span = their_last - written["start"]
+    stern_result = json.loads((folder / "stern.json").read_text())
+    stern_lines = sum(stern_result["counts"].get(c, 0) for c in CONTAINERS)
+    stern_span = (stern_result["last"] or 0) - written["start"]
     latencies = [1000 * (painted - pressed_at) for pressed_at, (_a, painted)
                  in zip(presses, effects, strict=False)]
     result.update({
@@ -293,6 +310,13 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
             "missing": expected * len(CONTAINERS) - theirs,
             "lines_per_s": (theirs - 2) / their_span if their_span > 0 else None,
             "end_lag_ms": 1000 * (their_last - written["end"]),
+        },
+        "stern": {
+            "lines": stern_lines, "per_pane": stern_result["counts"],
+            "gaps": stern_result["gaps"],
+            "missing": expected * len(CONTAINERS) - stern_lines,
+            "lines_per_s": (stern_lines - 2) / stern_span if stern_span > 0 else None,
+            "end_lag_ms": 1000 * ((stern_result["last"] or 0) - written["end"]),
         },
         "keys": {
             "presses": len(presses), "answered": len(effects),
@@ -323,6 +347,7 @@ def bench_logs(rates: list[float], seconds: float = 10,
         result["load"] = before
         raw[f"{rate:g}"] = result
         ours, theirs, keys = result["podtui"], result["kubectl"], result["keys"]
+        stern = result["stern"]
         lossless = ours["missing"] == 0 and not ours["gaps"] and not ours["other"]
         kept_up = ours["lag_ms_max"] < 2000
         rows.append(Row(
@@ -336,6 +361,16 @@ def bench_logs(rates: list[float], seconds: float = 10,
                  f"CPU podtui {result['podtui_cpu_percent']:.0f}% "
                  f"kubectl {result['kubectl_cpu_percent']:.0f}%; GC "
                  f"{100 * (result['gc']['share_of_wall'] or 0):.0f}% of the time",
+        ))
+        rows.append(Row(
+            "logs", f"2 x {rate:g}/s: lines/s shown, beside stern", ours["lines_per_s"],
+            stern["lines_per_s"], "lines/s", peer="stern",
+            goal=">= stern, no loss",
+            met=lossless and (ours["lines_per_s"] or 0) >= (stern["lines_per_s"] or 0),
+            load=before,
+            note=f"missing podtui {ours['missing']} stern {stern['missing']} "
+                 f"(gaps {sum(stern['gaps'].values())}); last line after the writer's: "
+                 f"stern +{stern['end_lag_ms']:.0f} ms",
         ))
         rows.append(Row(
             "logs", f"2 x {rate:g}/s: key -> repaint median", keys["median_ms"], None, "ms",

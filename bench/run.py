@@ -23,7 +23,9 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from common import KUBECONFIG, RESULTS_DIR, Kube, Row, load, log, machine  # noqa: E402
 
-BENCHES = ("version", "startup", "memory", "watch", "logs")
+#: quiet: the idle pod list of `default` (the seed pod and what tests left) and of bench-5000.
+QUIET_SIZES = (None, 5000)
+BENCHES = ("version", "startup", "memory", "k9s", "watch", "watch-k9s", "logs", "quiet")
 #: Not in the default run (creating its 50,000 pods takes ~15 minutes): `make bench-scale`.
 OPTIONAL = ("scale",)
 
@@ -41,6 +43,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="pod counts for startup (default 10,1000,10000)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="startup runs per size, podtui and kubectl alternating (median)")
+    parser.add_argument("--k9s-repeat", type=int, default=5,
+                        help="k9s: runs per size, podtui and k9s alternating (median)")
+    parser.add_argument("--k9s-churn-rates", default="10,50",
+                        help="watch-k9s: pods created per second (default 10,50)")
+    parser.add_argument("--quiet-seconds", type=float, default=30,
+                        help="quiet: seconds of idle screen counted per run")
     parser.add_argument("--memory-size", type=int, default=10000,
                         help="pods listed for the memory figure (default 10000)")
     parser.add_argument("--churn-rate", type=float, default=50,
@@ -65,6 +73,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     args.sizes = _ints(args.sizes)
     args.rates = _ints(args.rates)
+    args.k9s_churn_rates = _ints(args.k9s_churn_rates)
     return args
 
 
@@ -79,15 +88,15 @@ def _fmt(value: float | None, unit: str = "") -> str:
 
 
 def table(rows: list[Row]) -> str:
-    header = ("bench", "metric", "podtui", "reference", "ratio", "unit", "goal", "met", "load",
+    header = ("bench", "metric", "podtui", "beside", "ratio", "unit", "goal", "met", "load",
               "note")
     lines = [header]
     for row in rows:
         met = "-" if row.met is None else ("yes" if row.met else "NO")
         ratio = "-" if row.ratio is None else f"{row.ratio:.2f}x"
-        lines.append((row.bench, row.metric, _fmt(row.podtui, row.unit),
-                      _fmt(row.reference, row.unit), ratio, row.unit, row.goal, met, row.load,
-                      row.note))
+        beside = "-" if row.reference is None else f"{_fmt(row.reference, row.unit)} ({row.peer})"
+        lines.append((row.bench, row.metric, _fmt(row.podtui, row.unit), beside, ratio,
+                      row.unit, row.goal, met, row.load, row.note))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header) - 1)]
     out = []
     for index, line in enumerate(lines):
@@ -119,11 +128,13 @@ def main(argv: list[str] | None = None) -> int:
             got, raw = bench_version(args.version_runs)
             rows += got
             results["version"] = raw
-        sizes = sorted(set(args.sizes) | ({args.memory_size} if "memory" in args.only else set()))
-        if {"startup", "memory"} & set(args.only):
+        if {"startup", "memory", "k9s", "quiet"} & set(args.only):
             from populate import ensure_pods
 
-            for size in sizes if "startup" in args.only else [args.memory_size]:
+            wanted = set(args.sizes) if {"startup", "k9s"} & set(args.only) else set()
+            wanted |= {args.memory_size} if "memory" in args.only else set()
+            wanted |= {QUIET_SIZES[-1]} if "quiet" in args.only else set()
+            for size in sorted(wanted):
                 namespaces.add(ensure_pods(kube, size))
         if "startup" in args.only:
             kube.wait_ready()
@@ -139,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
             got, raw = bench_memory(args.memory_size)
             rows += got
             results["memory"] = raw
+        if "k9s" in args.only:
+            kube.wait_ready()
+            from beside_k9s import bench_beside_k9s
+
+            got, raw = bench_beside_k9s(args.sizes, args.k9s_repeat)
+            rows += got
+            results["beside_k9s"] = raw
         if "watch" in args.only:
             kube.wait_ready()
             from watch_latency import NAMESPACE, bench_watch
@@ -147,6 +165,15 @@ def main(argv: list[str] | None = None) -> int:
             got, raw = bench_watch(args.churn_rate, args.churn_seconds)
             rows += got
             results["watch"] = raw
+        if "watch-k9s" in args.only:
+            from watch_beside_k9s import bench_watch_beside_k9s
+
+            results["watch_beside_k9s"] = {}
+            for rate in args.k9s_churn_rates:
+                kube.wait_ready()
+                got, raw = bench_watch_beside_k9s(rate, args.churn_seconds)
+                rows += got
+                results["watch_beside_k9s"][str(rate)] = raw
         if "logs" in args.only:
             kube.wait_ready()
             from log_throughput import bench_logs
@@ -154,6 +181,20 @@ def main(argv: list[str] | None = None) -> int:
             got, raw = bench_logs(args.rates, args.log_seconds)
             rows += got
             results["logs"] = raw
+        if "quiet" in args.only:
+            from quiet import bench_idle_list, bench_idle_logs
+
+            results["quiet"] = {}
+            for size in QUIET_SIZES:
+                kube.wait_ready()
+                namespace = "default" if size is None else f"bench-{size}"
+                got, raw = bench_idle_list(namespace, size, window=args.quiet_seconds)
+                rows += got
+                results["quiet"][namespace] = raw
+            kube.wait_ready()
+            got, raw = bench_idle_logs(window=args.quiet_seconds)
+            rows += got
+            results["quiet"]["logs"] = raw
         if "scale" in args.only:
             kube.wait_ready()
             from scale import bench_scale, scale_namespaces

@@ -15,7 +15,7 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
 from podtui.config import Settings, config_path
-from podtui.ui import keymap
+from podtui.ui import keymap, wire
 from podtui.ui.messages import (
     AccessChecked,
     DebugContainerReady,
@@ -24,6 +24,8 @@ from podtui.ui.messages import (
 )
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
+
+wire.install()  # only the changed cells reach the terminal
 
 #: Allocations (net) between collections of the youngest GC generation (CPython: 700).
 GC_YOUNG_THRESHOLD = 20_000

@@ -63,6 +63,12 @@ class Terminal:
                 return
             self._read(0.1)
 
+    def idle(self, seconds: float) -> None:
+        """Read what the program writes for `seconds`, doing nothing."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._read(min(0.1, max(deadline - time.monotonic(), 0.001)))
+
     def press(self, keys: bytes) -> None:
         os.write(self.master, keys)
 

@@ -6,7 +6,8 @@ though podtui only needs `ApiClient.call_api` (raw JSON) and the kubeconfig load
 packages `kubernetes`, `kubernetes.client` and `kubernetes.client.models` are registered
 without running their `__init__`: their submodules import alone, and the first other
 attribute asked of such a package runs the real `__init__` (tests and `Connection.core`
-still get the whole client, just later).
+still get the whole client, just later). The same holds for google-auth's requests
+transport, which the kubeconfig loader imports for one auth-provider.
 """
 
 from __future__ import annotations
@@ -17,19 +18,25 @@ import sys
 import threading
 from types import ModuleType
 
-_DEFERRED = ("kubernetes", "kubernetes.client", "kubernetes.client.models")
+_DEFERRED = ("kubernetes", "kubernetes.client", "kubernetes.client.models",
+             # kube_config imports it for the gcp auth-provider only: ~12 MB of RSS and
+             # ~0.1 s (it loads cryptography's OpenSSL bindings) for every other user.
+             "google.auth.transport.requests")
 _lock = threading.RLock()
 
 
 def _register_deferred(name: str) -> None:
     spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
     module = importlib.util.module_from_spec(spec)
+    package = spec.submodule_search_locations is not None
     loaded = False
 
     def __getattr__(attr: str):  # PEP 562: only for attributes the module lacks
         nonlocal loaded
         with _lock:
-            if not loaded and importlib.util.find_spec(f"{name}.{attr}") is not None:
+            if not loaded and package and importlib.util.find_spec(f"{name}.{attr}") is not None:
                 return importlib.import_module(f"{name}.{attr}")  # `from pkg import submodule`
             if not loaded:
                 loaded = True

@@ -58,8 +58,10 @@ POD_LIST = _ids("pod_list", [
     Binding("l", "logs", "Logs"),
     Binding("y", "yaml", "YAML"),
     Binding("c", "copy", "Copy name", show=False),
-    Binding("slash", "filter", "Filter"),
-    Binding("colon", "command", "Cmd"),
+    # Priority: acted on as the key arrives, so the keys typed after it in one burst (over
+    # SSH a fast "/name" is one packet) already go to the prompt, not to the list.
+    Binding("slash", "filter", "Filter", priority=True),
+    Binding("colon", "command", "Cmd", priority=True),
     Binding("0", "all_namespaces", "All ns"),
     Binding("n", "new_pod", "New"),
     Binding("ctrl+d", "delete", "Delete"),

@@ -55,6 +55,7 @@ class StatusBar(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._parts: list[tuple[str, int]] = []
+        self._shown = ""
 
     def show(self, parts: list[tuple[str, int]]) -> None:
         """`parts`: (markup, rank); a higher rank stays longer."""
@@ -69,7 +70,10 @@ class StatusBar(Static):
         kept = list(self._parts)
         while len(kept) > 1 and Content.from_markup(self._joined(kept)).cell_length > width:
             kept.remove(min(kept, key=lambda part: part[1]))
-        self.update(self._joined(kept))
+        text = self._joined(kept)
+        if text != self._shown:  # the same text again would repaint the line all the same
+            self._shown = text
+            self.update(text)
 
     def _joined(self, parts: list[tuple[str, int]]) -> str:
         # A part in parentheses belongs to the one before it: one space.
@@ -136,7 +140,7 @@ class PodListScreen(InsideKeys, Screen):
         self.start_feed()  # what a started feed already has makes the first frame
         if BENCH_MARKS:
             self._bench_mark("mounted", len(self.table.order))
-        self.set_interval(1.0, self.table.refresh)  # ages tick
+        self.set_interval(1.0, self.table.repaint_changed)  # ages tick
 
     def on_unmount(self) -> None:
         if self.feed:
@@ -300,7 +304,9 @@ class PodListScreen(InsideKeys, Screen):
         )
         prompt.value = value
         prompt.add_class("-active")
-        prompt.focus()
+        # Now, not after the keys already queued (`focus()` waits its turn): over SSH a
+        # fast "/name" arrives in one packet, and its letters are the prompt's, not keys.
+        self.set_focus(prompt)
 
     def action_filter(self) -> None:
         self._open_prompt("filter", " ".join(self.table.filter_terms))
@@ -389,7 +395,8 @@ class PodListScreen(InsideKeys, Screen):
             return self.app.may("create")
         if action == "delete":
             return self.app.may("delete")
-        return True
+        # "/" and ":" typed into the prompt are text.
+        return action not in ("filter", "command") or self.focused is not self.query_one(Input)
 
     def on_key(self, event) -> None:
         # The bindings are hidden when not allowed; still answer the key with the reason.

@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -128,6 +128,21 @@ def matches(summary: PodSummary, terms: list[str]) -> bool:
     return True
 
 
+def _changed_span(old: Strip, new: Strip) -> tuple[int, int]:
+    """The cells [start, end) that differ between two renderings of a line (the whole
+    line when only styles changed or a character is not one cell wide)."""
+    a, b = old.text, new.text
+    if a == b or len(a) != old.cell_length or len(b) != new.cell_length:
+        return 0, max(old.cell_length, new.cell_length)
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a, end_b = end_a - 1, end_b - 1
+    return start, max(end_a, end_b)
+
+
 class PodTable(ScrollView, can_focus=True):
     """Keyboard-first pod table (j/k, g/G, space marks)."""
 
@@ -196,6 +211,9 @@ class PodTable(ScrollView, can_focus=True):
         #: PodMetrics by (namespace, name); None until a usage feed reports (no columns).
         self.usage: dict[tuple[str, str], PodUsage] | None = None
         self.usage_problem = ""
+        #: The strip each line of the widget last painted: the ages tick every second, and
+        #: over SSH every byte counts, so a tick repaints only the lines whose text changed.
+        self._painted: dict[int, Strip] = {}
 
     # --- data -------------------------------------------------------------------------
 
@@ -241,7 +259,7 @@ class PodTable(ScrollView, can_focus=True):
         else:
             if first:
                 self._relayout()
-            self.refresh()
+            self.repaint_changed()
 
     def _sort_function(self) -> Callable[[PodSummary], object]:
         key = self.sort_key
@@ -296,7 +314,7 @@ class PodTable(ScrollView, can_focus=True):
         else:
             self.cursor = min(self.cursor, max(len(self.order) - 1, 0))
         self._relayout()
-        self.refresh()
+        self.repaint_changed()
 
     # --- layout and rendering -----------------------------------------------------------
 
@@ -305,7 +323,7 @@ class PodTable(ScrollView, can_focus=True):
 
     def watch_all_namespaces(self) -> None:
         self._relayout()
-        self.refresh()
+        self.repaint_changed()
 
     def _relayout(self) -> None:
         width = max(self.scrollable_content_region.width, 20) - 1  # the mark column
@@ -394,9 +412,27 @@ class PodTable(ScrollView, can_focus=True):
                 text = text[: max(width - 1, 0)] + "…"
             text = text.rjust(width) if column.right else text.ljust(width)
             segments.append(Segment(text + " ", base + style))
-        return Strip(segments)
+        # Cells of one style in one run: each run costs its escape codes on the wire.
+        return Strip(segments).simplify()
+
+    def repaint_changed(self) -> None:
+        """Repaint only the cells whose text or style changed since they were painted: an
+        age ticking, a status, the cursor's two rows (over SSH each byte crosses the link;
+        a scroll or a resize repaints the whole table anyway)."""
+        for y in range(self.scrollable_content_region.height):
+            painted = self._painted.get(y)
+            if painted is None:
+                continue
+            now = self._render_line(y)
+            if now != painted:
+                start, end = _changed_span(painted, now)
+                self.refresh(Region(start, y, end - start, 1))
 
     def render_line(self, y: int) -> Strip:
+        strip = self._painted[y] = self._render_line(y)
+        return strip
+
+    def _render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
             header = self.get_component_rich_style("pod-table--header")
@@ -440,7 +476,7 @@ class PodTable(ScrollView, can_focus=True):
             self.scroll_to(y=cursor, animate=False)
         elif body > 0 and cursor >= self.scroll_offset.y + body:
             self.scroll_to(y=cursor - body + 1, animate=False)
-        self.refresh()
+        self.repaint_changed()
 
     def action_cursor(self, step: int) -> None:
         if self.order:
@@ -457,13 +493,13 @@ class PodTable(ScrollView, can_focus=True):
         if summary is not None:
             self.marked ^= {summary.uid}
             self.action_cursor(1)
-            self.refresh()
+            self.repaint_changed()
 
     def on_focus(self) -> None:
-        self.refresh()
+        self.repaint_changed()
 
     def on_blur(self) -> None:
-        self.refresh()
+        self.repaint_changed()
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y - 1

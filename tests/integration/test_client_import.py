@@ -1,5 +1,6 @@
 """podtui uses the official client without importing all of it (podtui/cluster/kube_import.py):
-every call podtui makes works with only the client's transport and kubeconfig loader loaded,
+every call podtui makes works with only the client's transport and kubeconfig loader loaded
+(and not google-auth's requests transport),
 and the whole typed client still works when something asks for it."""
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ SCRIPT = textwrap.dedent("""
         "dry_run_uid": bool(create_pod(conn, pod, dry_run=True)["metadata"].get("uid")),
         "delete_missing": delete_pod(conn, "default", "never-created").message,
         "loaded": sorted(m for m in sys.modules if m.startswith("kubernetes")),
+        "openssl_bindings": "cryptography" in sys.modules,
     }
+    # The gcp auth-provider's transport, deferred, is all there when it is asked for.
+    import google.auth.transport.requests
+    out["gcp_request"] = google.auth.transport.requests.Request.__name__
     from kubernetes.client import CoreV1Api
     typed = CoreV1Api(conn.api).read_namespaced_pod(sys.argv[2], "default")
     out["typed"] = type(typed).__name__ + ":" + typed.metadata.name
@@ -54,6 +59,10 @@ def test_podtui_calls_need_only_the_client_transport(admin_kubeconfig):
     assert not [m for m in out["loaded"]
                 if m.startswith(("kubernetes.client.api.", "kubernetes.client.models."))]
     assert out["typed"] == f"V1Pod:{SEED_POD}"
+    # google-auth's requests transport (it loads cryptography's OpenSSL bindings, ~12 MB)
+    # is only for the gcp auth-provider.
+    assert out["openssl_bindings"] is False
+    assert out["gcp_request"] == "Request"
 
 
 def test_each_delete_leaves_its_pooled_connection_usable(conn, namespace):

@@ -5,6 +5,7 @@ terminal with one line naming the report, the token nowhere."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests.conftest import LIMITED_KUBECONFIG, make_pod
 from tests.kubeconfigs import limited_token
-from tests.terminal import LEAVE_ALT_SCREEN, Terminal
+from tests.terminal import ESCAPES, LEAVE_ALT_SCREEN, Terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,8 +91,6 @@ def test_a_crash_restores_the_terminal_and_prints_one_line_without_the_token(san
     # The full-screen app is gone (alternate screen left), then one line, and no more.
     assert LEAVE_ALT_SCREEN in term.raw
     after = term.raw.rsplit(LEAVE_ALT_SCREEN, 1)[1].decode()
-    from tests.terminal import ESCAPES
-
     lines = [line.strip() for line in ESCAPES.sub("", after).splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith(
         "podtui stopped on an unexpected error: RuntimeError: cannot send GET"), lines
@@ -102,3 +101,49 @@ def test_a_crash_restores_the_terminal_and_prints_one_line_without_the_token(san
     # (named, never printed: a failing assert must not leak it either)
     on_terminal, in_report = token in term.raw.decode(errors="replace"), token in text
     assert not on_terminal and not in_report
+
+
+def _podtui(kubeconfig: str, namespace: str, env: dict[str, str]) -> Terminal:
+    return Terminal([sys.executable, "-m", "podtui", "--kubeconfig", kubeconfig,
+                     "-n", namespace], env, size=(120, 40), cwd=str(ROOT))
+
+
+def test_an_idle_pod_list_sends_only_the_cells_that_change(conn, namespace, admin_kubeconfig,
+                                                           env):
+    """Over SSH every byte crosses the link: while nothing but the ages changes, the rows
+    and the status bar are not sent again, only the ages' new digits."""
+    for name in ("quiet-a", "quiet-b"):
+        conn.core.create_namespaced_pod(namespace, make_pod(name))
+    term = _podtui(admin_kubeconfig, namespace, env)
+    try:
+        term.wait_for(lambda t: "2 pods (2 running)" in t, "both pods running")
+        term.idle(3)  # settled: usage read, first ticks done
+        mark = len(term.raw)
+        term.idle(4)
+        sent = ESCAPES.sub("", term.raw[mark:].decode(errors="replace"))
+        term.press(b"q")
+        assert term.wait() == 0
+    finally:
+        term.close()
+    assert re.search(r"\d", sent), "the ages (seconds old) tick"
+    for text in ("quiet-a", "quiet-b", "Running", "NAME", "pods", "live"):
+        assert text not in sent, f"{text!r} sent again while idle: {sent!r}"
+
+
+def test_keys_typed_in_one_burst_after_slash_are_the_filter(conn, namespace, admin_kubeconfig,
+                                                            env):
+    """Over SSH a fast "/shell" + enter arrives in one read: the letters are the filter's,
+    not the list's keys (s would open a shell picker)."""
+    for name in ("shell-box", "other"):
+        conn.core.create_namespaced_pod(namespace, make_pod(name))
+    term = _podtui(admin_kubeconfig, namespace, env)
+    try:
+        term.wait_for(lambda t: "2 pods" in t, "the pod list")
+        term.press(b"/shell\r")
+        term.wait_for(lambda t: "filter shell" in t, "the filter in the status bar")
+        term.idle(0.5)
+        assert "Shell in which container" not in term.text()
+        term.press(b"q")
+        assert term.wait() == 0
+    finally:
+        term.close()
