@@ -2,10 +2,11 @@
 
     make bench-scale     # bench/run.py --only scale --keep-namespaces
 
-Kept out of the default `make bench`: KWOK marks ~55 pods/s Running here, so creating the
-pods takes ~15 minutes (the namespaces are kept and reused by the next run). Best run on a
-private sandbox (PODTUI_SANDBOX_DIR and its ports, see bench/RESULTS.md), so that 50,000
-pods do not slow everyone else's tests on the shared one.
+Kept out of the default `make bench`: creating the pods takes long (POSTs ~150/s, then KWOK
+marks them Running: ~55 pods/s for the first 20,000 on 2 cores, then only ~8/s with
+30,000 waiting; see bench/RESULTS.md). The namespaces are kept and reused by the next run.
+Best run on a private sandbox (PODTUI_SANDBOX_DIR and its ports, see the Makefile), so that
+50,000 pods do not slow everyone else's tests on the shared one.
 
 Per podtui run (real process, pty 120x40): first row and whole list (the app's marks and
 the status bar's "N pods" reaching the terminal), CPU; a second run presses "/" every
@@ -16,14 +17,10 @@ reads VmRSS 2 s after the whole list. k9s runs in the same pty size with a time 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import select
-import tempfile
 import time
 
-from common import KUBECONFIG, Kube, Row, kubectl, load, log, median, percentile, time_command
+from common import Kube, Row, kubectl, load, log, median, percentile, time_command
 from populate import ensure_pods
 from realproc import Interaction, run_podtui
 
@@ -113,95 +110,40 @@ def _podtui(total: int) -> dict:
     }
 
 
-# --- k9s: a pty of the same size; small on purpose (bench/ gets a generic pty runner) ----
-
-_ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
-_K9S_COUNT = re.compile(rb"pods\(all\)\[([\d,]+)\]", re.IGNORECASE)
+# --- k9s: the same pty size and terminal emulator as bench/beside_k9s.py -----------------
 
 
-def _k9s(binary: str, total: int, limit: float) -> dict:
-    """k9s -A on pods: first row (a scale pod's name on screen, or a count in its title)
-    and whole list (its title says the total), or nothing within `limit` seconds. Its own
-    small pty: to be switched to bench/terminal.py (the lead's generic runner) once that
-    is on main."""
-    import fcntl
-    import signal
-    import struct
-    import subprocess
-    import termios
+def _k9s(total: int, limit: float) -> dict:
+    """k9s -A on pods: first row (a pod's name on screen) and whole list (its title says
+    pods(all)[TOTAL]), or nothing within `limit` seconds."""
+    import peers
+    from beside_k9s import FIRST_ROW
+    from quiet import k9s_listed
+    from terminal import Terminal
 
-    from realproc import Screen
-
-    with tempfile.TemporaryDirectory(prefix="podtui-bench-k9s-") as home:
-        env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
-        for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-            env[var] = os.path.join(home, var.lower())
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        argv = [binary, "--kubeconfig", str(KUBECONFIG), "-A", "-c", "pods", "--readonly"]
-        started = time.time()
-        process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                   start_new_session=True, close_fds=True,
-                                   preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
-        os.close(slave)
-        screen = Screen()
-        first = whole = rss_kb = None
-        try:
-            deadline = time.monotonic() + limit
-            while time.monotonic() < deadline and process.poll() is None:
-                readable = select.select([master], [], [], 0.1)[0]
-                if readable:
-                    try:
-                        screen.data += os.read(master, 1 << 16)
-                    except OSError:
-                        break
-                text = _ANSI.sub(b"", bytes(screen.data[-(1 << 16):]))
-                counts = [int(c.replace(b",", b"")) for c in _K9S_COUNT.findall(text)]
-                if first is None and (b"pod-0" in text or max(counts, default=0) > 0):
-                    first = time.time() - started
-                if counts and max(counts) >= total:
-                    whole = time.time() - started
-                    time.sleep(2.0)
-                    rss_kb = _rss_kb(process.pid)
-                    break
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            os.close(master)
-    return {"first_row_s": first, "whole_list_s": whole,
-            "rss_mb": rss_kb / 1024 if rss_kb else None, "limit_s": limit,
-            "drew_nothing": first is None}
-
-
-def _rss_kb(pid: int) -> int | None:
+    home = peers.K9sHome()
     try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
+        term = Terminal(peers.k9s_argv(None), home.env,
+                        watch={"first": FIRST_ROW, "whole": k9s_listed(None, total)})
+        whole = term.wait("whole", limit)
+        first = term.wait("first", 0.1)
+        rss = None
+        if whole is not None:
+            time.sleep(2.0)
+            rss = term.rss_kb()[0]
+        term.close(b"\x03")
+    finally:
+        home.cleanup()
+    return {"first_row_s": first and first - term.started,
+            "whole_list_s": whole and whole - term.started,
+            "rss_mb": rss and rss / 1024, "limit_s": limit, "drew_nothing": first is None}
 
 
-def _k9s_binary() -> str:
-    """PODTUI_BENCH_K9S, else a k9s that bench/peers/build already cached ("" if none):
-    building it here would take minutes of both cores."""
-    import glob
-
-    cache = os.environ.get("PODTUI_BENCH_CACHE") or os.path.expanduser("~/.cache/podtui-bench")
-    found = sorted(path for path in glob.glob(os.path.join(cache, "k9s-*", "k9s"))
-                   if ".partial" not in path)
-    return os.environ.get("PODTUI_BENCH_K9S") or (found[-1] if found else "")
-
-
-def bench_scale(repeat: int = 3, k9s_runs: int = 1, k9s_limit: float = K9S_LIMIT,
-                k9s_binary: str = "") -> tuple[list, dict]:
+def bench_scale(repeat: int = 3, k9s_runs: int = 1,
+                k9s_limit: float = K9S_LIMIT) -> tuple[list, dict]:
     kube = Kube()
     ensure_scale_pods(kube)
     total = count_all_pods(kube)
-    k9s = k9s_binary or _k9s_binary()
     runs, refs, peers = [], [], []
     before = load()
     for attempt in range(repeat):
@@ -213,14 +155,14 @@ def bench_scale(repeat: int = 3, k9s_runs: int = 1, k9s_limit: float = K9S_LIMIT
         refs.append({"wall_s": wall if code == 0 else None, "peak_rss_mb": rss / 1024,
                      "load": load()})
         log(f"  kubectl get pods -A: {refs[-1]}")
-        if k9s and attempt < k9s_runs:
-            peers.append(_k9s(k9s, total, k9s_limit) | {"load": load()})
+        if attempt < k9s_runs:
+            peers.append(_k9s(total, k9s_limit) | {"load": load()})
             log(f"  k9s -A: {peers[-1]}")
     after = load()
     keys = [k for r in runs for k in r["keys"]]
     rows = _rows(runs, refs, peers, keys, before, after, total)
     raw = {"total_pods": total, "podtui": runs, "kubectl_get_pods_A": refs, "k9s": peers,
-           "k9s_binary": k9s, "load_before": before, "load_after": after}
+           "load_before": before, "load_after": after}
     return rows, raw
 
 
