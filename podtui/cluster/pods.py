@@ -25,7 +25,12 @@ from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.list_pages import items_intact, pages_ahead, without_managed_fields
 
+#: The first page is small, so that the first rows come soon; the rest are larger: the
+#: sandbox's API server spent 6-7.5 s of CPU serving 50,000 pods in pages of 500 and
+#: ~3 s in pages of 2,000 (bench/RESULTS.md), a cost per request that a busy server pays
+#: on the core podtui needs.
 PAGE_SIZE = 500
+NEXT_PAGE_SIZE = 2000
 #: The server ends each watch after this many seconds; we then resume from the last version.
 WATCH_SECONDS = 240
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -216,7 +221,8 @@ class PodWatcher:
         return [("fieldSelector", self.field_selector)] if self.field_selector else []
 
     def _fetch_page(self, path: str, token: str) -> bytes:
-        query: list[tuple[str, Any]] = [("limit", PAGE_SIZE), *self._selector()]
+        limit = NEXT_PAGE_SIZE if token else PAGE_SIZE
+        query: list[tuple[str, Any]] = [("limit", limit), *self._selector()]
         if token:
             query.append(("continue", token))
         response = self.conn.request("GET", path, query, timeout=(CONNECT_TIMEOUT, 60))
