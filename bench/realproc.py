@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import KUBECONFIG, PODTUI
+from terminal import status_kb
 
 
 @dataclass
@@ -80,17 +81,6 @@ class Run:
 
     def since_start(self, when: float | None) -> float | None:
         return None if when is None else when - self.started
-
-
-def _status_kb(pid: int) -> tuple[int | None, int | None]:
-    rss = hwm = None
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-            elif line.startswith("VmHWM:"):
-                hwm = int(line.split()[1])
-    return rss, hwm
 
 
 def _ended(pid: int) -> bool:
@@ -170,7 +160,7 @@ def run_podtui(namespace: str | None, *, exit_when_loaded: bool = True,
                     break
                 time.sleep(0.05)
             time.sleep(memory_settle)
-            rss, hwm = _status_kb(process.pid)
+            rss, hwm = status_kb(process.pid)
             os.write(master, b"q")
         while time.monotonic() < deadline:
             # wait4 (not wait): the child's CPU time comes with it.

@@ -146,14 +146,7 @@ class Terminal:
 
     def rss_kb(self) -> tuple[int | None, int | None]:
         """VmRSS and VmHWM (peak) of the process."""
-        rss = hwm = None
-        with contextlib.suppress(OSError), open(f"/proc/{self.process.pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1])
-                elif line.startswith("VmHWM:"):
-                    hwm = int(line.split()[1])
-        return rss, hwm
+        return status_kb(self.process.pid)
 
     def close(self, keys: bytes | None = None, timeout: float = 10) -> int | None:
         """Quit with `keys` (else SIGTERM), SIGKILL after `timeout`; the exit code."""
@@ -189,6 +182,18 @@ class Terminal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def status_kb(pid: int) -> tuple[int | None, int | None]:
+    """VmRSS and VmHWM (peak) of a process, in kB."""
+    rss = hwm = None
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+            elif line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
+    return rss, hwm
 
 
 def any_line(pattern: str) -> Callable[[Lines], bool]:

@@ -29,13 +29,14 @@ file, the key and the problem; that value keeps its default and the app starts a
 
 from __future__ import annotations
 
-import os
 import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from podtui.xdg import config_dir
 
 if TYPE_CHECKING:
     from podtui.cluster.connection import Connection
@@ -48,13 +49,6 @@ DEFAULTS: dict[str, Any] = {
     "drill.time_budget": "15m",
 }
 DEFAULT = "default"
-
-
-def config_dir() -> Path:
-    """`$XDG_CONFIG_HOME/podtui`; the spec ignores a relative XDG_CONFIG_HOME."""
-    base = os.environ.get("XDG_CONFIG_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".config"
-    return root / "podtui"
 
 
 def config_path() -> Path:

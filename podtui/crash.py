@@ -18,12 +18,7 @@ from pathlib import Path
 
 from podtui import __version__
 from podtui.cluster.errors import redact
-
-
-def state_dir() -> Path:
-    """$XDG_STATE_HOME/podtui, or ~/.local/state/podtui."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "podtui"
+from podtui.xdg import state_dir
 
 
 def report_text(error: BaseException, secrets: Iterable[str] = (),

@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-from podtui.config import config_dir
+from podtui.xdg import config_dir
 
 
 def _builtin_dir() -> Path:

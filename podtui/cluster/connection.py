@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 CONNECT_TIMEOUT = 5.0
 
 
+#: Writes a read-only connection still sends: access reviews only ask questions.
+READS_BY_POST = ("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                 "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+
+
+class ReadOnlyError(ClusterError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"read-only mode: {what} refused")
+
+
 @dataclass
 class Connection:
     api: ApiClient
@@ -48,6 +58,10 @@ class Connection:
         Returns the urllib3 response unread (stream it, or read `.data`); an HTTP error
         raises the client's ApiException.
         """
+        if self.readonly and method not in ("GET", "HEAD", "OPTIONS") \
+                and path not in READS_BY_POST:
+            # The backstop under every caller's own check: nothing writes in --readonly.
+            raise ReadOnlyError(f"{method} {path}")
         headers = {"Accept": accept}
         if body is not None:
             headers["Content-Type"] = content_type

@@ -1,19 +1,15 @@
 """Writes: create (after a server-side dry run) and delete, plus access checks.
 
-Every write goes through here, so `--readonly` is enforced in one place.
+Every write goes through here, so `--readonly` is refused with a clear line before any
+request; `Connection.request` refuses any write that would get past it all the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from podtui.cluster.connection import Connection
+from podtui.cluster.connection import Connection, ReadOnlyError
 from podtui.cluster.errors import ClusterError, api_status, describe
-
-
-class ReadOnlyError(ClusterError):
-    def __init__(self, what: str) -> None:
-        super().__init__(f"read-only mode: {what} refused")
 
 
 def refuse_if_readonly(conn: Connection, what: str) -> None:

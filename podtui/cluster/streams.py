@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from podtui.cluster.connection import Connection
+from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.names import check_namespace, check_pod_name
 
@@ -47,11 +47,40 @@ def stream_error(exc: BaseException, what: str, server: str = "") -> ClusterErro
 
 
 def open_websocket(conn: Connection, path: str, query: list[tuple[str, object]], what: str):
-    """A connected websocket-client WebSocket (v4.channel.k8s.io) for `path`."""
-    from kubernetes.stream.ws_client import create_websocket, get_websocket_url
+    """A connected websocket-client WebSocket (v4.channel.k8s.io) for `path`.
 
+    As the official client's `create_websocket` makes it (TLS verified with the kubeconfig's
+    CA, client certificate, proxy), with a connect timeout that one lacks: a server that
+    accepts the connection and never answers would hang the caller for good."""
+    import ssl
+
+    from kubernetes.stream.ws_client import get_websocket_url, websocket_proxycare
+    from websocket import WebSocket
+
+    cfg = conn.api.configuration
     url = get_websocket_url(conn.server.rstrip("/") + path, query)
+    sslopt: dict[str, object] = {"cert_reqs": ssl.CERT_NONE}
+    if url.startswith("wss://") and cfg.verify_ssl:
+        import certifi
+
+        sslopt = {"cert_reqs": ssl.CERT_REQUIRED, "ca_certs": cfg.ssl_ca_cert or certifi.where()}
+        if cfg.assert_hostname is not None:
+            sslopt["check_hostname"] = cfg.assert_hostname
+    for key, value in (("certfile", cfg.cert_file), ("keyfile", cfg.key_file),
+                       ("server_hostname", cfg.tls_server_name)):
+        if value:
+            sslopt[key] = value
+    headers = auth_headers(conn)
+    options: dict[str, object] = {"header": [
+        *(f"authorization: {v}" for v in headers.values()),
+        "sec-websocket-protocol: v4.channel.k8s.io"]}
+    if cfg.proxy or cfg.proxy_headers:
+        options = websocket_proxycare(options, cfg, url, headers)
+    ws = WebSocket(sslopt=sslopt, skip_utf8_validation=False)
     try:
-        return create_websocket(conn.api.configuration, url, auth_headers(conn))
+        ws.connect(url, timeout=CONNECT_TIMEOUT, **options)
     except Exception as exc:  # noqa: BLE001 - handshake refusals, TLS, connection errors
+        ws.close()
         raise stream_error(exc, what, conn.server) from None
+    ws.settimeout(None)  # open: a session waits for its next byte as long as it lives
+    return ws

@@ -33,7 +33,6 @@ variables in a solution); each must name a parameter or ``namespace``.
 
 from __future__ import annotations
 
-import os
 import re
 import string
 from importlib import resources
@@ -58,6 +57,7 @@ from podtui.drills.model import (
     ParamSpec,
 )
 from podtui.drills.params import SAFE_VALUE, draw, namespace_for
+from podtui.xdg import config_dir
 
 FIELDS = ("id", "title", "tag", "minutes", "parameters", "task", "setup", "solution",
           "hints", "checks", "sandbox")
@@ -401,9 +401,7 @@ def _check_manifest(manifest: Any, i: int, drill: Drill) -> None:
 
 def default_user_dir() -> Path:
     """``$XDG_CONFIG_HOME/podtui/drills``, or ``~/.config/podtui/drills``."""
-    base = os.environ.get("XDG_CONFIG_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".config"
-    return root / "podtui" / "drills"
+    return config_dir() / "drills"
 
 
 def load_drills(user_dir: Path | None = None) -> tuple[list[Drill], list[DrillError]]:

@@ -29,9 +29,9 @@ from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogSta
 from podtui.ui import keymap
 from podtui.ui.clipboard import copy
 from podtui.ui.container_picker import ContainerPicker
-from podtui.ui.log_files import save_directory, save_path
+from podtui.ui.log_files import save_directory, save_lines
 from podtui.ui.log_panes import Pane, state_label
-from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView, write_lines
+from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView
 from podtui.ui.messages import LogsWaiting, Throttle
 
 #: Narrower terminals stack the panes vertically.
@@ -422,8 +422,7 @@ class LogsScreen(Screen):
     @work(thread=True, exclusive=False, group="save")
     def _save(self, lines: list[str], container: str) -> None:
         try:
-            path = save_path(save_directory(), self.pod, container)
-            write_lines(path, lines)
+            path = save_lines(save_directory(), self.pod, container, lines)
         except OSError as exc:
             self.app.call_from_thread(
                 self.notify, f"cannot save: {exc.strerror or exc}", severity="error"

@@ -11,6 +11,7 @@ import sys
 import textwrap
 
 import orjson
+import pytest
 
 from podtui.cluster.pod_actions import delete_pod
 from tests.conftest import SEED_POD, make_pod
@@ -76,3 +77,33 @@ def test_each_delete_leaves_its_pooled_connection_usable(conn, namespace):
         listed = orjson.loads(conn.request("GET", f"/api/v1/namespaces/{namespace}/pods").data)
         assert name not in [p["metadata"]["name"] for p in listed["items"]
                             if not p["metadata"].get("deletionTimestamp")]
+
+
+def test_a_readonly_connection_sends_no_write_whoever_asks(conn, namespace, admin_kubeconfig):
+    """--readonly is enforced where every request passes, under the callers' own checks: a
+    write that skips them is refused before it is sent; reads and access reviews go on."""
+    from podtui.cluster.connection import ReadOnlyError, connect
+
+    conn.core.create_namespaced_pod(namespace, make_pod("kept"))
+    uid = conn.core.read_namespaced_pod("kept", namespace).metadata.uid
+    path = f"/api/v1/namespaces/{namespace}/pods"
+    ro = connect(kubeconfig=admin_kubeconfig, namespace=namespace)
+    ro.readonly = True
+    try:
+        writes = [("DELETE", f"{path}/kept", None), ("POST", path, make_pod("new")),
+                  ("PATCH", f"{path}/kept", {"metadata": {"labels": {"x": "y"}}}),
+                  ("PUT", f"{path}/kept", {})]
+        for method, where, body in writes:
+            with pytest.raises(ReadOnlyError, match=f"read-only mode: {method} "):
+                ro.request(method, where, body=body)
+        listed = orjson.loads(ro.request("GET", path).data)
+        review = ro.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                            body={"spec": {"resourceAttributes": {
+                                "verb": "get", "resource": "pods", "namespace": namespace}}})
+        allowed = orjson.loads(review.data)["status"]["allowed"]
+    finally:
+        ro.close()
+    assert [(p["metadata"]["name"], p["metadata"]["uid"]) for p in listed["items"]] == [
+        ("kept", uid)]
+    assert not listed["items"][0]["metadata"].get("labels", {}).get("x")
+    assert allowed is True

@@ -121,6 +121,37 @@ def test_exec_in_an_unknown_container_or_pod_is_one_line(conn, namespace):
                                   f'not found: pods "no-such-pod" not found')
 
 
+def test_a_server_that_never_answers_is_one_line_not_a_hang(admin_kubeconfig):
+    """An address that accepts the connection and then says nothing (a stuck proxy, a
+    black-holed API server): the exec gives up with one line instead of waiting forever."""
+    import dataclasses
+    import threading
+
+    from podtui.cluster.connection import connect
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # the kernel accepts; nobody reads or writes
+    real = connect(kubeconfig=admin_kubeconfig)
+    conn = dataclasses.replace(real, server=f"https://127.0.0.1:{silent.getsockname()[1]}")
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            run(conn, "default", SEED_POD, "node", ["true"])
+        except BaseException as exc:  # noqa: BLE001 - what the user would see
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(60)  # far above the connect timeout; without one this never ends
+    silent.close()
+    real.close()
+    assert not worker.is_alive(), "the exec still waits for a server that never answers"
+    assert isinstance(outcome[0], ClusterError)
+    assert str(outcome[0]).startswith(f"cannot exec in default/{SEED_POD} container node: ")
+
+
 def test_kubectl_equivalent_is_runnable(admin_kubeconfig):
     line = kubectl_line.exec_in("default", SEED_POD, "busybox", ["cat", "/logs/app.log"])
     assert line == f"kubectl exec {SEED_POD} -n default -c busybox -- cat /logs/app.log"

@@ -142,6 +142,7 @@ async def test_save_writes_the_panes_lines(app, conn, tmp_path, monkeypatch):
         saved = await until(pilot, lambda: screen.last_saved, "the saved file")
         assert saved.parent == tmp_path
         assert SEED_POD in saved.name and "node" in saved.name
+        assert saved.stat().st_mode & 0o777 == 0o600  # logs can hold secrets: owner only
         lines = saved.read_text().splitlines()
         assert len(lines) >= 3
         assert lines == node.texts[: len(lines)]

@@ -204,6 +204,7 @@ class FakeApi:
 
 class FakeConn:
     server = "https://fake:6443"
+    readonly = False
     request = Connection.request  # the real call, over the fake transport
 
     def __init__(self, api: FakeApi) -> None:

@@ -14,6 +14,7 @@ from podtui.cluster.names import DNS_LABEL
 from podtui.cluster.templates.model import KINDS, Parameter, Template, TemplateError
 from podtui.cluster.templates.render import compose_yaml, render_checked, yaml_problem
 from podtui.cluster.templates.values import IDENT_RE, show, validate_value
+from podtui.xdg import config_dir
 
 _TEMPLATE_FIELDS = ("name", "title", "description", "parameters", "pod")
 _PARAMETER_FIELDS = ("name", "default", "description", "kind")
@@ -176,8 +177,6 @@ def _parse_parameters(
 
 def default_user_dir() -> Path:
     """``$XDG_CONFIG_HOME/podtui/templates``, or ``~/.config/podtui/templates``."""
-    from podtui.config import config_dir
-
     return config_dir() / "templates"
 
 

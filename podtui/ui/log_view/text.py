@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable
@@ -54,9 +55,12 @@ def plain_line(text: str, ts_raw: str = "", tag: str = "", timestamps: bool = Fa
 
 
 def write_lines(path: Path, lines: Iterable[str]) -> Path:
-    """Write lines to a plain-text file (one per line); returns the path."""
+    """Write lines to a new plain-text file (one per line), readable by its owner only:
+    logs can hold what others must not read. An existing file raises FileExistsError
+    (created exclusively: no race with another writer). Returns the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", errors="replace", newline="\n") as handle:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
         for line in lines:
             handle.write(line)
             handle.write("\n")
