@@ -19,7 +19,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.events import DescendantFocus, Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster import logs as cluster_logs
@@ -33,17 +32,26 @@ from podtui.ui.log_files import save_directory, save_lines
 from podtui.ui.log_panes import Pane, state_label
 from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView
 from podtui.ui.messages import LogsWaiting, Throttle
+from podtui.ui.quiet_terminal import QuietScreen
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
-#: How often, at most, the followers' lines reach the panes. 10 Hz: a frame repaints every
-#: pane, and during a flood a key press waits for it; at 20 Hz keys waited ~120 ms
-#: (median), at 10 Hz ~90 (bench/RESULTS.md, fix 6).
-DRAIN_SECONDS = 0.1
+#: How often, at most, the followers' lines reach the panes during a flood. 5 Hz: a frame
+#: repaints every pane, and a key press waits for it; key -> repaint p99 was ~190 ms at
+#: 10 Hz and ~80 at 5 Hz (median 31 -> 21 ms; bench/RESULTS.md), ~120 ms median at 20 Hz
+#: (fix 6). The last line of a flood shows up to 0.2 s after it came.
+DRAIN_SECONDS = 0.2
+#: While lines only trickle in, each batch still scrolls every row of a followed pane:
+#: the panes then take lines at most once per QUIET_SECONDS (a line after a quiet second
+#: shows at once), two lines a pane per repaint at the seed pod's rate, which halves the
+#: bytes written per line (over SSH). A drain of FLOOD_LINES or more: DRAIN_SECONDS again.
+QUIET_SECONDS = 1.0
+FLOOD_LINES = 100
 
 
-class LogsScreen(Screen):
-    """The logs of some containers of one pod, side by side."""
+class LogsScreen(QuietScreen):
+    """The logs of some containers of one pod, side by side. Quiet: a followed pane
+    scrolls every row for a new line; only the cells that changed are written."""
 
     BINDINGS = keymap.LOGS
 
@@ -213,7 +221,10 @@ class LogsScreen(Screen):
         batch (one refresh), statuses in order."""
         self._throttle.ran()
         lines: dict[str, list[LogLine]] = {}
-        for key, generation, event in self._inbox.take():
+        events = self._inbox.take()
+        count = sum(len(event.lines) for _k, _g, event in events if isinstance(event, LogBatch))
+        self._throttle.gap = DRAIN_SECONDS if count >= FLOOD_LINES else QUIET_SECONDS
+        for key, generation, event in events:
             pane = self.panes.get(key)
             if pane is None or generation != pane.generation:
                 continue  # a stopped follower's last words

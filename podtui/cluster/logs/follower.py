@@ -19,6 +19,7 @@ from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.logs.chunked import read_chunked
 from podtui.cluster.logs.cursor import ResumeCursor
 from podtui.cluster.logs.events import (
     CONNECTING,
@@ -234,17 +235,19 @@ class LogFollower:
         # error catcher, a decoder check and a buffer queue (30 % of this thread's time):
         # read through the http.client response below it when the body is not encoded.
         raw = getattr(response, "_fp", None)
-        read1 = response.read1
+        blocks = iter(lambda: response.read1(65536), b"")
         if isinstance(raw, http.client.HTTPResponse) and not response.headers.get(
             "content-encoding"
         ):
-            read1 = raw.read1
+            if raw.chunked and raw.chunk_left is None and raw.fp is not None:
+                # Nothing of the body read yet: all that arrived in one read, not one
+                # HTTP chunk (a few lines) per read (podtui.cluster.logs.chunked).
+                blocks = read_chunked(raw.fp)
+            else:
+                blocks = iter(lambda: raw.read1(65536), b"")
         buffer = b""
         try:
-            while True:
-                chunk = read1(65536)
-                if not chunk:
-                    break
+            for chunk in blocks:
                 buffer += chunk
                 if b"\n" not in chunk:
                     continue

@@ -99,18 +99,33 @@ class PaintMixin:
                 break
         used = min(end, max(position, start)) - start
         if used < width:
-            segments.append(Segment(" " * (width - used), self._style))
+            padding = " " * (width - used)
+            base = self._style
+            if segments and segments[-1].style is base:
+                # One run for the text and its padding: each run costs its style's escape
+                # sequence and a reset on the terminal (~30 bytes with 256 colours).
+                segments[-1] = Segment(segments[-1].text + padding, base)
+            else:
+                segments.append(Segment(padding, base))
         return Strip(segments, width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # `size` and `scroll_offset` walk up the DOM: once per repaint, not once per row.
         self._view = (self.scroll_offset, self.size.width)
+        self._recording = True  # the rows rendered now are the ones the terminal gets
         try:
             return super().render_lines(crop)
         finally:
             self._view = None
+            self._recording = False
 
     def render_line(self, y: int) -> Strip:
+        strip = self._render_row(y)
+        if self._recording:
+            self._record_painted(y, strip)
+        return strip
+
+    def _render_row(self, y: int) -> Strip:
         (scroll_x, scroll_y), width = self._view or (self.scroll_offset, self.size.width)
         located = self._locate(scroll_y + y)
         if located is None:

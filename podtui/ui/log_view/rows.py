@@ -70,7 +70,7 @@ class RowsMixin:
         # unless a scrollbar appears or goes.
         shown = (self.show_horizontal_scrollbar, self.show_vertical_scrollbar)
         self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)
+        self._quiet_scroll_update(size)
         if (self.show_horizontal_scrollbar, self.show_vertical_scrollbar) != shown:
             self.refresh(layout=True)
 

@@ -27,12 +27,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Offset
+from textual.geometry import Offset, Region
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from podtui.cluster.logs import LogLine
 from podtui.ui.log_view.paint import PaintMixin
+from podtui.ui.log_view.quiet import QuietMixin
 from podtui.ui.log_view.rows import RowsMixin
 from podtui.ui.log_view.search import SearchMixin
 from podtui.ui.log_view.text import (
@@ -51,7 +52,7 @@ from podtui.ui.log_view.text import (
 )
 
 
-class LogView(RowsMixin, SearchMixin, PaintMixin, ScrollView, can_focus=True):
+class LogView(RowsMixin, SearchMixin, PaintMixin, QuietMixin, ScrollView, can_focus=True):
     """A bounded, fast log pane. Feed it with `add_lines()` from the event loop."""
 
     COMPONENT_CLASSES = {
@@ -142,6 +143,11 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, ScrollView, can_focus=True):
         self._part_styles: dict[str, Style] = {}
         self._border: tuple[str, str, bool] | None = None
         self._view: tuple[Offset, int] | None = None  # while rendering: scroll, width
+        # What Textual last rendered on each row (the terminal shows it): see `quiet`.
+        self._painted: dict[int, Strip] = {}
+        self._recording = False
+        self._adding = False  # add_lines repaints once, after its scroll
+        self._border_rows: list[Region] | None = None  # while the border's text is set
         self.set_class(wrap, "-wrap")
 
     # -- state --------------------------------------------------------------------------
@@ -244,9 +250,14 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, ScrollView, can_focus=True):
         border = (title, subtitle, self._state_is_error)
         if border == self._border:
             return  # setting a border title parses it and repaints the whole pane
-        self._border = border
-        self.border_title = Text(title, style="bold red" if self._state_is_error else "")
-        self.border_subtitle = subtitle
+        before, self._border = self._border, border
+        new_title = before is None or before[::2] != border[::2]
+        new_subtitle = before is None or before[1] != subtitle
+        with self._repainting_border(new_title, new_subtitle):
+            if new_title:
+                self.border_title = Text(title, style="bold red" if self._state_is_error else "")
+            if new_subtitle:
+                self.border_subtitle = subtitle
 
     def on_mount(self) -> None:
         self._update_border()
@@ -272,12 +283,19 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, ScrollView, can_focus=True):
             self._after_append(start)
         if not self._follow:
             self._new_while_paused += len(new)
-        self._prune()
-        self._update_virtual_size()
-        if self._follow:
-            self._scroll_to_end()
-        # The rows only: the border keeps its rendered lines unless its text changes.
-        self.refresh(self.size.region)
+        self._adding = True
+        try:
+            self._prune()
+            self._update_virtual_size()
+            if self._follow:
+                self._scroll_to_end()
+        finally:
+            self._adding = False
+        # The changed cells of the rows only: not the border, the scrollbar or the cells
+        # that still show the same thing.
+        self._repaint_changed_rows()
+        if self.show_vertical_scrollbar:
+            self._repaint_bar(self.vertical_scrollbar)
         self._update_border()
 
     def _new_entries(self, lines: Sequence[LogLine], tag: str) -> list[_Entry]:

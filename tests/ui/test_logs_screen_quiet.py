@@ -1,0 +1,88 @@
+"""Pilot test: the logs screen is quiet over SSH. In the real app against the sandbox,
+lines arriving in one container repaint cells of that container's pane only, nearly
+every cell written shows something new (as tcell, k9s's, writes), and what the terminal
+then shows (rebuilt from the bytes Textual would write) is exactly what a full repaint
+shows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from podtui.app import PodTuiApp
+from podtui.cluster.connection import connect
+from podtui.ui.logs_screen import LogsScreen
+from tests.painted import Painted
+from tests.ui.helpers import until
+
+
+@pytest.fixture
+def log_bench(conn, sandbox_dir):
+    """default/log-bench (containers a and b; the sandbox serves their logs from files
+    the test writes), fresh, with empty logs. Not labelled for the bench: it waits."""
+    from tests.conftest import make_pod, wait_for
+    from tests.integration.test_logs_follow import delete_pod
+
+    podlogs = sandbox_dir / "podlogs"
+    delete_pod(conn, "log-bench")
+    for name in ("a", "b"):
+        (podlogs / f"bench-{name}.log").write_text("")
+    conn.core.create_namespaced_pod("default", make_pod("log-bench", ["a", "b"]))
+
+    def running():
+        pod = conn.core.read_namespaced_pod("log-bench", "default")
+        return pod.status.phase == "Running" and pod.spec.node_name
+
+    try:
+        wait_for(running, "log-bench to be Running", timeout=120)  # KWOK may be busy
+        yield podlogs
+    finally:
+        delete_pod(conn, "log-bench")
+
+
+def write(path, first: int, count: int) -> None:
+    from tests.integration.test_logs_follow import cri
+
+    base = time.time_ns()
+    numbers = range(first, first + count)
+    with path.open("a") as handle:
+        handle.write("".join(cri(base + n, f"a {n} GET /api/orders/{n * 37 % 1000}"
+                                           f" {200 + n % 3} {n % 97}ms") for n in numbers))
+
+
+async def test_lines_in_one_container_repaint_only_its_pane(admin_kubeconfig, conn, log_bench):
+    app = PodTuiApp(connect(admin_kubeconfig))
+    painted = Painted(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pod = await asyncio.to_thread(conn.core.read_namespaced_pod, "log-bench", "default")
+        app.open_logs(conn.api.sanitize_for_serialization(pod))
+        screen = await until(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen,
+                             "the logs screen")
+        a, b = screen.pane("a").view, screen.pane("b").view
+        for view in (a, b):
+            await until(pilot, lambda v=view: v.state == "waiting for output",
+                        f"{view.title} waiting for its first line")
+        write(log_bench / "bench-a.log", 0, 50)  # more than a screenful: a scrolls
+        await until(pilot, lambda: a.line_count == 50, "a's first lines")
+        await pilot.pause(0.3)
+        mark, cells_before, wasted_before = len(painted.writes), painted.cells, painted.wasted
+        for first in range(50, 80, 10):  # batches a second apart: repaints one by one
+            write(log_bench / "bench-a.log", first, 10)
+            await until(pilot, lambda n=first + 10: a.line_count == n, f"{first + 10} lines in a")
+            await pilot.pause(0.3)
+        assert a.texts[-1].startswith("a 79 ") and b.line_count == 0
+        cells = painted.cells_written(mark)
+        in_a = [c for c in cells if a.region.contains(*c)]
+        in_b = [c for c in cells if b.region.contains(*c)]
+        assert len(painted.writes) > mark and in_a, "a's new lines were not painted"
+        assert in_b == [], "the pane without new lines was repainted"
+        # A followed pane scrolls every row; its rows' unchanged cells (the shared start
+        # "a ", blank ends, border, scrollbar) are not written again, short gaps aside.
+        written = painted.cells - cells_before
+        wasted = painted.wasted - wasted_before
+        assert written and wasted == 0, f"{wasted} of {written} cells written for nothing"
+        # The terminal shows what a full repaint of the screen shows.
+        reference = painted.full_repaint()
+        assert painted.rows(0, 40, 0, 120) == reference.rows(0, 40, 0, 120)
