@@ -5,7 +5,7 @@ SANDBOX := sandbox/sandbox
 export PODTUI_SANDBOX_DIR ?= /tmp/podtui-sandbox
 KUBECONFIG_SANDBOX := $(PODTUI_SANDBOX_DIR)/admin.kubeconfig
 
-.PHONY: setup demo demo-zoo test lint sandbox-up sandbox-down screenshots bench
+.PHONY: setup demo demo-zoo test lint sandbox-up sandbox-down screenshots bench bench-scale
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,3 +44,10 @@ screenshots: setup sandbox-up
 
 bench: setup sandbox-up
 	$(PY) bench/run.py
+
+# 50,000 pods in 10 namespaces, podtui -A beside k9s -A and kubectl (bench/scale.py). Not in
+# `make bench`: creating the pods takes ~15 minutes; they are kept for the next run. Best on
+# a private sandbox: PODTUI_SANDBOX_DIR=/tmp/sb-scale PODTUI_SANDBOX_PORT=18443
+# PODTUI_SANDBOX_ETCD_PORT=14379 PODTUI_SANDBOX_KWOK_PORT=12247 make bench-scale
+bench-scale: setup sandbox-up
+	$(PY) bench/run.py --only scale --keep-namespaces

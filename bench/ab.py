@@ -3,11 +3,13 @@
 status bar's "N pods" reaching the terminal), CPU time and VmRSS with the list shown.
 
     .venv/bin/python bench/ab.py BEFORE_DIR [AFTER_DIR] [--size 10000] [--runs 3]
-        [--namespace NS --populate]
+        [--namespace NS --populate] [--all-namespaces]
 
 A directory holds a `podtui` package (e.g. a copy of the tree before a change); AFTER
 defaults to this checkout. The namespace bench-SIZE (or NS) must hold SIZE pods
 (bench/run.py makes bench-SIZE; --populate fills NS first, e.g. one of your own).
+--all-namespaces runs `podtui -A` (bench/scale.py makes its 50,000 pods); the whole list
+is then the app's `loaded` mark, SIZE is ignored.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ def _argv(source: Path) -> list[str]:
     return [PYTHON, "-c", code]
 
 
-def _measure(source: Path, namespace: str, size: int, memory: bool) -> dict:
+def _measure(source: Path, namespace: str | None, size: int, memory: bool) -> dict:
     run = run_podtui(namespace, argv=_argv(source), exit_when_loaded=not memory,
                      memory_settle=2.0 if memory else 0.0)
     loaded = run.marks.get("loaded")
-    painted = run.screen.first_time(f"{size} pods".encode())
+    painted = run.screen.first_time(f"{size} pods".encode()) if namespace else None
+    first = run.marks.get("first_rows")
     return {"whole_list_s": run.since_start(painted or (loaded[0] if loaded else None)),
+            "first_rows_s": run.since_start(first[0] if first else None),
             "cpu_s": run.cpu_s, "rss_mb": run.rss_kb / 1024 if run.rss_kb else None,
             "load": load()}
 
@@ -48,8 +52,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--namespace", help="default: bench-SIZE")
     parser.add_argument("--populate", action="store_true", help="fill the namespace first")
+    parser.add_argument("--all-namespaces", "-A", action="store_true", help="podtui -A")
     args = parser.parse_args()
-    namespace = args.namespace or f"bench-{args.size}"
+    namespace = None if args.all_namespaces else args.namespace or f"bench-{args.size}"
     kube = Kube()
     if args.populate:
         from populate import ensure_pods
@@ -64,7 +69,7 @@ def main() -> int:
                 key = "memory" if memory else "startup"
                 results[label].append({"kind": key, **got})
                 log(f"run {index + 1} {label} {key}: {got}")
-    print(f"\n{'':8} {'whole list s':>13} {'CPU s':>7} {'VmRSS MB':>9}   ({namespace}, "
+    print(f"\n{'':8} {'whole list s':>13} {'CPU s':>7} {'VmRSS MB':>9}   ({namespace or '-A'}, "
           f"median of {args.runs})")
     for label, runs in results.items():
         startup = [r for r in runs if r["kind"] == "startup"]

@@ -18,6 +18,7 @@ import tempfile
 import termios
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,9 +34,10 @@ class Screen:
     chunks: list[tuple[int, float]] = field(default_factory=list)  # (end offset, time)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def first_time(self, needle: bytes) -> float | None:
+    def first_time(self, needle: bytes, start: int = 0) -> float | None:
+        """When `needle` first reached the terminal (at or after byte offset `start`)."""
         with self.lock:
-            index = self.data.find(needle)
+            index = self.data.find(needle, start)
             if index < 0:
                 return None
             end = index + len(needle)
@@ -43,6 +45,27 @@ class Screen:
                 if offset >= end:
                     return when
         return None
+
+    def size(self) -> int:
+        with self.lock:
+            return len(self.data)
+
+
+@dataclass
+class Interaction:
+    """What a caller of run_podtui gets to press keys with while the app runs."""
+
+    pid: int
+    master: int  # write keys here
+    screen: Screen
+    marks_path: Path
+    started: float
+
+    def marks(self) -> dict[str, tuple[float, int]]:
+        return _read_marks(self.marks_path)
+
+    def ended(self) -> bool:
+        return _ended(self.pid)
 
 
 @dataclass
@@ -75,12 +98,14 @@ def _read_marks(path: Path) -> dict[str, tuple[float, int]]:
     return marks
 
 
-def run_podtui(namespace: str, *, exit_when_loaded: bool = True, memory_settle: float = 0.0,
-               size: tuple[int, int] = (120, 40), timeout: float = 180.0,
-               extra_env: dict[str, str] | None = None,
-               argv: list[str] | None = None) -> Run:
-    """Start podtui on `namespace` in a pty. Without `exit_when_loaded`, wait for the whole
-    list, `memory_settle` seconds more, read VmRSS/VmHWM, then press q."""
+def run_podtui(namespace: str | None, *, exit_when_loaded: bool = True,
+               memory_settle: float = 0.0, size: tuple[int, int] = (120, 40),
+               timeout: float = 180.0, extra_env: dict[str, str] | None = None,
+               argv: list[str] | None = None,
+               interact: Callable[[Interaction], None] | None = None) -> Run:
+    """Start podtui on `namespace` (None: all namespaces, -A) in a pty. Without
+    `exit_when_loaded`, wait for the whole list, `memory_settle` seconds more, read
+    VmRSS/VmHWM, then press q. `interact` runs first (keys while the list loads)."""
     tmp = tempfile.TemporaryDirectory(prefix="podtui-bench-")
     marks_path = Path(tmp.name) / "marks"
     columns, rows = size
@@ -95,7 +120,8 @@ def run_podtui(namespace: str, *, exit_when_loaded: bool = True, memory_settle: 
         env["PODTUI_BENCH_EXIT_WHEN_LOADED"] = "1"
     env.update(extra_env or {})
     command = argv or [str(PODTUI)]
-    command = [*command, "--kubeconfig", str(KUBECONFIG), "-n", namespace]
+    scope = ["-A"] if namespace is None else ["-n", namespace]
+    command = [*command, "--kubeconfig", str(KUBECONFIG), *scope]
 
     def controlling_tty() -> None:
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
@@ -126,6 +152,8 @@ def run_podtui(namespace: str, *, exit_when_loaded: bool = True, memory_settle: 
     exited = cpu = None
     try:
         deadline = time.monotonic() + timeout
+        if interact is not None:
+            interact(Interaction(process.pid, master, screen, marks_path, started))
         if not exit_when_loaded:
             while "loaded" not in _read_marks(marks_path):
                 if _ended(process.pid) or time.monotonic() > deadline:

@@ -26,6 +26,8 @@ from common import KUBECONFIG, RESULTS_DIR, Kube, Row, load, log, machine  # noq
 #: quiet: the idle pod list of `default` (the seed pod and what tests left) and of bench-5000.
 QUIET_SIZES = (None, 5000)
 BENCHES = ("version", "startup", "memory", "k9s", "watch", "watch-k9s", "logs", "quiet")
+#: Not in the default run (creating its 50,000 pods takes ~15 minutes): `make bench-scale`.
+OPTIONAL = ("scale",)
 
 
 def _ints(text: str) -> list[int]:
@@ -36,7 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(BENCHES),
-                        help=f"comma-separated subset of {', '.join(BENCHES)}")
+                        help=f"comma-separated subset of {', '.join(BENCHES + OPTIONAL)}")
     parser.add_argument("--sizes", default="10,1000,10000",
                         help="pod counts for startup (default 10,1000,10000)")
     parser.add_argument("--repeat", type=int, default=3,
@@ -56,12 +58,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="logs: lines per second per pane (default 10000,20000)")
     parser.add_argument("--log-seconds", type=float, default=10)
     parser.add_argument("--version-runs", type=int, default=10)
+    parser.add_argument("--scale-repeat", type=int, default=3,
+                        help="scale: podtui -A runs (each: a timed run and a run with keys)")
+    parser.add_argument("--k9s-runs", type=int, default=1,
+                        help="scale: k9s -A runs (each up to --k9s-limit seconds)")
+    parser.add_argument("--k9s-limit", type=float, default=150)
     parser.add_argument("--keep-namespaces", action="store_true",
                         help="keep bench-* namespaces for the next run (they take a while)")
     parser.add_argument("--out", type=Path, help="JSON file (default bench/results/...)")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = set(args.only) - set(BENCHES)
+    unknown = set(args.only) - set(BENCHES + OPTIONAL)
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     args.sizes = _ints(args.sizes)
@@ -188,6 +195,14 @@ def main(argv: list[str] | None = None) -> int:
             got, raw = bench_idle_logs(window=args.quiet_seconds)
             rows += got
             results["quiet"]["logs"] = raw
+        if "scale" in args.only:
+            kube.wait_ready()
+            from scale import bench_scale, scale_namespaces
+
+            namespaces.update(scale_namespaces())
+            got, raw = bench_scale(args.scale_repeat, args.k9s_runs, args.k9s_limit)
+            rows += got
+            results["scale"] = raw
     finally:
         if not args.keep_namespaces:
             for namespace in sorted(namespaces):

@@ -68,7 +68,9 @@ class PodCache:
     def _put(self, pod: dict) -> str:
         summary = summarize(pod)
         uid = summary.uid or _uid(pod)
-        self.pods[uid] = orjson.dumps(pod)
+        # A copy of exactly its size: orjson's bytes keep the capacity it grew while writing
+        # (~8 KB for a pod of 3.7 KB), which was half the RSS of 50,000 cached pods.
+        self.pods[uid] = bytes(memoryview(orjson.dumps(pod)))
         self.summaries[uid] = summary
         return uid
 

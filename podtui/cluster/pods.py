@@ -23,8 +23,17 @@ import orjson
 
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.list_pages import items_intact, pages_ahead, without_managed_fields
 
+#: The first page is small, so that the first rows come soon; the next ones larger: the
+#: sandbox's API server spent 6-7.5 s of CPU serving 50,000 pods in pages of 500 and ~3 s
+#: in pages of 2,000 (bench/RESULTS.md), a cost per request that a busy server pays on
+#: the core podtui needs. Pages of 2,000 only past 10,000 pods: each page is decoded whole,
+#: and at 5,000 pods a page of 2,000 left 38 MB more RSS than pages of 1,000.
 PAGE_SIZE = 500
+NEXT_PAGE_SIZE = 1000
+BIG_PAGE_SIZE = 2000
+BIG_AFTER = 10_000
 #: The server ends each watch after this many seconds; we then resume from the last version.
 WATCH_SECONDS = 240
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -136,6 +145,16 @@ def _normalize(pod: dict) -> dict:
     return pod
 
 
+def _decode_page(raw: bytes) -> dict:
+    """A list page, decoded without its items' managedFields where the page's shape allows
+    (list_pages.without_managed_fields), else whole."""
+    cut = without_managed_fields(raw)
+    data = orjson.loads(cut)
+    if cut is not raw and not (isinstance(data, dict) and items_intact(data.get("items") or [])):
+        data = orjson.loads(raw)
+    return data
+
+
 class PodWatcher:
     """`run()` blocks until `stop()`; call it from a worker thread."""
 
@@ -204,33 +223,50 @@ class PodWatcher:
     def _selector(self) -> list[tuple[str, Any]]:
         return [("fieldSelector", self.field_selector)] if self.field_selector else []
 
+    def _fetch_page(self, path: str, token: str, limit: int) -> bytes:
+        query: list[tuple[str, Any]] = [("limit", limit), *self._selector()]
+        if token:
+            query.append(("continue", token))
+        response = self.conn.request("GET", path, query, timeout=(CONNECT_TIMEOUT, 60))
+        try:
+            return response.data
+        finally:
+            response.release_conn()
+
     def _list(self) -> None:
         path = _path(self.resource, self.namespace)
-        token = ""
         first = True
-        while True:
-            query: list[tuple[str, Any]] = [("limit", PAGE_SIZE), *self._selector()]
-            if token:
-                query.append(("continue", token))
-            response = self.conn.request("GET", path, query, timeout=(CONNECT_TIMEOUT, 60))
-            with gc_paused():
-                try:
-                    data = orjson.loads(response.data)
-                finally:
-                    response.release_conn()
-                metadata = data.get("metadata") or {}
-                token = metadata.get("continue") or ""
-                items = data.get("items") or []
-                for pod in items:
-                    _normalize(pod)
-                self.emit(Page(items, first=first, last=not token))
-                del data, items  # freed now, before the collector would scan them
-            first = False
-            if not token:
-                self.resource_version = metadata.get("resourceVersion", "")
-                return
-            if self._stop.is_set():
-                return
+        asked = 0  # pods asked for so far
+
+        def fetch(token: str) -> bytes:
+            nonlocal asked
+            limit = (BIG_PAGE_SIZE if asked >= BIG_AFTER else NEXT_PAGE_SIZE) if token \
+                else PAGE_SIZE
+            asked += limit
+            return self._fetch_page(path, token, limit)
+
+        # The next page is on its way while this one is decoded (list_pages).
+        pages = pages_ahead(fetch)
+        try:
+            for raw in pages:
+                with gc_paused():
+                    data = _decode_page(raw)
+                    raw = b""
+                    metadata = data.get("metadata") or {}
+                    token = metadata.get("continue") or ""
+                    items = data.get("items") or []
+                    for pod in items:
+                        _normalize(pod)
+                    self.emit(Page(items, first=first, last=not token))
+                    del data, items  # freed now, before the collector would scan them
+                first = False
+                if not token:
+                    self.resource_version = metadata.get("resourceVersion", "")
+                    return
+                if self._stop.is_set():
+                    return
+        finally:
+            pages.close()
 
     def _watch(self) -> None:
         query = [

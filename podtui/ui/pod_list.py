@@ -261,10 +261,7 @@ class PodListScreen(InsideKeys, QuietScreen):
     def render_status(self) -> None:
         app = self.app
         label, colour = STATE_LABEL.get(self.status.state, (self.status.state, "warning"))
-        rows = self.table.rows.values()
-        counts: dict[str, int] = {}
-        for summary in rows:
-            counts[summary.phase] = counts.get(summary.phase, 0) + 1
+        counts = self.table.phase_counts
         shown = len(self.table.order)
         total = len(self.table.rows)
         noun = "pod" if total == 1 else "pods"

@@ -196,6 +196,9 @@ class PodTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows: dict[str, PodSummary] = {}
+        #: Pods per phase, kept with the rows: counting 50,000 rows at every drain of a
+        #: loading list took more of the event loop than moving the changed rows.
+        self.phase_counts: dict[str, int] = {}
         self.order = RowOrder()
         self.marked: set[str] = set()
         self.sort_key = "name"
@@ -218,6 +221,7 @@ class PodTable(ScrollView, can_focus=True):
                     changed: Collection[str] | None = None) -> None:
         """Take the current summaries; `changed` names the uids added, updated or removed
         (None: any may have changed)."""
+        self._count_phases(summaries, changed)
         self.rows = summaries
         for uid in summaries if changed is None else changed:
             summary = summaries.get(uid)
@@ -229,6 +233,23 @@ class PodTable(ScrollView, can_focus=True):
                 self._status_width = min(len(summary.status), MAX_STATUS_WIDTH)
         self.marked &= summaries.keys()
         self._reorder(changed)
+
+    def _count_phases(self, summaries: dict[str, PodSummary],
+                      changed: Collection[str] | None) -> None:
+        counts = self.phase_counts
+        if changed is None:
+            counts.clear()
+            changed, old = summaries.keys(), {}
+        else:
+            old = self.rows
+        for uid in changed:
+            before, after = old.get(uid), summaries.get(uid)
+            if before is not None:
+                counts[before.phase] -= 1
+                if not counts[before.phase]:
+                    del counts[before.phase]
+            if after is not None:
+                counts[after.phase] = counts.get(after.phase, 0) + 1
 
     def set_usage(self, pods: dict[tuple[str, str], PodUsage], problem: str) -> None:
         first = self.usage is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -62,3 +63,48 @@ def test_expired_resource_version_relists(conn, namespace):
     assert int(watcher.resource_version) > 1
     assert not any(isinstance(e, Status) and e.state == "error" for e in events)
     assert not any(isinstance(e, Change) for e in events)
+
+
+def test_paged_list_matches_the_server_page_by_page(conn, namespace, monkeypatch):
+    """One pod a page: every page is fetched one ahead and decoded without managedFields
+    (cut from the raw bytes); the pods are those the server lists in one response, with
+    the same content once managedFields are dropped."""
+    import orjson
+
+    from podtui.cluster import pods as pods_module
+
+    for name in ("p-a", "p-b", "p-c"):
+        conn.core.create_namespaced_pod(namespace, make_pod(name))
+
+    def server_pods() -> dict[str, dict]:
+        response = conn.request("GET", f"/api/v1/namespaces/{namespace}/pods")
+        try:
+            items = orjson.loads(response.data)["items"]
+        finally:
+            response.release_conn()
+        return {p["metadata"]["name"]: p for p in items}
+
+    wait_for(lambda: len(server_pods()) == 3, "three pods")
+    monkeypatch.setattr(pods_module, "PAGE_SIZE", 1)
+    monkeypatch.setattr(pods_module, "NEXT_PAGE_SIZE", 1)
+    for _attempt in range(20):  # KWOK may update a pod between the two lists: again
+        events: list = []
+        PodWatcher(conn, namespace, events.append)._list()
+        expected = server_pods()
+        pages = [e for e in events if isinstance(e, Page)]
+        assert len(pages) == 3 and pages[0].first and pages[-1].last
+        assert not any(p.last for p in pages[:-1])
+        listed = [pod for p in pages for pod in p.pods]
+        assert [p["metadata"]["name"] for p in listed] == sorted(expected)
+        unchanged = 0
+        for pod in listed:
+            want = expected[pod["metadata"]["name"]]
+            assert want["metadata"].pop("managedFields")  # the server sent them
+            assert "managedFields" not in pod["metadata"]
+            if want["metadata"]["resourceVersion"] == pod["metadata"]["resourceVersion"]:
+                assert pod == {"kind": "Pod", "apiVersion": "v1", **want}
+                unchanged += 1
+        if unchanged == 3:
+            break
+        time.sleep(0.5)
+    assert unchanged  # the same versions were compared

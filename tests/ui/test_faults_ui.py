@@ -163,6 +163,7 @@ async def test_expired_watch_relists_without_a_visible_glitch(conn, namespace,
     the feed lists again (in pages of 2 here), and no row blinks away meanwhile; cursor and
     marks stay."""
     monkeypatch.setattr(pods_module, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pods_module, "NEXT_PAGE_SIZE", 2)
     seeds = [f"seed-{i}" for i in range(6)]
     for name in seeds:
         conn.core.create_namespaced_pod(namespace, make_pod(name))
