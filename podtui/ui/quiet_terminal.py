@@ -152,15 +152,19 @@ class _Writer:
         return "".join(self.out)
 
 
-class _QuietChops(CompositorUpdate):
-    """Textual's partial update, written as the changed cells only."""
+class _Wrapped(CompositorUpdate):
+    """One of Textual's updates, written through the record of the terminal's cells."""
 
-    def __init__(self, update: ChopsUpdate, cells: Cells) -> None:
+    def __init__(self, update: CompositorUpdate, cells: Cells) -> None:
         self.update = update
         self.cells = cells
 
     def __rich_console__(self, console, options):
         return self.update.__rich_console__(console, options)
+
+
+class _QuietChops(_Wrapped):
+    """Textual's partial update, written as the changed cells only."""
 
     def render_segments(self, console: Console) -> str:
         update = self.update
@@ -181,15 +185,8 @@ class _QuietChops(CompositorUpdate):
         return writer.finish()
 
 
-class _RecordedLayout(CompositorUpdate):
+class _RecordedLayout(_Wrapped):
     """Textual's full update, written whole; what it writes becomes the record."""
-
-    def __init__(self, update: LayoutUpdate, cells: Cells) -> None:
-        self.update = update
-        self.cells = cells
-
-    def __rich_console__(self, console, options):
-        return self.update.__rich_console__(console, options)
 
     def render_segments(self, console: Console) -> str:
         update = self.update
