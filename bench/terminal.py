@@ -12,6 +12,7 @@ import bisect
 import contextlib
 import fcntl
 import os
+import queue
 import re
 import signal
 import struct
@@ -38,7 +39,8 @@ class Terminal:
         self.columns, self.rows = size
         self._screen = pyte.Screen(self.columns, self.rows)
         self._stream = pyte.ByteStream(self._screen)
-        self._lock = threading.Condition()
+        self._lock = threading.Condition()  # the emulated screen and its waiters
+        self._count_lock = threading.Lock()  # the byte counts (the reader's)
         self._ends: list[int] = []  # total bytes after each chunk ...
         self._times: list[float] = []  # ... and when it arrived
         self._total = 0
@@ -59,31 +61,47 @@ class Terminal:
         os.close(slave)
         self.ended: float | None = None
         self.cpu_s: float | None = None
+        self.now = 0.0  # when the chunk the emulator is at arrived
+        self._chunks: queue.SimpleQueue[tuple[bytes, float]] = queue.SimpleQueue()
         self._reader = threading.Thread(target=self._read, daemon=True)
+        self._emulator = threading.Thread(target=self._emulate, daemon=True)
         self._reader.start()
+        self._emulator.start()
 
     # --- what arrives ---------------------------------------------------------------------
 
     def _read(self) -> None:
+        """Stamp each chunk as it arrives; the emulator (slower) catches up in its own
+        thread, so a verbose program's chunks are not stamped late."""
         while True:
             try:
                 chunk = os.read(self._master, 65536)
             except OSError:
                 chunk = b""
             now = time.time()
+            if chunk:
+                with self._count_lock:
+                    self._total += len(chunk)
+                    self._ends.append(self._total)
+                    self._times.append(now)
+            self._chunks.put((chunk, now))
+            if not chunk:
+                return
+
+    def _emulate(self) -> None:
+        while True:
+            chunk, when = self._chunks.get()
             with self._lock:
                 if not chunk:
                     self._lock.notify_all()
                     return
-                self._total += len(chunk)
-                self._ends.append(self._total)
-                self._times.append(now)
                 self._stream.feed(chunk)
+                self.now = when  # for screen tests that note times themselves
                 if self._waiters:
                     lines = self._screen.display
                     for test, hit in self._waiters:
                         if not hit and test(lines):
-                            hit.append(now)
+                            hit.append(when)
                 self._lock.notify_all()
 
     def wait_for(self, test: Callable[[Lines], bool], timeout: float) -> float | None:
@@ -95,7 +113,7 @@ class Terminal:
             entry = (test, hit)
             self._waiters.append(entry)
             deadline = time.monotonic() + timeout
-            while not hit and self._reader.is_alive():
+            while not hit and self._emulator.is_alive():
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -115,7 +133,7 @@ class Terminal:
         hit = self.hits[name]
         deadline = time.monotonic() + timeout
         with self._lock:
-            while not hit and self._reader.is_alive() and time.monotonic() < deadline:
+            while not hit and self._emulator.is_alive() and time.monotonic() < deadline:
                 self._lock.wait(min(deadline - time.monotonic(), 0.5))
         return hit[0] if hit else None
 
@@ -125,7 +143,7 @@ class Terminal:
 
     def bytes_written(self, since: float, until: float) -> int:
         """Bytes that arrived in [since, until)."""
-        with self._lock:
+        with self._count_lock:
             first = bisect.bisect_left(self._times, since)
             last = bisect.bisect_left(self._times, until)
             before = self._ends[first - 1] if first else 0
@@ -134,7 +152,7 @@ class Terminal:
 
     @property
     def total_bytes(self) -> int:
-        with self._lock:
+        with self._count_lock:
             return self._total
 
     # --- the process ----------------------------------------------------------------------
@@ -173,6 +191,7 @@ class Terminal:
             self.process.wait()
             self.ended = time.time()
         self._reader.join(5)
+        self._emulator.join(30)
         with contextlib.suppress(OSError):
             os.close(self._master)
         return self.process.returncode

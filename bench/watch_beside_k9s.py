@@ -27,13 +27,15 @@ PROBE = re.compile(r"\b(w\d+-\d{5})\b")
 
 
 class FirstSeen:
-    """A screen test that never passes: it notes when each probe's name first shows."""
+    """A screen test that never passes: it notes when each probe's name first shows (the
+    arrival time of the chunk that showed it)."""
 
     def __init__(self) -> None:
         self.when: dict[str, float] = {}
+        self.terminal: Terminal | None = None
 
     def __call__(self, lines: Lines) -> bool:
-        now = time.time()
+        now = self.terminal.now if self.terminal else time.time()
         for line in lines:
             for name in PROBE.findall(line):
                 self.when.setdefault(name, now)
@@ -56,6 +58,8 @@ def bench_watch_beside_k9s(rate: float, seconds: float = 20,
         "k9s": Terminal(peers.k9s_argv(NAMESPACE), home.env,
                         watch={"listed": k9s_listed(NAMESPACE, 0), "probes": seen["k9s"]}),
     }
+    for name, term in terms.items():
+        seen[name].terminal = term
     try:
         for name, term in terms.items():
             if term.wait("listed", 60) is None:
