@@ -37,6 +37,29 @@ async def test_created_pod_appears_and_deleted_pod_disappears(conn, namespace, a
         assert "fresh" not in table_text(app)
 
 
+async def test_the_top_row_stays_the_top_and_elsewhere_the_cursor_keeps_its_pod(
+        conn, namespace, admin_kubeconfig):
+    """Watching the top of the list (cursor on the first row), a new pod that sorts first
+    shows there, selected, as in k9s; with the cursor further down it stays on its pod."""
+    for name in ("pod-m", "pod-n", "pod-o"):
+        await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, make_pod(name))
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: len(table(app).order) == 3, "the three rows")
+        assert table(app).selected.name == "pod-m"
+        await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, make_pod("pod-a"))
+        await until(pilot, lambda: row(app, "pod-a"), "the new pod's row")
+        await pilot.pause()
+        assert table(app).selected.name == "pod-a"
+        assert table_text(app).splitlines()[1].split()[0] == "pod-a"
+        await pilot.press("j")
+        assert table(app).selected.name == "pod-m"
+        await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, make_pod("pod-b"))
+        await until(pilot, lambda: row(app, "pod-b"), "the second new pod's row")
+        await pilot.pause()
+        assert table(app).selected.name == "pod-m"
+
+
 async def test_filter_and_sort_keys(conn, namespace, admin_kubeconfig):
     for name in ("alpha", "beta", "gamma"):
         conn.core.create_namespaced_pod(namespace, make_pod(name, tier="web" if name != "beta"
