@@ -128,21 +128,6 @@ def matches(summary: PodSummary, terms: list[str]) -> bool:
     return True
 
 
-def _changed_span(old: Strip, new: Strip) -> tuple[int, int]:
-    """The cells [start, end) that differ between two renderings of a line (the whole
-    line when only styles changed or a character is not one cell wide)."""
-    a, b = old.text, new.text
-    if a == b or len(a) != old.cell_length or len(b) != new.cell_length:
-        return 0, max(old.cell_length, new.cell_length)
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
-        end_a, end_b = end_a - 1, end_b - 1
-    return start, max(end_a, end_b)
-
-
 class PodTable(ScrollView, can_focus=True):
     """Keyboard-first pod table (j/k, g/G, space marks)."""
 
@@ -431,10 +416,8 @@ class PodTable(ScrollView, can_focus=True):
             painted = self._painted.get(y)
             if painted is None:
                 continue
-            now = self._render_line(y)
-            if now != painted:
-                start, end = _changed_span(painted, now)
-                self.refresh(Region(start, y, end - start, 1))
+            if self._render_line(y) != painted:
+                self.refresh(Region(0, y, self.size.width, 1))
 
     def render_line(self, y: int) -> Strip:
         strip = self._painted[y] = self._render_line(y)
