@@ -13,11 +13,14 @@ lines a second), where bytes per log line shown is the figure.
 from __future__ import annotations
 
 import re
+import subprocess
 import time
+from collections.abc import Callable
+from datetime import datetime
 
 import peers
-from common import KUBECONFIG, PODTUI, Row, load, log, median
-from terminal import Terminal, any_line
+from common import KUBECONFIG, PODTUI, Kube, Row, kubectl, load, log, median
+from terminal import Lines, Terminal, any_line
 
 QUIET_GOAL = 2.0  # x k9s, idle pod list
 SEED_POD = "seed-sidecar-logs"  # the sandbox's seed pod (sandbox/render_config.py seed)
@@ -28,13 +31,13 @@ def podtui_argv(namespace: str | None) -> list[str]:
     return [str(PODTUI), "--kubeconfig", str(KUBECONFIG), *scope]
 
 
-def podtui_listed(count: int | None = None) -> callable:
+def podtui_listed(count: int | None = None) -> Callable[[Lines], bool]:
     """podtui's status bar says how many pods it lists once the list is in."""
     number = r"[\d,]+" if count is None else f"{count:,}".replace(",", ",?")
     return any_line(rf"\b{number} pods?\b")
 
 
-def k9s_listed(namespace: str | None, count: int | None = None) -> callable:
+def k9s_listed(namespace: str | None, count: int | None = None) -> Callable[[Lines], bool]:
     """k9s's title: pods(NAMESPACE)[COUNT]."""
     scope = re.escape(namespace or "all")
     number = r"[\d,]+" if count is None else f"{count:,}".replace(",", ",?")
@@ -87,19 +90,12 @@ def bench_idle_list(namespace: str, pods: int | None = None, runs: int = 3, sett
 
 
 def _pod_count(namespace: str) -> int:
-    from common import Kube
-
     return Kube().count_pods(namespace)
 
 
 def _log_lines(since: float, until: float) -> int:
     """Log lines the seed pod's containers wrote in [since, until) (the API server's own
     count, from the lines' timestamps)."""
-    import subprocess
-    from datetime import datetime
-
-    from common import kubectl
-
     out = subprocess.run(kubectl("logs", SEED_POD, "-n", "default", "--all-containers",
                                  "--timestamps", "--since", "5m"),
                          capture_output=True, text=True, check=True).stdout
