@@ -30,6 +30,37 @@ LOG_SOURCES = [
     ("default", "log-bench", "b", "bench-b"),
 ]
 
+# The conditions of a pod whose container @WHO@ names is not ready (crashing, or its
+# image cannot be pulled), as a kubelet reports them; one copy for every stage that needs it.
+NOT_READY_CONDITIONS = """\
+conditions:
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  type: Ready
+  reason: ContainersNotReady
+  message: {{ printf "containers with unready status: [%s]" @WHO@ | Quote }}
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  type: ContainersReady
+  reason: ContainersNotReady
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: Initialized
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: PodScheduled
+"""
+
+
+def with_not_ready(template: str) -> str:
+    """Each `@NOT_READY $var@` line becomes NOT_READY_CONDITIONS at its indentation."""
+    def block(match: re.Match) -> str:
+        lines = NOT_READY_CONDITIONS.replace("@WHO@", match[2]).splitlines()
+        return "\n".join(match[1] + line for line in lines)
+
+    return re.sub(r"^( *)@NOT_READY (\S+)@$", block, template, flags=re.MULTILINE)
+
+
 # A sidecar named by the annotation "crashes": exit 1, CrashLoopBackOff, restarts counted.
 CRASH_STAGE = """\
 apiVersion: kwok.x-k8s.io/v1alpha1
@@ -56,22 +87,7 @@ spec:
       {{ $crash := index .metadata.annotations "@ANNOTATION@" }}
       {{ $status := .status }}
       phase: Running
-      conditions:
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "False"
-        type: Ready
-        reason: ContainersNotReady
-        message: {{ printf "containers with unready status: [%s]" $crash | Quote }}
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "False"
-        type: ContainersReady
-        reason: ContainersNotReady
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: Initialized
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: PodScheduled
+      @NOT_READY $crash@
       containerStatuses:
       {{ range $i, $c := .spec.containers }}
       {{ $restarts := 0 }}
@@ -108,6 +124,7 @@ spec:
         {{ end }}
       {{ end }}
 """.replace("@ANNOTATION@", CRASH_ANNOTATION)
+CRASH_STAGE = with_not_ready(CRASH_STAGE)
 
 # A container named by this annotation has an image that cannot be pulled: ErrImagePull,
 # then ImagePullBackOff (and the pod Pending), as a kubelet reports it.
@@ -162,22 +179,7 @@ PULL_TEMPLATE = """\
 {{ $bad := index .metadata.annotations "@ANNOTATION@" }}
 {{ $status := .status }}
 phase: Pending
-conditions:
-- lastTransitionTime: {{ $now | Quote }}
-  status: "False"
-  type: Ready
-  reason: ContainersNotReady
-  message: {{ printf "containers with unready status: [%s]" $bad | Quote }}
-- lastTransitionTime: {{ $now | Quote }}
-  status: "False"
-  type: ContainersReady
-  reason: ContainersNotReady
-- lastTransitionTime: {{ $now | Quote }}
-  status: "True"
-  type: Initialized
-- lastTransitionTime: {{ $now | Quote }}
-  status: "True"
-  type: PodScheduled
+@NOT_READY $bad@
 containerStatuses:
 {{ range $i, $c := .spec.containers }}
 - image: {{ $c.image | Quote }}
@@ -202,6 +204,7 @@ containerStatuses:
   {{ end }}
 {{ end }}
 """
+PULL_TEMPLATE = with_not_ready(PULL_TEMPLATE)
 
 PULL_MESSAGES = {
     "ErrImagePull": "failed to pull and unpack image %q: not found (sandbox: "
