@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -196,9 +196,6 @@ class PodTable(ScrollView, can_focus=True):
         #: PodMetrics by (namespace, name); None until a usage feed reports (no columns).
         self.usage: dict[tuple[str, str], PodUsage] | None = None
         self.usage_problem = ""
-        #: The strip each line of the widget last painted: the ages tick every second, and
-        #: over SSH every byte counts, so a tick repaints only the lines whose text changed.
-        self._painted: dict[int, Strip] = {}
 
     # --- data -------------------------------------------------------------------------
 
@@ -244,7 +241,7 @@ class PodTable(ScrollView, can_focus=True):
         else:
             if first:
                 self._relayout()
-            self.repaint_changed()
+            self.refresh()
 
     def _sort_function(self) -> Callable[[PodSummary], object]:
         key = self.sort_key
@@ -406,24 +403,7 @@ class PodTable(ScrollView, can_focus=True):
         # Cells of one style in one run: each run costs its escape codes on the way out.
         return Strip(segments).simplify()
 
-    def repaint_changed(self) -> None:
-        """Repaint only the lines whose text or style changed since they were painted, for
-        what changes rarely and in few rows: time passing (an age, "2 (5m ago)"), new
-        usage figures. (Rows that change repaint the table: comparing would render every
-        line twice, 30 times a second under churn; the screen writes only changed cells
-        either way.)"""
-        for y in range(self.scrollable_content_region.height):
-            painted = self._painted.get(y)
-            if painted is None:
-                continue
-            if self._render_line(y) != painted:
-                self.refresh(Region(0, y, self.size.width, 1))
-
     def render_line(self, y: int) -> Strip:
-        strip = self._painted[y] = self._render_line(y)
-        return strip
-
-    def _render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
             header = self.get_component_rich_style("pod-table--header")
