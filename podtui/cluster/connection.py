@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from podtui.cluster.errors import ClusterError, redact
 from podtui.cluster.names import check_namespace
+from podtui.cluster.transport import send
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient, CoreV1Api
@@ -65,11 +66,7 @@ class Connection:
         headers = {"Accept": accept}
         if body is not None:
             headers["Content-Type"] = content_type
-        return self.api.call_api(
-            path, method, query_params=query or [], header_params=headers, body=body,
-            auth_settings=["BearerToken"], _preload_content=False, _request_timeout=timeout,
-            _return_http_data_only=True,
-        )
+        return send(self.api, method, path, query or [], headers, body, timeout)
 
     def secrets(self) -> list[str]:
         """The credentials themselves (token, password), to redact them by value."""

@@ -26,7 +26,10 @@ _lock = threading.RLock()
 
 
 def _register_deferred(name: str) -> None:
-    spec = importlib.util.find_spec(name)
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:  # its parent is missing: google-auth is optional from client 35
+        return
     if spec is None:
         return
     module = importlib.util.module_from_spec(spec)
