@@ -88,6 +88,23 @@ def _kubeconfig_paths(kubeconfig: str | None) -> list[Path]:
     return [Path("~/.kube/config").expanduser()]
 
 
+def _first_current_context(paths: list[Path]) -> str:
+    """kubectl's current context of a KUBECONFIG list: the first file's that sets one (the
+    client's merger lets the last file's win). "" for one file: the client's is right."""
+    if len(paths) < 2:
+        return ""
+    import yaml
+
+    for path in paths:
+        try:
+            current = (yaml.safe_load(path.read_text()) or {}).get("current-context")
+        except Exception:  # noqa: BLE001 - the client's loader says what is wrong with it
+            continue
+        if current:
+            return str(current)
+    return ""
+
+
 def connect(
     kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None
 ) -> Connection:
@@ -121,7 +138,7 @@ def connect(
     except Exception as exc:  # noqa: BLE001 - YAML errors and friends
         raise ClusterError(f"kubeconfig {existing[0]} is not valid: {type(exc).__name__}") from None
     names = tuple(c.get("name", "") for c in all_contexts or ())
-    chosen = context or (active or {}).get("name")
+    chosen = context or _first_current_context(existing) or (active or {}).get("name")
     match = next((c for c in all_contexts or () if c.get("name") == chosen), None)
     if match is None:
         have = ", ".join(names) or "none"
