@@ -21,6 +21,7 @@ from podtui.ui.messages import (
     DebugContainerReady,
     InsideAccessChecked,
     Said,
+    ServerVersionKnown,
 )
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
@@ -94,6 +95,7 @@ class PodTuiApp(App):
             self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
         self.check_access()
+        self.check_version()
         # Everything allocated so far (modules, classes, the app) lives as long as the
         # process: move it out of the GC's way, so full collections during a pod or log
         # flood scan only new objects (bench/RESULTS.md: GC pauses of up to 0.9 s before).
@@ -170,6 +172,17 @@ class PodTuiApp(App):
         allowed = {verb: can_i(self.conn, verb, "pods", namespace) for verb in ("create", "delete")}
         self.post_message(AccessChecked(allowed))
 
+    @work(thread=True, exclusive=True, group="version")
+    def check_version(self) -> None:
+        """GET /version once per connection: the status bar shows it."""
+        from podtui.cluster.server_version import fetch
+
+        fetch(self.conn)
+        self.post_message(ServerVersionKnown())
+
+    def on_server_version_known(self, message: ServerVersionKnown) -> None:
+        self.pod_list.render_status()
+
     def on_access_checked(self, message: AccessChecked) -> None:
         self.allowed = message.allowed
         self.screen.refresh_bindings()
@@ -221,6 +234,7 @@ class PodTuiApp(App):
         self.allowed = {}
         self.pod_list.start_feed()
         self.check_access()
+        self.check_version()
 
     def run_command_line(self, line: str) -> None:
         words = line.strip().split()

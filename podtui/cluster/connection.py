@@ -15,6 +15,8 @@ from podtui.cluster.transport import send
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient, CoreV1Api
 
+    from podtui.cluster.server_version import ServerVersion
+
 #: Seconds to wait for a TCP connection; read timeouts are per call.
 CONNECT_TIMEOUT = 5.0
 
@@ -41,6 +43,8 @@ class Connection:
     kubeconfig: str | None = None
     #: --readonly: the cluster layer refuses every write, whatever the UI asks.
     readonly: bool = False
+    #: GET /version's answer, once asked (server_version.fetch).
+    server_version: ServerVersion | None = None
     _core: CoreV1Api | None = field(default=None, repr=False)
 
     @property

@@ -56,6 +56,11 @@ class AccessChecked(Message):
         self.allowed = allowed
 
 
+class ServerVersionKnown(Message):
+    """The API server's version was asked (Connection.server_version is set), from the
+    version worker: the status bar shows it."""
+
+
 class InsideAccessChecked(Message):
     """What the user may do inside the pods of a namespace (exec, port-forward, debug),
     from the access-review thread of ui/inside; `key` is (kubeconfig context, namespace)."""

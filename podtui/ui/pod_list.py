@@ -272,6 +272,11 @@ class PodListScreen(InsideKeys, QuietScreen):
         parts = [
             ("[b]podtui[/]", 1),
             (f"ctx [b]{escape(app.conn.context)}[/]", 4),
+        ]
+        version = app.conn.server_version
+        if version is not None and version.raw:  # asked and answered (app.check_version)
+            parts.append((f"k8s {escape(version.label)}", 2))
+        parts += [
             (f"ns [b]{escape(ns)}[/]", 5),
             (f"[$text-{colour}]● {label}[/]", 7),
             (pods, 6),

@@ -21,6 +21,7 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
+from podtui.cluster.server_version import UNKNOWN
 from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
 from podtui.ui import clock, pod_list
 
@@ -65,6 +66,15 @@ def recorded_pods() -> list[dict]:
     return pods
 
 
+def recorded_connection(kubeconfig: str):
+    """The sandbox's connection with its server version pinned to "not known" (no part in
+    the status bar), as the clock is pinned: the snapshots must not change with the
+    sandbox's Kubernetes version. tests/ui/test_server_version_ui.py shows that part."""
+    conn = connect(kubeconfig, namespace=NAMESPACE)
+    conn.server_version = UNKNOWN
+    return conn
+
+
 class RecordedFeed(PodFeed):
     def start(self) -> None:
         self._on_event(Page(recorded_pods(), first=True, last=True))
@@ -96,7 +106,7 @@ class RecordedUsage(UsageFeed):
 def app(admin_kubeconfig, monkeypatch):
     created = max(parse_time(p["metadata"]["creationTimestamp"]) for p in recorded_pods())
     monkeypatch.setattr(clock, "now", lambda: created + timedelta(minutes=5))
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE))
+    app = PodTuiApp(recorded_connection(admin_kubeconfig))
     app.feed_factory = RecordedFeed
     app.usage_factory = RecordedUsage
     monkeypatch.setattr(pod_list, "USAGE_AFTER_LIST", 0.01)  # usage in the first frames
@@ -117,7 +127,7 @@ def usage_app(admin_kubeconfig, monkeypatch):
     recorded scrapes; the clock is pinned just after the last one."""
     last = max(parse_time(s["items"][0]["timestamp"]) for s in recorded_scrapes())
     monkeypatch.setattr(clock, "now", lambda: last + timedelta(seconds=5))
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE))
+    app = PodTuiApp(recorded_connection(admin_kubeconfig))
     app.feed_factory = UsageDemoFeed
     app.usage_factory = RecordedUsage
     return app
@@ -197,7 +207,7 @@ async def test_80_columns_status_bar_leaves_out_whole_parts(admin_kubeconfig, mo
 
     from podtui.ui.pod_list import StatusBar
 
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=NAMESPACE), readonly=True)
+    app = PodTuiApp(recorded_connection(admin_kubeconfig), readonly=True)
     app.feed_factory = RecordedFeed
     app.usage_factory = RecordedUsage
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,0 +1,150 @@
+"""The API server's version (GET /version), and what podtui does on a server too old for a
+feature: one clear line, never a stack of errors.
+
+gitVersion is what users know (`v1.37.2`, `v1.31.14-eks-3025e55`, `v1.30.5-gke.1014001`);
+major and minor are less telling ("31+" on EKS and GKE, empty on a build from source). A
+build without version stamps reports `v0.0.0-master+$Format:%H$`: that, or anything that
+does not parse, is shown as it came and gates nothing (podtui then treats the server as
+current, and the server's own answer speaks).
+
+What podtui needs of a server, audited against the oldest one a provider still runs:
+- pods, logs, watch with bookmarks, PartialObjectMetadataList (1.15+): every server.
+- exec and port-forward: podtui speaks v4.channel.k8s.io over a websocket, which every
+  server accepts (v5, 1.30+, only adds closing stdin half-way, which podtui never does).
+- the pod list's columns are podtui's own (kubectl's printer, anatomy/summary.py), never
+  the server's Table printer columns: nothing to gate.
+- gated here: native sidecars (1.29) and debug containers (1.25).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from podtui.cluster.connection import Connection
+
+_GIT_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
+#: What the status bar shows of a version that does not parse (the rest is cut).
+RAW_WIDTH = 32
+
+
+@dataclass(frozen=True)
+class ServerVersion:
+    #: gitVersion as the server sent it ("" when the body had none).
+    raw: str
+    major: int | None = None
+    minor: int | None = None
+    patch: int | None = None
+
+    @property
+    def known(self) -> bool:
+        # v0.0.0 is a build without version stamps, not Kubernetes 0.0.
+        return self.major is not None and self.minor is not None and self.major > 0
+
+    @property
+    def label(self) -> str:
+        """As a user would read it: `v1.37.2`, or the raw text (cut), or "unknown"."""
+        if self.known:
+            return self.raw.split("+")[0] if self.raw else f"v{self.major}.{self.minor}"
+        raw = " ".join(self.raw.split())
+        if not raw:
+            return "unknown"
+        return raw if len(raw) <= RAW_WIDTH else raw[:RAW_WIDTH - 1] + "…"
+
+    def older_than(self, major: int, minor: int) -> bool:
+        """Known to be older than major.minor (an unknown version is never older)."""
+        return self.known and (self.major, self.minor) < (major, minor)
+
+
+UNKNOWN = ServerVersion("")
+
+
+def _number(text: Any) -> int | None:
+    digits = re.match(r"\d+", str(text or ""))  # "31+" on EKS and GKE
+    return int(digits.group()) if digits else None
+
+
+def parse(body: bytes | str | dict) -> ServerVersion:
+    """A /version body (version.Info JSON) -> ServerVersion; never raises."""
+    if not isinstance(body, dict):
+        try:
+            body = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return UNKNOWN
+        if not isinstance(body, dict):
+            return UNKNOWN
+    raw = str(body.get("gitVersion") or "").strip()
+    found = _GIT_VERSION.match(raw)
+    if found:
+        major, minor, patch = (int(g) if g is not None else None for g in found.groups())
+        return ServerVersion(raw, major, minor, patch)
+    return ServerVersion(raw, _number(body.get("major")), _number(body.get("minor")))
+
+
+def fetch(conn: Connection) -> ServerVersion:
+    """The connection's server version, asked until it answers once; UNKNOWN while
+    /version does not answer (it is public on every cluster, but the server may be down,
+    or a proxy in front of it may differ)."""
+    cached = conn.server_version
+    if cached is not None:
+        return cached
+    try:
+        response = conn.request("GET", "/version", timeout=(5, 10))
+        version = parse(response.data)
+    except Exception:  # noqa: BLE001 - the version is a nicety: no answer gates nothing
+        return UNKNOWN
+    conn.server_version = version
+    return version
+
+
+# --- the gated features -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    since: tuple[int, int]
+
+
+NATIVE_SIDECARS = Feature("native sidecars (init containers with restartPolicy: Always)", (1, 29))
+DEBUG_CONTAINERS = Feature("debug containers (pods/ephemeralcontainers)", (1, 25))
+
+
+def lacks(version: ServerVersion, feature: Feature) -> str:
+    """One line if the server is known to predate `feature`, else ""."""
+    if not version.older_than(*feature.since):
+        return ""
+    major, minor = feature.since
+    return f"{feature.name} need Kubernetes {major}.{minor}+; this API server is {version.label}"
+
+
+def _sidecars(pod: dict) -> list[str]:
+    return [c.get("name", "?") for c in (pod.get("spec") or {}).get("initContainers") or []
+            if isinstance(c, dict) and c.get("restartPolicy") == "Always"]
+
+
+def lost_sidecars(manifest: dict, served: dict) -> list[str]:
+    """The native sidecars of `manifest` that the server's copy (its dry-run answer) lost:
+    a server before 1.29, or with the SidecarContainers gate off, drops restartPolicy from
+    init containers silently."""
+    kept = set(_sidecars(served))
+    return [name for name in _sidecars(manifest) if name not in kept]
+
+
+def sidecar_warning(lost: list[str], version: ServerVersion) -> str:
+    """One line for sidecars the server dropped: each would then run to completion before
+    the app containers start (or, like a log tailer, keep them from ever starting)."""
+    if not lost:
+        return ""
+    why = lacks(version, NATIVE_SIDECARS) or "this API server has native sidecars switched off"
+    return (f"warning: {why}: it drops restartPolicy: Always, so init container "
+            f"{', '.join(lost)} must finish before the app containers start")
+
+
+def check_sidecars(conn: Connection, manifest: dict, served: dict) -> str:
+    """sidecar_warning for a dry run's answer; asks /version only if a sidecar was lost."""
+    lost = lost_sidecars(manifest, served)
+    return sidecar_warning(lost, fetch(conn)) if lost else ""
