@@ -145,6 +145,7 @@ def _list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _create(conn: Connection, args: argparse.Namespace, out: TextIO) -> int:
     from podtui.cluster.pod_actions import create_pod
+    from podtui.cluster.server_version import check_sidecars
 
     given_ns = getattr(args, "namespace", None)
     template, values = _prepare(args, None)
@@ -158,7 +159,10 @@ def _create(conn: Connection, args: argparse.Namespace, out: TextIO) -> int:
     metadata["namespace"] = namespace
     name = metadata.get("name", "?")
     # ClusterError (read-only, 409, 422 naming the field, ...) goes up to the CLI: one line.
-    create_pod(conn, manifest, dry_run=True)
+    served = create_pod(conn, manifest, dry_run=True)
+    warning = check_sidecars(conn, manifest, served)
+    if warning:  # the user asked for this pod: say what the server will make of it
+        print(f"podtui create: {warning}", file=sys.stderr)
     if args.dry_run:
         out.write(f"pod/{name} valid (server dry run) in {namespace}; nothing created\n")
         return 0

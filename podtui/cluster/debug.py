@@ -11,6 +11,7 @@ from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_actions import refuse_if_readonly
 from podtui.cluster.pods import get_pod
+from podtui.cluster.server_version import DEBUG_CONTAINERS, fetch, lacks
 from podtui.cluster.streams import pod_path
 
 DEFAULT_IMAGE = "busybox"
@@ -34,8 +35,11 @@ def add_debug_container(conn: Connection, namespace: str, pod: str, target: str,
         response.drain_conn()
         response.release_conn()
     except Exception as exc:  # noqa: BLE001
+        # A server before 1.25 has no such subresource, or one of another shape: its
+        # answer (404, 400) would not say why.
+        reason = lacks(fetch(conn), DEBUG_CONTAINERS) or describe(exc, conn.server)
         raise ClusterError(f"cannot add a debug container to {namespace}/{pod}: "
-                           f"{describe(exc, conn.server)}") from None
+                           f"{reason}") from None
     return name
 
 

@@ -343,13 +343,16 @@ class PodPreviewScreen(Screen):
     def dry_run(self) -> None:
         from podtui.cluster.errors import describe
         from podtui.cluster.pod_actions import create_pod
+        from podtui.cluster.server_version import check_sidecars
 
         try:
-            create_pod(self.app.conn, self.manifest, dry_run=True)
+            served = create_pod(self.app.conn, self.manifest, dry_run=True)
+            warning = check_sidecars(self.app.conn, self.manifest, served)
         except Exception as exc:  # noqa: BLE001 - one line on screen, never a traceback
             self.app.call_from_thread(self.verdict, "invalid", one_line(describe(exc)))
             return
-        self.app.call_from_thread(self.verdict, "valid", VALID)
+        self.app.call_from_thread(self.verdict, "valid",
+                                  f"{VALID} · {warning}" if warning else VALID)
 
     def action_create(self) -> None:
         if self.state == "checking":
