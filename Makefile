@@ -5,7 +5,8 @@ SANDBOX := sandbox/sandbox
 export PODTUI_SANDBOX_DIR ?= /tmp/podtui-sandbox
 KUBECONFIG_SANDBOX := $(PODTUI_SANDBOX_DIR)/admin.kubeconfig
 
-.PHONY: setup demo demo-zoo test lint sandbox-up sandbox-down screenshots bench bench-scale
+.PHONY: setup setup-lowest demo demo-zoo test test-client-lowest lint sandbox-up sandbox-down \
+        screenshots bench bench-scale
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,6 +15,32 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: $(VENV)/.installed
+
+# A second venv with the lowest kubernetes client pyproject.toml allows (`kubernetes>=N`:
+# N, i.e. N.0.0), for test-client-lowest; .venv has the newest.
+VENV_LOWEST ?= .venv-lowest
+KUBERNETES_LOWEST := $(shell sed -n 's/^ *"kubernetes>=\([0-9.]*\),.*/\1/p' pyproject.toml)
+
+$(VENV_LOWEST)/.installed: pyproject.toml
+	python3 -m venv $(VENV_LOWEST)
+	$(VENV_LOWEST)/bin/pip install -q --upgrade pip
+	$(VENV_LOWEST)/bin/pip install -q -e '.[test,bench]' 'kubernetes==$(KUBERNETES_LOWEST)'
+	touch $@
+
+setup-lowest: $(VENV_LOWEST)/.installed
+
+# What podtui asks of the client, once more on the lowest one: kubeconfig loading (token,
+# client certificate, exec plugin, KUBECONFIG list, broken setups), the request path
+# (podtui/cluster/transport.py) and its errors, streamed watches and logs, exec, shell,
+# port-forward and debug containers. The sandbox must be up (the `test` recipe calls it).
+CLIENT_TESTS := tests/unit/test_client_transport.py tests/unit/test_errors.py \
+	tests/unit/test_server_version.py tests/integration/test_client_import.py \
+	tests/integration/test_cli_errors.py tests/integration/test_cli_global_options.py \
+	tests/integration/test_pod_watch.py tests/integration/test_logs_follow.py \
+	tests/integration/test_inside.py
+
+test-client-lowest: $(VENV_LOWEST)/.installed
+	$(VENV_LOWEST)/bin/python -m pytest -ra -n 2 -p no:cacheprovider $(CLIENT_TESTS)
 
 sandbox-up:
 	$(SANDBOX) up
@@ -35,7 +62,7 @@ lint: setup
 	$(VENV)/bin/lint-imports --no-logo
 
 # Builds (or reuses) the control plane, starts it, runs every test, stops it.
-test: setup lint
+test: setup lint setup-lowest
 	$(SANDBOX) up
 	$(PY) -m pytest -ra $(PYTEST_ARGS); status=$$?; $(SANDBOX) down; exit $$status
 
