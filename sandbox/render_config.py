@@ -1,7 +1,7 @@
 """Objects and KWOK configuration for the sandbox (stdlib only: runs before any venv).
 
-    render_config.py kwok BIN_DIR STATE_DIR   KWOK's config (stages, log sources, exec and
-                                              port-forward) as YAML; lays out the containers
+    render_config.py kwok BIN_DIR STATE_DIR   KWOK's config (its pod stages with container
+                                              IDs, one log file for every fake pod) as YAML
     render_config.py objects NODES NS         one "API-PATH JSON" line per object to create
     render_config.py seed                     the seed pod (about-pods.md) as JSON
     render_config.py usage METRICS_DIR        KWOK's resource usage emulation + kubelet metrics
@@ -16,208 +16,11 @@ import sys
 from pathlib import Path
 
 SEED_NAME = "seed-sidecar-logs"
-CRASH_ANNOTATION = "sandbox.podtui.dev/crash-container"
-UNPULLABLE_ANNOTATION = "sandbox.podtui.dev/unpullable-container"
-
-# Pods whose log files the sandbox (or a test) writes: (namespace, pod, container) -> file stem.
-# Every other container reads generic.log.
-LOG_SOURCES = [
-    ("default", SEED_NAME, "node", "seed-node"),
-    ("default", SEED_NAME, "busybox", "seed-busybox"),
-    ("default", "log-test", "writer", "test-writer"),
-    ("default", "log-test", "tailer", "test-tailer"),
-    ("default", "log-bench", "a", "bench-a"),
-    ("default", "log-bench", "b", "bench-b"),
-]
-
-# The conditions of a pod whose container @WHO@ names is not ready (crashing, or its
-# image cannot be pulled), as a kubelet reports them; one copy for every stage that needs it.
-NOT_READY_CONDITIONS = """\
-conditions:
-- lastTransitionTime: {{ $now | Quote }}
-  status: "False"
-  type: Ready
-  reason: ContainersNotReady
-  message: {{ printf "containers with unready status: [%s]" @WHO@ | Quote }}
-- lastTransitionTime: {{ $now | Quote }}
-  status: "False"
-  type: ContainersReady
-  reason: ContainersNotReady
-- lastTransitionTime: {{ $now | Quote }}
-  status: "True"
-  type: Initialized
-- lastTransitionTime: {{ $now | Quote }}
-  status: "True"
-  type: PodScheduled
-"""
-
-
-def with_not_ready(template: str) -> str:
-    """Each `@NOT_READY $var@` line becomes NOT_READY_CONDITIONS at its indentation."""
-    def block(match: re.Match) -> str:
-        lines = NOT_READY_CONDITIONS.replace("@WHO@", match[2]).splitlines()
-        return "\n".join(match[1] + line for line in lines)
-
-    return re.sub(r"^( *)@NOT_READY (\S+)@$", block, template, flags=re.MULTILINE)
-
-
-# A sidecar named by the annotation "crashes": exit 1, CrashLoopBackOff, restarts counted.
-CRASH_STAGE = """\
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: sandbox-container-crash
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.podIP'
-      operator: 'Exists'
-    - key: '.metadata.annotations["@ANNOTATION@"]'
-      operator: 'Exists'
-  delay:
-    durationMilliseconds: 4000
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      {{ $crash := index .metadata.annotations "@ANNOTATION@" }}
-      {{ $status := .status }}
-      phase: Running
-      @NOT_READY $crash@
-      containerStatuses:
-      {{ range $i, $c := .spec.containers }}
-      {{ $restarts := 0 }}
-      {{ range $status.containerStatuses }}{{ if eq .name $c.name }}
-      {{ $restarts = .restartCount }}
-      {{ end }}{{ end }}
-      - image: {{ $c.image | Quote }}
-        name: {{ $c.name | Quote }}
-        @IMAGE_ID $c.image@
-        {{ if eq $c.name $crash }}
-        {{ $run := printf "%s/%s/%d" $.metadata.uid $c.name (add $restarts 1) }}
-        containerID: {{ printf "containerd://%s" (sha256sum $run) | Quote }}
-        ready: false
-        started: false
-        restartCount: {{ add $restarts 1 }}
-        state:
-          waiting:
-            reason: CrashLoopBackOff
-            message: {{ printf "back-off restarting failed container %s" $c.name | Quote }}
-        lastState:
-          terminated:
-            exitCode: 1
-            reason: Error
-            startedAt: {{ $now | Quote }}
-            finishedAt: {{ $now | Quote }}
-        {{ else }}
-        @CONTAINER_ID $c.name@
-        ready: true
-        started: true
-        restartCount: {{ $restarts }}
-        state:
-          running:
-            startedAt: {{ $status.startTime | Quote }}
-        {{ end }}
-      {{ end }}
-""".replace("@ANNOTATION@", CRASH_ANNOTATION)
-CRASH_STAGE = with_not_ready(CRASH_STAGE)
-
-# A container named by this annotation has an image that cannot be pulled: ErrImagePull,
-# then ImagePullBackOff (and the pod Pending), as a kubelet reports it.
-UNPULLABLE_STAGES = """\
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: sandbox-image-pull-error
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.phase'
-      operator: 'In'
-      values: ['Running']
-    - key: '.metadata.annotations["@ANNOTATION@"]'
-      operator: 'Exists'
-  next:
-    statusTemplate: |
-      @PULL_TEMPLATE ErrImagePull@
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: sandbox-image-pull-backoff
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.containerStatuses.[].state.waiting.reason'
-      operator: 'In'
-      values: ['ErrImagePull']
-    - key: '.metadata.annotations["@ANNOTATION@"]'
-      operator: 'Exists'
-  delay:
-    durationMilliseconds: 3000
-  next:
-    statusTemplate: |
-      @PULL_TEMPLATE ImagePullBackOff@
-"""
-
-PULL_TEMPLATE = """\
-{{ $now := Now }}
-{{ $bad := index .metadata.annotations "@ANNOTATION@" }}
-{{ $status := .status }}
-phase: Pending
-@NOT_READY $bad@
-containerStatuses:
-{{ range $i, $c := .spec.containers }}
-- image: {{ $c.image | Quote }}
-  name: {{ $c.name | Quote }}
-  restartCount: 0
-  {{ if eq $c.name $bad }}
-  imageID: ""
-  ready: false
-  started: false
-  state:
-    waiting:
-      reason: @REASON@
-      message: {{ printf "@MESSAGE@" $c.image | Quote }}
-  {{ else }}
-  @IMAGE_ID $c.image@
-  @CONTAINER_ID $c.name@
-  ready: true
-  started: true
-  state:
-    running:
-      startedAt: {{ $status.startTime | Quote }}
-  {{ end }}
-{{ end }}
-"""
-PULL_TEMPLATE = with_not_ready(PULL_TEMPLATE)
-
-PULL_MESSAGES = {
-    "ErrImagePull": "failed to pull and unpack image %q: not found (sandbox: "
-                    + UNPULLABLE_ANNOTATION + ")",
-    "ImagePullBackOff": "Back-off pulling image %q",
-}
-
-
-def _pull_template(reason: str) -> str:
-    body = PULL_TEMPLATE.replace("@REASON@", reason).replace("@MESSAGE@", PULL_MESSAGES[reason])
-    return body.replace("\n", "\n      ").rstrip()
-
-
+# Pods run on the real node unless they tolerate this taint (the benchmarks' thousands).
+KWOK_TAINT = {"key": "kwok.x-k8s.io/node", "value": "fake", "effect": "NoSchedule"}
+# The spec fields that put a pod on a fake node.
+ON_FAKE_NODE = {"nodeSelector": {"type": "kwok"},
+                "tolerations": [{"key": KWOK_TAINT["key"], "operator": "Exists"}]}
 # Real kubelets report an image ID and a container ID for every container that was
 # created (stern and other tools skip containers without one); KWOK's own stages set
 # neither. These lines are added after each "- image:" line of a stage.
@@ -229,75 +32,43 @@ CONTAINER_ID = ('containerID: {{ printf "containerd://%s" (sha256sum (printf "%s
 
 
 def with_ids(stage: str) -> str:
-    """Image and container IDs in a stage's container statuses."""
+    """Image and container IDs in the container statuses of one of KWOK's own stages."""
     out = []
     for line in stage.splitlines():
-        stripped = line.strip()
-        for marker, template in (("@IMAGE_ID ", IMAGE_ID), ("@CONTAINER_ID ", CONTAINER_ID)):
-            if stripped.startswith(marker):
-                line = line[: len(line) - len(stripped)] + template.replace(
-                    "@X@", stripped[len(marker):-1])
         out.append(line)
         match = re.fullmatch(r"(\s*)- image: \{\{ (\S*)\.image \| Quote \}\}", line)
-        if match and "@IMAGE_ID" not in stage:  # KWOK's own stages
+        if match:
             pad, item = match.group(1) + "  ", match.group(2)
             out.append(pad + IMAGE_ID.replace("@X@", item + ".image"))
             out.append(pad + CONTAINER_ID.replace("@X@", item + ".name"))
     return "\n".join(out) + "\n"
 
 
+# What `kubectl logs` shows of a pod on a fake node: nothing runs there, so one file
+# written at `up` serves every container (the zoo's pods and the benchmarks' thousands).
+FAKE_NODE_LOG = "this pod is on a KWOK fake node of the sandbox: no process runs here"
+
+
 def kwok_config(bin_dir: Path, state: Path) -> str:
-    docs = [
-        "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n"
-    ]
     logs = state / "podlogs"
-    for namespace, pod, container, stem in LOG_SOURCES:
-        docs.append(
-            json.dumps(
-                {
-                    "apiVersion": "kwok.x-k8s.io/v1alpha1",
-                    "kind": "ClusterLogs",
-                    "metadata": {"name": stem},
-                    "spec": {
-                        "selector": {"matchNamespaces": [namespace], "matchNames": [pod]},
-                        "logs": [
-                            {
-                                "containers": [container],
-                                "logsFile": str(logs / f"{stem}.log"),
-                                "previousLogsFile": str(logs / f"{stem}.previous.log"),
-                                "follow": True,
-                            }
-                        ],
-                    },
-                }
-            )
-        )
-    docs.append(
-        json.dumps(
-            {
-                "apiVersion": "kwok.x-k8s.io/v1alpha1",
-                "kind": "ClusterLogs",
-                "metadata": {"name": "generic"},
-                "spec": {
-                    "selector": {},
-                    "logs": [
-                        {
-                            "logsFile": str(logs / "generic.log"),
-                            "previousLogsFile": str(logs / "generic.previous.log"),
-                            "follow": True,
-                        }
-                    ],
-                },
-            }
-        )
-    )
-    for stage in sorted(bin_dir.glob("pod-*.yaml")):
-        docs.append(with_ids(stage.read_text()))
-    docs.append(with_ids(CRASH_STAGE))
-    pull = UNPULLABLE_STAGES
-    for reason in PULL_MESSAGES:
-        pull = pull.replace(f"@PULL_TEMPLATE {reason}@", _pull_template(reason))
-    docs.append(with_ids(pull.replace("@ANNOTATION@", UNPULLABLE_ANNOTATION)))
+    logs.mkdir(parents=True, exist_ok=True)
+    line = f"1970-01-01T00:00:00.000000000Z stdout F {FAKE_NODE_LOG}\n"
+    for name in ("generic.log", "generic.previous.log"):
+        (logs / name).write_text(line)
+    docs = [
+        json.dumps({
+            "apiVersion": "kwok.x-k8s.io/v1alpha1",
+            "kind": "ClusterLogs",
+            "metadata": {"name": "generic"},
+            "spec": {"selector": {}, "logs": [{
+                "logsFile": str(logs / "generic.log"),
+                "previousLogsFile": str(logs / "generic.previous.log"),
+                "follow": True,
+            }]},
+        }),
+    ]
+    docs += [with_ids(stage.read_text()) for stage in sorted(bin_dir.glob("pod-*.yaml"))]
+    docs += [stage.read_text() for stage in sorted(bin_dir.glob("node-*.yaml"))]
     return "\n---\n".join(docs)
 
 
@@ -406,9 +177,13 @@ def usage_demo_pod() -> dict:
                  "resources": {"requests": {"cpu": "50m", "memory": "32Mi"},
                                "limits": {"memory": "128Mi"}}},
             ],
+            # Its usage is KWOK's emulation (a climb no real program is asked to make): a fake node.
+            **ON_FAKE_NODE,
             "terminationGracePeriodSeconds": 0,
         },
     }
+
+
 
 
 def objects(nodes: int, limited_ns: str):
@@ -423,7 +198,14 @@ def objects(nodes: int, limited_ns: str):
                 "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0",
                                 **node_metrics_annotation(name)},
             },
+            "spec": {"taints": [KWOK_TAINT]},
         }
+        # The API server and metrics-server reach a kubelet by its Hostname address first;
+        # the real node's is `localhost` (node.sh), so the fake ones get it too (KWOK keeps
+        # addresses a node already has) and are reached at localhost:KWOK_PORT.
+        yield f"/api/v1/nodes/{name}/status", {"status": {"addresses": [
+            {"type": "InternalIP", "address": "127.0.0.1"},
+            {"type": "Hostname", "address": "localhost"}]}}
     yield "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
                                  "metadata": {"name": limited_ns}}
     rbac = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{limited_ns}"
@@ -446,13 +228,26 @@ def objects(nodes: int, limited_ns: str):
 
 
 def seed_pod() -> dict:
-    """The example of about-pods.md: Node.js writes /app/logs/app.log, busybox tails it."""
-    app = (
-        "const fs=require('fs');const http=require('http');"
-        "const log=m=>fs.appendFileSync('/app/logs/app.log',new Date().toISOString()+' '+m+'\\n');"
-        "http.createServer((q,r)=>{log('INFO '+q.method+' '+q.url);r.end('ok')}).listen(3000);"
-        "log('INFO server listening on :3000')"
-    )
+    """The example of about-pods.md, as the sidecar-log-tailer template renders it with its
+    defaults: Node.js appends to /app/logs/app.log (never to stdout), busybox tails that file
+    through the shared emptyDir, so the app's lines reach `kubectl logs -c busybox`."""
+    app = "\n".join([
+        'const fs = require("fs");',
+        'const http = require("http");',
+        'const file = "/app/logs/app.log";',
+        "const port = Number(process.env.PORT);",
+        "const log = (msg) =>",
+        '  fs.appendFileSync(file, new Date().toISOString() + " " + msg + "\\n");',
+        "http",
+        "  .createServer((req, res) => {",
+        '    log(req.method + " " + req.url + " from " + req.socket.remoteAddress);',
+        '    res.end("hello from the node container\\n");',
+        "  })",
+        '  .listen(port, () => log("listening on port " + port));',
+        'setInterval(() => log("heartbeat"), Number(process.env.HEARTBEAT_SECONDS) * 1000);',
+        'process.on("SIGTERM", () => { log("SIGTERM: shutting down"); process.exit(0); });',
+        "",
+    ])
     return {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -467,14 +262,18 @@ def seed_pod() -> dict:
                     "name": "node",
                     "image": "node:20-alpine",
                     "command": ["node", "-e", app],
+                    "env": [{"name": "PORT", "value": "3000"},
+                            {"name": "HEARTBEAT_SECONDS", "value": "5"}],
                     "ports": [{"name": "http", "containerPort": 3000}],
+                    "readinessProbe": {"httpGet": {"path": "/ready", "port": 3000},
+                                       "periodSeconds": 10},
                     "volumeMounts": [{"name": "logs", "mountPath": "/app/logs"}],
-                    "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}},
+                    "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}},
                 },
                 {
                     "name": "busybox",
                     "image": "busybox:1.36",
-                    "command": ["sh", "-c", "tail -F /logs/app.log"],
+                    "command": ["tail", "-F", "/logs/app.log"],
                     "volumeMounts": [{"name": "logs", "mountPath": "/logs", "readOnly": True}],
                     "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
                 },
@@ -493,135 +292,10 @@ def seed_pod() -> dict:
 # name pods created later). KWOK looks a command up on its own PATH, STATE/exec/bin, where
 # every host command's name is a link to container-exec.
 
-APP_PORT_ENV = "PODTUI_SANDBOX_APP_PORT"
-DEFAULT_APP_PORT = 13000
-ANY_CONTAINER = "_any"
-
-# The ephemeral containers KWOK leaves without a status get one: running since now.
-EPHEMERAL_STAGE = """\
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: sandbox-ephemeral-running
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.podIP'
-      operator: 'Exists'
-    - key: '(.spec.ephemeralContainers // [] | length)
-        > (.status.ephemeralContainerStatuses // [] | length)'
-      operator: 'In'
-      values: ['true']
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      {{ $status := .status }}
-      ephemeralContainerStatuses:
-      {{ range .spec.ephemeralContainers }}
-      {{ $name := .name }}
-      {{ $started := $now }}
-      {{ range $status.ephemeralContainerStatuses }}{{ if eq .name $name }}
-      {{ with .state.running }}{{ $started = .startedAt }}{{ end }}
-      {{ end }}{{ end }}
-      - image: {{ .image | Quote }}
-        imageID: ""
-        name: {{ .name | Quote }}
-        ready: false
-        restartCount: 0
-        state:
-          running:
-            startedAt: {{ $started | Quote }}
-      {{ end }}
-"""
-
-
-def app_port() -> int:
-    from os import environ
-
-    return int(environ.get(APP_PORT_ENV) or DEFAULT_APP_PORT)
-
-
-def seed_volume_dir(state: Path, volume: str) -> Path:
-    return state / "volumes" / "default" / SEED_NAME / volume
-
-
-def container_roots(state: Path) -> dict[str, tuple[Path, list[tuple[Path, str, bool]]]]:
-    """Seed container name (or ANY_CONTAINER) -> (its directory, its mounts)."""
-    roots = {ANY_CONTAINER: (state / "containers" / ANY_CONTAINER, [])}
-    for container in seed_pod()["spec"]["containers"]:
-        mounts = [(seed_volume_dir(state, m["name"]), m["mountPath"], bool(m.get("readOnly")))
-                  for m in container.get("volumeMounts", [])]
-        roots[container["name"]] = (state / "containers" / "default" / SEED_NAME
-                                    / container["name"], mounts)
-    return roots
-
-
-def inside_docs(state: Path) -> list[str]:
-    roots = container_roots(state)
-    seed_execs = [{"containers": [name], "local": {"workDir": str(directory)}}
-                  for name, (directory, _) in roots.items() if name != ANY_CONTAINER]
-    anywhere = {"local": {"workDir": str(roots[ANY_CONTAINER][0])}}
-    seed = {"matchNamespaces": ["default"], "matchNames": [SEED_NAME]}
-    return [
-        json.dumps({"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterExec",
-                    "metadata": {"name": "sandbox-seed"},
-                    "spec": {"selector": seed, "execs": [*seed_execs, anywhere]}}),
-        json.dumps({"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterExec",
-                    "metadata": {"name": "sandbox-any"},
-                    "spec": {"selector": {}, "execs": [anywhere]}}),
-        json.dumps({"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterPortForward",
-                    "metadata": {"name": "sandbox-seed-app"},
-                    "spec": {"selector": seed, "forwards": [
-                        {"ports": [3000],
-                         "target": {"address": "127.0.0.1", "port": app_port()}}]}}),
-        EPHEMERAL_STAGE,
-    ]
-
-
-def lay_out_containers(state: Path, sandbox_dir: Path) -> None:
-    """The directories container-exec chroots into, and KWOK's PATH of command links."""
-    wrapper = sandbox_dir / "container-exec"
-    for name, (directory, mounts) in container_roots(state).items():
-        root = directory / "rootfs"
-        for sub in ("usr", "proc", "dev", "etc", "root", "tmp"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
-        (root / "tmp").chmod(0o1777)
-        for top in Path("/").iterdir():  # merged-/usr hosts: bin -> usr/bin, ...
-            if top.is_symlink() and str(top.readlink()).startswith("usr/"):
-                (root / top.name).symlink_to(top.readlink())
-        (root / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/sh\n"
-                                             "nobody:x:65534:65534:nobody:/:/bin/false\n")
-        (root / "etc" / "group").write_text("root:x:0:\nnogroup:x:65534:\n")
-        if Path("/etc/ld.so.cache").is_file():
-            (root / "etc" / "ld.so.cache").write_bytes(Path("/etc/ld.so.cache").read_bytes())
-        host = SEED_NAME if name != ANY_CONTAINER else "sandbox-pod"
-        (directory / "hostname").write_text(host + "\n")
-        (root / "etc" / "hostname").write_text(host + "\n")
-        lines = []
-        for source, target, read_only in mounts:
-            source.mkdir(parents=True, exist_ok=True)
-            lines.append(f"{source} {target} {'ro' if read_only else 'rw'}\n")
-        (directory / "mounts").write_text("".join(lines))
-    links = state / "exec" / "bin"
-    links.mkdir(parents=True, exist_ok=True)
-    for directory in ("/usr/local/bin", "/usr/bin", "/usr/sbin"):
-        for entry in sorted(Path(directory).glob("*")) if Path(directory).is_dir() else ():
-            link = links / entry.name
-            if not link.exists() and entry.is_file() and entry.stat().st_mode & 0o111:
-                link.symlink_to(wrapper)
-
-
 def main(argv: list[str]) -> None:
     what = argv[1]
     if what == "kwok":
-        state = Path(argv[2]), Path(argv[3])
-        lay_out_containers(state[1], Path(__file__).resolve().parent)
-        print("\n---\n".join([kwok_config(*state), *inside_docs(state[1])]))
+        print(kwok_config(Path(argv[2]), Path(argv[3])))
     elif what == "objects":
         for path, obj in objects(int(argv[2]), argv[3]):
             print(path, json.dumps(obj))
