@@ -35,7 +35,7 @@ KUBECONFIG = SANDBOX_DIR / "admin.kubeconfig"
 PODLOGS = SANDBOX_DIR / "podlogs"
 PODTUI = ROOT / ".venv" / "bin" / "podtui"
 PYTHON = sys.executable
-KUBECTL = os.environ.get("PODTUI_BENCH_KUBECTL", "/usr/bin/kubectl")
+KUBECTL = os.environ.get("PODTUI_BENCH_KUBECTL") or str(SANDBOX_DIR / "kubectl")
 
 
 def log(text: str) -> None:

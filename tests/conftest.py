@@ -15,6 +15,8 @@ SANDBOX_DIR = Path(os.environ.get("PODTUI_SANDBOX_DIR", "/tmp/podtui-sandbox"))
 ADMIN_KUBECONFIG = SANDBOX_DIR / "admin.kubeconfig"
 LIMITED_KUBECONFIG = SANDBOX_DIR / "limited.kubeconfig"
 SEED_POD = "seed-sidecar-logs"
+# kubectl of the sandbox's own release (sandbox/sandbox links it there at `up`).
+KUBECTL = str(SANDBOX_DIR / "kubectl")
 API_SERVER = f"https://127.0.0.1:{os.environ.get('PODTUI_SANDBOX_PORT', '16443')}"
 
 

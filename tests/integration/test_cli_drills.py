@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LIMITED_KUBECONFIG, wait_for
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, wait_for
 from tests.integration.test_cli_errors import one_line_error
 from tests.integration.test_drills_cluster import kubectl_env, run_commands
 
@@ -62,7 +62,7 @@ def test_start_check_reset_history(podtui, conn, admin_kubeconfig):
     ns = f"drill-force-delete-{seed}"
     assert namespace_phase(conn, ns) == "Active"
     # the setup's pods are there, as kubectl sees them
-    names = subprocess.run(["/usr/bin/kubectl", "-n", ns, "get", "pods", "-o", "name"],
+    names = subprocess.run([KUBECTL, "-n", ns, "get", "pods", "-o", "name"],
                            capture_output=True, text=True, env=kubectl_env(admin_kubeconfig),
                            check=True).stdout.split()
     assert len(names) == 2 and all(n.split("/")[1] in started.stdout for n in names)
@@ -136,7 +136,7 @@ def test_shell_env_points_kubectl_at_the_attempt(conn, admin_kubeconfig, tmp_pat
     try:
         assert oct(front.stat().st_mode & 0o777) == "0o600"
         view = subprocess.run(
-            ["/usr/bin/kubectl", "config", "view", "--minify", "-o",
+            [KUBECTL, "config", "view", "--minify", "-o",
              "jsonpath={.contexts[0].context.namespace} {.clusters[0].cluster.server}"],
             env=env, capture_output=True, text=True, check=True).stdout
         assert view == f"kube-system {conn.server}"

@@ -21,7 +21,6 @@ from tests.conftest import wait_for
 
 pytestmark = pytest.mark.integration
 
-KUBECTL = "/usr/bin/kubectl"
 DRILLS = {d.id: d for d in load_drills(Path("/nonexistent"))[0]}
 
 # A plausible wrong answer per drill, and the check (its `say`, as in the drill file) that

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from podtui.anatomy import kubectl
-from tests.conftest import make_pod, wait_for
+from tests.conftest import KUBECTL, make_pod, wait_for
 from tests.integration.test_drills_cluster import kubectl_env
 
 pytestmark = pytest.mark.integration
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 def run(command: str, admin_kubeconfig: str) -> str:
     words = shlex.split(command)
     assert words[0] == "kubectl"
-    done = subprocess.run(["/usr/bin/kubectl", *words[1:]], capture_output=True, text=True,
+    done = subprocess.run([KUBECTL, *words[1:]], capture_output=True, text=True,
                           env=kubectl_env(admin_kubeconfig), timeout=60)
     assert done.returncode == 0, (command, done.stderr)
     return done.stdout
@@ -58,7 +58,7 @@ def test_create_inline_creates_the_previewed_pod(conn, namespace, admin_kubeconf
     template = next(t for t in templates if t.name == "sidecar-log-tailer")
     values = {p.name: p.default for p in template.parameters} | {"namespace": namespace}
     command = kubectl.create_inline(namespace, render_yaml(template, values))
-    done = subprocess.run(["bash", "-c", command.replace("kubectl", "/usr/bin/kubectl", 1)],
+    done = subprocess.run(["bash", "-c", command.replace("kubectl", KUBECTL, 1)],
                           capture_output=True, text=True, timeout=60,
                           env=kubectl_env(admin_kubeconfig))
     assert done.returncode == 0, done.stderr

@@ -10,10 +10,9 @@ import pytest
 
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
-from tests.conftest import LIMITED_KUBECONFIG, wait_for
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, wait_for
 from tests.integration.test_cli_errors import run
 
-KUBECTL = "/usr/bin/kubectl"
 USAGE = "sandbox.podtui.dev/usage-"
 
 

@@ -14,7 +14,7 @@ from podtui.ui.clipboard import osc52, tmux_passthrough
 from podtui.ui.logs_screen import LogsScreen
 from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen, pod_yaml
 from podtui.ui.pod_list import MessageLine
-from tests.conftest import SEED_POD
+from tests.conftest import KUBECTL, SEED_POD
 from tests.ui.helpers import open_pod, plain, until
 
 
@@ -76,7 +76,7 @@ async def test_c_copies_the_yaml_and_the_last_kubectl_command_which_kubectl_runs
         # The peer runs what was copied, as a user would paste it.
         words = shlex.split(command)
         result = await asyncio.to_thread(
-            subprocess.run, ["/usr/bin/kubectl", *words[1:]], capture_output=True, text=True,
+            subprocess.run, [KUBECTL, *words[1:]], capture_output=True, text=True,
             env={**os.environ, "KUBECONFIG": admin_kubeconfig}, timeout=60)
         assert result.returncode == 0, result.stderr
         assert f"Name:             {SEED_POD}" in result.stdout
