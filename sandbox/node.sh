@@ -10,7 +10,8 @@ REGISTRY_PORT="${PODTUI_SANDBOX_REGISTRY_PORT:-$((API_PORT - 6195))}" # 10248 fo
 NODE_NAME=localhost          # the API server reaches the kubelet by this name (see below)
 # Per instance, so that a second sandbox beside the first gets its own.
 BRIDGE="podtui$API_PORT"
-POD_SUBNET="10.88.$((API_PORT % 250)).0/24"
+# One /24 per API port (the port's two bytes), so two instances' bridges never overlap.
+POD_SUBNET="10.$((64 + (API_PORT >> 8) % 192)).$((API_PORT & 255)).0/24"
 CGROUP="podtui-$API_PORT"    # the kubelet's cgroupRoot; the sandbox's processes in CGROUP/sandbox
 PAUSE_IMAGE="registry.k8s.io/pause:3.10.1"
 
@@ -166,8 +167,8 @@ kill_cgroup_tree() {
 }
 
 remove_cgroups() {
-    local h
-    for h in $(cgroup_hierarchies); do
+    local h  # runc also makes the containers' cgroups in the hybrid's unified (v2) hierarchy
+    for h in $(cgroup_hierarchies) $(awk '$3 == "cgroup2" { print $2 }' /proc/self/mounts); do
         if [ -d "$h/$CGROUP" ]; then find "$h/$CGROUP" -depth -type d -exec rmdir {} + || true; fi
     done
     return 0
