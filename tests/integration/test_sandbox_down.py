@@ -67,3 +67,48 @@ def test_down_stops_a_process_it_did_start(tmp_path, bystander):
     sandbox(state, "down")
     bystander.wait(timeout=10)  # raises if it is still running
     assert not running(bystander)
+
+
+SECOND = {"PODTUI_SANDBOX_PORT": "17443", "PODTUI_SANDBOX_ETCD_PORT": "13379",
+          "PODTUI_SANDBOX_KWOK_PORT": "11247"}
+
+
+def leftovers(state: Path, port: str) -> list[str]:
+    """What a stopped instance could leave on the machine."""
+    found = [f"mount {line.split()[4]}" for line in Path("/proc/self/mountinfo").read_text()
+             .splitlines() if line.split()[4].startswith(str(state))]
+    found += [f"cgroup {c}" for c in Path("/sys/fs/cgroup").glob(f"*/podtui-{port}")]
+    if Path(f"/sys/class/net/podtui{port}").exists():
+        found.append(f"bridge podtui{port}")
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(state) in cmdline:
+            found.append(f"process {proc.name}: {cmdline[:120]}")
+    return found
+
+
+def test_a_second_instance_runs_beside_the_first_and_down_leaves_nothing(tmp_path, conn):
+    """Its own ports, cgroup, bridge and pod subnet; after `down`, no process, mount,
+    cgroup or bridge of it remains, and the first instance still answers."""
+    state = tmp_path / "sb2"
+    env = {**os.environ, "PODTUI_SANDBOX_DIR": str(state), **SECOND}
+    up = subprocess.run([str(SANDBOX), "up"], env=env, capture_output=True, text=True,
+                        timeout=300)
+    try:
+        assert up.returncode == 0, up.stderr[-2000:]
+        kubectl = [str(state / "kubectl"), "--kubeconfig", str(state / "admin.kubeconfig")]
+        ip = subprocess.run([*kubectl, "get", "pod", "seed-sidecar-logs", "-o",
+                             "jsonpath={.status.podIP}"], capture_output=True, text=True,
+                            check=True).stdout
+        first_ip = conn.core.read_namespaced_pod("seed-sidecar-logs", "default").status.pod_ip
+        assert ip and ip.rsplit(".", 1)[0] != first_ip.rsplit(".", 1)[0]
+        assert leftovers(state, SECOND["PODTUI_SANDBOX_PORT"])  # the check sees a live one
+    finally:
+        down = subprocess.run([str(SANDBOX), "down"], env=env, capture_output=True,
+                              text=True, timeout=120)
+    assert down.returncode == 0, down.stderr
+    assert leftovers(state, SECOND["PODTUI_SANDBOX_PORT"]) == []
+    assert conn.core.read_namespaced_pod("seed-sidecar-logs", "default").status.phase == "Running"
