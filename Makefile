@@ -31,13 +31,13 @@ setup-lowest: $(VENV_LOWEST)/.installed
 
 # What podtui asks of the client, once more on the lowest one: kubeconfig loading (token,
 # client certificate, exec plugin, KUBECONFIG list, broken setups), the request path
-# (podtui/cluster/transport.py) and its errors, streamed watches and logs, exec, shell,
+# (podtui/cluster/transport.py) and its errors, streamed logs and watches, exec, shell,
 # port-forward and debug containers. The sandbox must be up (the `test` recipe calls it).
+# None of them stops or restarts a sandbox component (test_pod_watch and test_faults do).
 CLIENT_TESTS := tests/unit/test_client_transport.py tests/unit/test_errors.py \
 	tests/unit/test_server_version.py tests/integration/test_client_import.py \
 	tests/integration/test_cli_errors.py tests/integration/test_cli_global_options.py \
-	tests/integration/test_pod_watch.py tests/integration/test_logs_follow.py \
-	tests/integration/test_inside.py
+	tests/integration/test_logs_follow.py tests/integration/test_inside.py
 
 test-client-lowest: $(VENV_LOWEST)/.installed
 	$(VENV_LOWEST)/bin/python -m pytest -ra -n 2 -p no:cacheprovider $(CLIENT_TESTS)
