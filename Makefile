@@ -6,7 +6,7 @@ export PODTUI_SANDBOX_DIR ?= /tmp/podtui-sandbox
 KUBECONFIG_SANDBOX := $(PODTUI_SANDBOX_DIR)/admin.kubeconfig
 
 .PHONY: setup setup-lowest demo demo-zoo test test-client-lowest lint sandbox-up sandbox-down \
-        screenshots bench bench-scale
+        screenshots bench bench-scale test-compat
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -78,3 +78,14 @@ bench: setup sandbox-up
 # PODTUI_SANDBOX_ETCD_PORT=14379 PODTUI_SANDBOX_KWOK_PORT=12247 make bench-scale
 bench-scale: setup sandbox-up
 	$(PY) bench/run.py --only scale --keep-namespaces
+
+# The integration and UI tests against another Kubernetes release, built into its own cache
+# and started beside the pinned one on other ports: make test-compat K8S=v1.32.13
+# (results: docs/compatibility.md).
+COMPAT_ENV = PODTUI_SANDBOX_K8S=$(K8S) PODTUI_SANDBOX_DIR=/tmp/podtui-compat-$(K8S) \
+	PODTUI_SANDBOX_PORT=18443 PODTUI_SANDBOX_ETCD_PORT=14379 PODTUI_SANDBOX_KWOK_PORT=12247
+test-compat: setup
+	@test -n "$(K8S)" || { echo "make test-compat K8S=v1.MINOR.PATCH"; exit 2; }
+	$(COMPAT_ENV) $(SANDBOX) up
+	$(COMPAT_ENV) $(PY) -m pytest -ra -p no:cacheprovider tests/integration tests/ui $(PYTEST_ARGS); \
+		status=$$?; $(COMPAT_ENV) $(SANDBOX) down; exit $$status
