@@ -27,9 +27,20 @@ def report_text(error: BaseException, secrets: Iterable[str] = (),
     # format_exception prints no local variables; the chain (cause, context) stays.
     trace = "".join(traceback.format_exception(error))
     head = (f"podtui {__version__} crashed at {when}\n"
-            f"Python {platform.python_version()} on {sys.platform}\n"
+            f"Python {platform.python_version()} on {sys.platform}, "
+            f"kubernetes client {_client_version()}\n"
             f"command: {' '.join(sys.argv)}\n\n")
     return redact(head + trace, secrets)
+
+
+def _client_version() -> str:
+    # podtui supports a range of clients (pyproject.toml): which one matters to a report.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kubernetes")
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def write_report(error: BaseException, secrets: Iterable[str] = (),
