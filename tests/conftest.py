@@ -113,6 +113,7 @@ def wait_for(predicate, what: str, timeout: float = 30.0, interval: float = 0.05
 def compact_etcd() -> int:
     """Compact the sandbox's etcd history up to now (what the API server does every 5 min),
     so watches from older resourceVersions get 410 Gone. Returns the revision."""
+    _in_a_disruptive_test()
     import json
     import urllib.request
 
@@ -128,10 +129,32 @@ def compact_etcd() -> int:
     return revision
 
 
+# Tests that stop or restart a sandbox component or compact etcd: every other test would see
+# the outage, so `make test` runs them alone, after the others run in parallel.
+DISRUPTIVE = {
+    "tests/integration/test_pod_watch.py",
+    "tests/ui/test_faults_ui.py",
+    "tests/ui/test_metrics_absent.py",
+    "tests/ui/test_restart_with_logs.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.split("::")[0] in DISRUPTIVE:
+            item.add_marker(pytest.mark.disruptive)
+
+
+def _in_a_disruptive_test() -> None:
+    current = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]
+    assert current in DISRUPTIVE, f"{current} disrupts the sandbox: add it to DISRUPTIVE"
+
+
 def sandbox_cmd(*args: str) -> None:
     """Run sandbox/sandbox (stop/start/restart of a component, for fault tests)."""
     import subprocess
 
+    _in_a_disruptive_test()
     script = Path(__file__).resolve().parents[1] / "sandbox" / "sandbox"
     subprocess.run([str(script), *args], check=True, capture_output=True, timeout=120)
 
