@@ -106,7 +106,8 @@ class Handler(BaseHTTPRequestHandler):
         body = json.dumps({"errors": [{"code": code, "message": "not built by the sandbox"}]})
         self._send(404, body.encode(), "application/json", with_body)
 
-    def _send(self, status: int, body: bytes, media: str, with_body: bool, digest: str = "") -> None:
+    def _send(self, status: int, body: bytes, media: str, with_body: bool,
+              digest: str = "") -> None:
         self.send_response(status)
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(body)))
