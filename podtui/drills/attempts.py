@@ -111,7 +111,8 @@ def _default_service_account(conn: Connection, ns: str, deadline: float) -> None
 
 
 def reset(conn: Connection, namespace: str) -> bool:
-    """Delete the attempt's namespace (and so everything in it). False if it was gone.
+    """Delete the attempt's namespace (and so everything in it; its pods without their
+    grace periods). False if it was gone.
 
     Only a namespace a drill made (its label) is deleted, and only the one that was read
     (a UID precondition): a state file of another cluster, or a namespace of the same name
@@ -127,6 +128,7 @@ def reset(conn: Connection, namespace: str) -> bool:
                                f"(no {DRILL_LABEL} label); not deleting it")
         _read(conn.request("DELETE", path, body={
             "preconditions": {"uid": metadata.get("uid", "")}}))
+        _drop_pods(conn, path)
     except ClusterError:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -134,6 +136,17 @@ def reset(conn: Connection, namespace: str) -> bool:
             return False
         raise _forbidden_hint(exc, f"delete namespace {namespace}", conn) from None
     return True
+
+
+def _drop_pods(conn: Connection, namespace_path: str) -> None:
+    """The namespace controller deletes pods with their own grace period: a drill pod that
+    ignores SIGTERM (force-delete's waits an hour, a `sleep` as PID 1 the default 30 s)
+    would keep the namespace Terminating, and a retry of the same seed waiting. The attempt
+    is thrown away, so its pods go at once. Called once the namespace is Terminating, so
+    nothing (a Job) makes new pods meanwhile; a user who may not delete pods this way
+    leaves them to the grace periods, as a plain namespace delete would."""
+    with contextlib.suppress(Exception):
+        _read(conn.request("DELETE", f"{namespace_path}/pods", body={"gracePeriodSeconds": 0}))
 
 
 def snapshot(conn: Connection, namespace: str) -> Snapshot:
