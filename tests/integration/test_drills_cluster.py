@@ -1,6 +1,7 @@
-"""Every built-in drill on the sandbox: its reference kubectl solution (run with the real
-/usr/bin/kubectl) makes `podtui drill check` pass, and a plausible wrong answer fails
-with the check that names the mistake."""
+"""Every built-in drill on the sandbox, whose pods really run on its real node: the setup's
+fault is real (a crash, a failed pull, a port clash), the reference kubectl solution (run
+with the sandbox's own kubectl) makes `podtui drill check` pass, and a plausible wrong
+answer fails with the check that names the mistake."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import random
 import string
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ import pytest
 from podtui import cli_drills
 from podtui.drills import attempts, state
 from podtui.drills.loader import load_drills, render_attempt
-from tests.conftest import wait_for
+from tests.conftest import KUBECTL, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -52,8 +54,8 @@ WRONG: dict[str, dict] = {
                      "{name: logs, mountPath: ${dir}}")],
         "fails": "${adapter} mounts the logs read-only",
     },
-    "ambassador": {  # socat left on its usual port
-        "replace": [("TCP-LISTEN:${port},", "TCP-LISTEN:6379,")],
+    "ambassador": {  # the proxy listening on the backend's port, not the app's
+        "replace": [('"-p", "${port}"', '"-p", "6379"')],
         "fails": "${proxy} listens on ${port}",
     },
     "localhost-pair": {  # the client calls the pod by name, as if it were a Service
@@ -110,6 +112,45 @@ WRONG: dict[str, dict] = {
 }
 
 
+
+
+def ended_with(status: dict) -> int | None:
+    """The exit code of the container's last run that ended (now, or before a restart)."""
+    for key in ("state", "lastState"):
+        ended = (status.get(key) or {}).get("terminated")
+        if ended:
+            return ended.get("exitCode")
+    return None
+
+
+def waiting_for(status: dict) -> str | None:
+    return ((status.get("state") or {}).get("waiting") or {}).get("reason")
+
+
+def runs_unrestarted(status: dict) -> bool:
+    return "running" in (status.get("state") or {}) and status.get("restartCount") == 0
+
+
+# The fault a broken setup must really have on the real node (the task describes it), per
+# drill: (container, what it shows, a test of its containerStatus).
+FAULTS: dict[str, list[tuple[str, str, Callable[[dict], bool]]]] = {
+    "port-clash": [  # busybox httpd: "bind: Address in use", exit 1; nginx keeps port 80
+        ("${metrics}", "exited 1", lambda s: ended_with(s) == 1),
+        ("${web}", "runs, never restarted", runs_unrestarted)],
+    "fix-image-pull": [
+        ("${app}", "waits on the pull", lambda s: waiting_for(s) in ("ErrImagePull",
+                                                                     "ImagePullBackOff")),
+        ("${sidecar}", "runs", runs_unrestarted)],
+    "fix-crashing-sidecar": [  # `tail FILE` ends, whatever the file holds
+        ("${sidecar}", "ended", lambda s: ended_with(s) is not None),
+        ("${app}", "runs, never restarted", runs_unrestarted)],
+    "previous-logs": [  # the exit code the drill's answer gives
+        ("${crash}", "exited 1", lambda s: ended_with(s) == 1),
+        ("${first}", "runs, never restarted", runs_unrestarted),
+        ("${last}", "runs, never restarted", runs_unrestarted)],
+}
+
+
 @pytest.fixture
 def private_state(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
@@ -128,8 +169,11 @@ def drill_cli(conn, *argv: str) -> tuple[int, str, str]:
 
 
 def kubectl_env(admin_kubeconfig: str) -> dict[str, str]:
+    """The admin kubeconfig, and `kubectl` the sandbox's own release (the solutions say
+    plain `kubectl`, as typed in the exam)."""
     env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
     env["KUBECONFIG"] = admin_kubeconfig
+    env["PATH"] = os.pathsep.join([str(Path(KUBECTL).parent), env.get("PATH", "")])
     return env
 
 
@@ -143,7 +187,7 @@ def run_commands(commands, admin_kubeconfig: str) -> None:
 
 
 def settled(conn, namespace: str) -> bool:
-    """Every pod has a status for each container (KWOK has played its part)."""
+    """Every pod has a status for each container (the kubelet has reported on it)."""
     pods = attempts.snapshot(conn, namespace)["pod"].values()
     return all(len((p.get("status") or {}).get("containerStatuses") or [])
                == len(p["spec"]["containers"]) for p in pods
@@ -169,6 +213,21 @@ def attempt_of(conn, private_state):
             attempts.reset(conn, current.namespace)
 
 
+@pytest.mark.parametrize("drill_id", sorted(FAULTS))
+def test_the_setups_fault_is_real(conn, attempt_of, drill_id):
+    attempt = attempt_of(drill_id)
+
+    def statuses() -> dict[str, dict]:
+        pods = attempts.snapshot(conn, attempt.namespace)["pod"].values()
+        return {s["name"]: s for p in pods
+                for s in (p.get("status") or {}).get("containerStatuses") or []}
+
+    for container, what, holds in FAULTS[drill_id]:
+        name = string.Template(container).substitute(attempt.values)
+        wait_for(lambda n=name, h=holds: h(statuses().get(n, {})),
+                 f"{drill_id} (seed {attempt.seed}): {name} {what}", timeout=60, interval=0.5)
+
+
 @pytest.mark.parametrize("drill_id", sorted(DRILLS))
 def test_reference_solution_passes(conn, admin_kubeconfig, attempt_of, drill_id):
     attempt = attempt_of(drill_id)
@@ -180,7 +239,8 @@ def test_reference_solution_passes(conn, admin_kubeconfig, attempt_of, drill_id)
         code, out, err = drill_cli(conn, "check", drill_id)
         return (code, out, err) if code == 0 else None
 
-    code, out, err = wait_for(passes, f"{drill_id} (seed {attempt.seed}) to pass", timeout=30,
+    # The Job's pod ends after its sidecar's grace period (30 s): its shell ignores SIGTERM.
+    code, out, err = wait_for(passes, f"{drill_id} (seed {attempt.seed}) to pass", timeout=60,
                               interval=0.5)
     lines = out.splitlines()
     assert len(lines) == len(attempt.checks) and all(x.startswith("PASS  ") for x in lines)
@@ -217,6 +277,29 @@ def test_wrong_answer_fails_the_named_check(conn, admin_kubeconfig, attempt_of, 
     code, out = wait_for(named_fails, f"{drill_id}: '{named}' to fail", timeout=15,
                          interval=0.5)
     assert code == 1
+
+
+def test_a_graceful_delete_leaves_the_stuck_pod_terminating(conn, admin_kubeconfig, attempt_of):
+    """What force-delete teaches, on the real node: the kubelet's SIGTERM is ignored, so a
+    plain delete leaves the pod Terminating (its check fails) until the forced one."""
+    attempt = attempt_of("force-delete")
+    ns, stuck = attempt.namespace, attempt.values["stuck"]
+
+    def events() -> list[str]:
+        return [e.get("reason", "") for e in attempts.snapshot(conn, ns)["event"].values()
+                if (e.get("involvedObject") or {}).get("name") == stuck]
+
+    wait_for(lambda: "Started" in events(), f"{stuck} to start", timeout=60, interval=0.5)
+    run_commands([f"kubectl -n {ns} delete pod {stuck} --wait=false"], admin_kubeconfig)
+    wait_for(lambda: "Killing" in events(), "the kubelet to stop it", timeout=30, interval=0.5)
+    pod = attempts.snapshot(conn, ns)["pod"][stuck]
+    assert pod["metadata"]["deletionTimestamp"]
+    assert "running" in pod["status"]["containerStatuses"][0]["state"]  # SIGTERM ignored
+    code, out, _ = drill_cli(conn, "check", "force-delete")
+    assert code == 1 and f"FAIL  {stuck} is gone: pod `{stuck}` exists" in out, out
+    run_commands(attempt.solution, admin_kubeconfig)
+    wait_for(lambda: drill_cli(conn, "check", "force-delete")[0] == 0, "the forced delete",
+             timeout=30, interval=0.5)
 
 
 def test_reset_deletes_only_a_namespace_a_drill_made(conn, namespace):

@@ -18,6 +18,7 @@ from podtui.drills import attempts, state
 from podtui.drills.loader import load_drills, render_attempt
 from podtui.ui.drill_screen import DrillScreen, SolutionScreen, reflow
 from podtui.ui.picker import PickerScreen
+from tests.conftest import KUBECTL
 from tests.integration.test_drills_cluster import run_commands
 from tests.ui.helpers import plain, until
 
@@ -180,15 +181,15 @@ async def test_fits_80x24_with_the_most_checks(admin_kubeconfig, private_state, 
 
 async def test_bang_opens_the_shell_with_kubectl_in_the_drill_namespace(
         admin_kubeconfig, private_state, cleanup, tmp_path, monkeypatch):
-    """`!`: $SHELL runs with KUBECONFIG pointing kubectl (the real one) at the attempt's
+    """`!`: $SHELL runs with KUBECONFIG pointing kubectl (the sandbox's) at the attempt's
     namespace; back in the app afterwards. The terminal suspend is Textual's job (a
     headless test has no terminal to give away), so only it is replaced here."""
     import contextlib
 
     out = tmp_path / "shell-saw"
     shell = tmp_path / "fake-shell"
-    shell.write_text("#!/bin/sh\n/usr/bin/kubectl get pods -o name > \"$SAW\"\n"
-                     "/usr/bin/kubectl config view --minify -o "
+    shell.write_text(f"#!/bin/sh\n{KUBECTL} get pods -o name > \"$SAW\"\n"
+                     f"{KUBECTL} config view --minify -o "
                      "jsonpath='{.contexts[0].context.namespace}' >> \"$SAW\"\n")
     shell.chmod(0o755)
     monkeypatch.setenv("SHELL", str(shell))
