@@ -1,49 +1,34 @@
-"""Log followers against the sandbox's real API server (KWOK serves the container logs
-from files in the kubelet's CRI format; the seed pod's files are fed ~2 lines/s).
+"""Log followers against the sandbox's real API server and its real node: the kubelet
+serves what the containers printed, from containerd's CRI log files.
 
-`default/log-test` (containers writer, tailer) reads podlogs/test-writer.log and
-test-tailer.log, which these tests write themselves.
+The seed pod is what sandbox/render_config.py seed_pod() runs: Node.js appends to app.log
+and prints nothing, busybox `tail -F`s app.log. Everything else uses pods of
+tests/log_pods.py, whose containers print exactly the lines the test writes, when it writes
+them; the kubelet stamps them as they arrive, so expectations are compared with what the
+API server (or kubectl) serves, never with stamps the test made up.
 """
 
 from __future__ import annotations
 
 import io
 import queue
+import subprocess
 import threading
 import time
 from argparse import Namespace
-from pathlib import Path
 
 import pytest
 
 from podtui import cli_logs
 from podtui.cluster import logs
-from podtui.cluster.logs import LogBatch, LogFollower, LogStatus, merged_logs, parse_timestamp
-from tests.conftest import SEED_POD, make_pod, wait_for
+from podtui.cluster.logs import LogBatch, LogFollower, LogStatus, merged_logs
+from tests.conftest import SEED_POD, wait_for
+from tests.log_pods import FeedPod, app_lines, app_time_ns, kubectl, kubectl_log, stamped
 
 NS = 1_000_000_000
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def stamp(ns: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ns // NS)) + f".{ns % NS:09d}Z"
-
-
-def cri(ns: int, text: str, stream: str = "stdout") -> str:
-    return f"{stamp(ns)} {stream} F {text}\n"
-
-
-def file_lines(path: Path) -> list[tuple[int, str]]:
-    """(ns, text) of every complete line of a CRI log file."""
-    out = []
-    for raw in path.read_text().splitlines():
-        head, _, rest = raw.partition(" ")
-        _stream, _, rest = rest.partition(" ")
-        _tag, _, text = rest.partition(" ")
-        out.append((parse_timestamp(head)[0], text))
-    return out
 
 
 class Collector:
@@ -65,6 +50,10 @@ class Collector:
         with self.lock:
             return [line.text for line in self.lines.get(container, [])]
 
+    def stamps(self, container: str) -> list[int]:
+        with self.lock:
+            return [line.ns for line in self.lines.get(container, [])]
+
     def states(self, container: str) -> list[str]:
         with self.lock:
             return [s.state for s in self.statuses.get(container, [])]
@@ -83,102 +72,78 @@ def is_contiguous_run(got: list[tuple[int, str]], source: list[tuple[int, str]])
     return False
 
 
-def pod_gone(conn, name: str, namespace: str = "default") -> bool:
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        conn.core.read_namespaced_pod(name, namespace)
-    except ApiException as exc:
-        return exc.status == 404
-    return False
-
-
-def delete_pod(conn, name: str, namespace: str = "default") -> None:
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        conn.core.delete_namespaced_pod(name, namespace, grace_period_seconds=0)
-    except ApiException as exc:
-        if exc.status != 404:
-            raise
-    wait_for(lambda: pod_gone(conn, name, namespace), f"pod {name} to be deleted")
-
-
 @pytest.fixture
-def podlogs(sandbox_dir: Path) -> Path:
-    return sandbox_dir / "podlogs"
-
-
-def recreate_log_pod(conn, pod: str, containers: list[str], empty: list[Path]) -> None:
-    """A fresh default/POD, Running, with its log files (`empty`) truncated first."""
-    delete_pod(conn, pod)
-    for path in empty:
-        path.write_text("")
-    conn.core.create_namespaced_pod("default", make_pod(pod, containers))
-
-    def running():
-        found = conn.core.read_namespaced_pod(pod, "default")
-        return found.status.phase == "Running" and found.spec.node_name
-
-    wait_for(running, f"{pod} to be Running")
-
-
-@pytest.fixture
-def log_test(conn, podlogs):
-    """A fresh default/log-test pod whose writer/tailer logs start empty."""
-    recreate_log_pod(conn, "log-test", ["writer", "tailer"],
-                     [podlogs / f"test-{c}{kind}.log" for c in ("writer", "tailer")
-                      for kind in ("", ".previous")])
-    yield podlogs
-    delete_pod(conn, "log-test")
-
-
-def append(path: Path, lines: list[str]) -> None:
-    with path.open("a") as handle:
-        handle.write("".join(lines))
-        handle.flush()
+def log_test(conn, namespace):
+    """A fresh pod (containers writer, tailer) whose logs start empty; the namespace
+    fixture deletes it."""
+    pod = FeedPod(conn, namespace, "log-test", ["writer", "tailer"]).start()
+    yield pod
+    pod.remove_dir()
 
 
 # --- the seed pod ---------------------------------------------------------------------------
 
 
-def test_each_container_of_the_seed_pod_streams_its_own_lines_in_order(conn, podlogs):
+def test_the_seed_pods_containers_stream_what_kubectl_shows(conn):
+    """busybox: the lines the app appends to app.log (its text and its own ISO time), after
+    the tail; node: nothing, as the program prints nothing to stdout."""
     got = Collector()
+    opened = time.time_ns()
     followers = [
         LogFollower(conn, "default", SEED_POD, name, on_event=got, tail=10).start()
         for name in ("node", "busybox")
     ]
     try:
-        # The tail, then new lines as the sandbox writes them (~2 a second).
-        for name in ("node", "busybox"):
-            wait_for(lambda n=name: len(got.texts(n)) >= 14, f"{name}: tail + new lines")
+        # The tail, then new lines as tail -F copies them (a heartbeat every 5 s).
+        wait_for(lambda: sum(ns > opened for ns in got.stamps("busybox")) >= 2,
+                 "two new busybox lines")
+        # The kubelet answers at once, even for a log without a line.
+        wait_for(lambda: got.states("node") == [logs.CONNECTING, logs.STREAMING],
+                 "node streaming")
     finally:
         for follower in followers:
             follower.stop()
         for follower in followers:
             assert follower.join(10)
-    for name, stem in (("node", "seed-node"), ("busybox", "seed-busybox")):
-        source = file_lines(podlogs / f"{stem}.log")
-        with got.lock:
-            received = [(line.ns, line.text) for line in got.lines[name]]
-        assert is_contiguous_run(received, source), f"{name}: not the file's lines in order"
-        assert got.states(name)[:2] == [logs.CONNECTING, logs.STREAMING]
-        assert got.final(name).state == logs.STOPPED
-    assert any("req=" in text for text in got.texts("node"))
-    assert any("status=" in text for text in got.texts("busybox"))
-    assert not set(got.texts("node")) & set(got.texts("busybox"))
+    reference = stamped(kubectl_log("default", SEED_POD, "busybox"))
+    with got.lock:
+        received = [(line.ns, line.text) for line in got.lines["busybox"]]
+    # The tail: kubectl's last 10 lines before the follower opened (one fewer if a line
+    # came between then and the kubelet's answer).
+    before = [line for line in reference if line[0] <= opened]
+    tail = [line for line in received if line[0] <= opened]
+    assert tail == before[len(before) - len(tail):]
+    assert len(tail) >= min(10, len(before)) - 1
+    assert is_contiguous_run(received, reference), "busybox: not kubectl's lines in order"
+    theirs = set(app_lines([text for _, text in received]))
+    assert theirs
+    for ns, text in received:
+        if text not in theirs:
+            continue  # a note of tail's own
+        app_ns = app_time_ns(text)
+        assert app_ns is not None, text
+        # tail -F copies a line after the app wrote it (busybox's tail polls each second)
+        assert app_ns <= ns < app_ns + 30 * NS, text
+    assert got.states("busybox")[:2] == [logs.CONNECTING, logs.STREAMING]
+    assert got.final("busybox").state == logs.STOPPED
+    assert kubectl_log("default", SEED_POD, "node") == []
+    assert "node" not in got.lines
+    assert got.final("node").state == logs.STOPPED
 
 
-def test_previous_instance_is_read_to_its_end(conn):
+PREVIOUS = ["> web@1.4.2 start", "server listening on :3000",
+            "FATAL heap out of memory while building report"]
+
+
+def test_previous_instance_is_read_to_its_end(conn, namespace):
+    FeedPod(conn, namespace, "crashed", ["node"], crash_first={"node": PREVIOUS}).start()
+    status = conn.core.read_namespaced_pod("crashed", namespace).status.container_statuses[0]
+    assert status.restart_count == 1 and status.last_state.terminated.exit_code == 1
     got = Collector()
-    follower = LogFollower(conn, "default", SEED_POD, "node", on_event=got, previous=True)
+    follower = LogFollower(conn, namespace, "crashed", "node", on_event=got, previous=True)
     follower.start()
     wait_for(lambda: got.final("node"), "the end of the previous log")
-    assert got.texts("node") == [
-        "> web@1.4.2 start",
-        "server listening on :3000",
-        "FATAL heap out of memory while building report",
-    ]
+    assert got.texts("node") == PREVIOUS
     assert got.final("node").state == logs.ENDED
 
 
@@ -209,50 +174,46 @@ def test_nonexistent_pod_is_one_clear_line(conn):
 
 
 def test_dropped_streams_resume_with_every_line_exactly_once(conn, log_test):
-    writer = log_test / "test-writer.log"
-    base = time.time_ns() - 60 * NS
     total = 0
 
     def write(count: int) -> None:
-        # Three lines share each timestamp, so a resume must count, not just compare.
         nonlocal total
-        lines = []
-        for _ in range(count):
-            total += 1
-            ns = base + (total // 3) * 7_000_000
-            lines.append(cri(ns, f"line {total}"))
-        append(writer, lines)
+        log_test.write("writer", [f"line {total + i}" for i in range(1, count + 1)])
+        total += count
 
     write(50)
     got = Collector()
-    follower = LogFollower(conn, "default", "log-test", "writer", on_event=got).start()
+    follower = LogFollower(conn, log_test.namespace, "log-test", "writer", on_event=got).start()
     try:
         for round_ in range(5):
             wait_for(lambda: len(got.texts("writer")) >= total, f"round {round_}: caught up")
             # Cut the connection mid-stream: lines written around the cut must neither be
-            # lost nor come twice.
+            # lost nor come twice (the resume asks from the second of the last line seen,
+            # so the lines of that second come again and must be dropped).
             write(40)
             follower.reconnect()
             write(40)
             wait_for(lambda r=round_: follower.reconnects > r, f"reconnect {round_}")
         write(10)
-        append(writer, [cri(base + 3600 * NS, "the end")])
+        log_test.write("writer", ["the end"])
         wait_for(lambda: "the end" in got.texts("writer"), "the last line")
     finally:
         follower.stop()
         follower.join(10)
     texts = got.texts("writer")
     assert texts == [f"line {i}" for i in range(1, total + 1)] + ["the end"]
+    with got.lock:
+        assert [(line.ns, line.text) for line in got.lines["writer"]] == log_test.api_log("writer")
     assert follower.reconnects >= 5
     assert logs.RECONNECTING in got.states("writer")
 
 
 def test_pod_deleted_while_following_stops_the_follower(conn, log_test):
-    append(log_test / "test-tailer.log", [cri(time.time_ns(), "hello from tailer")])
+    log_test.write("tailer", ["hello from tailer"])
     got = Collector()
-    follower = LogFollower(conn, "default", "log-test", "tailer", on_event=got).start()
+    follower = LogFollower(conn, log_test.namespace, "log-test", "tailer", on_event=got).start()
     wait_for(lambda: got.texts("tailer") == ["hello from tailer"], "the first line")
-    conn.core.delete_namespaced_pod("log-test", "default", grace_period_seconds=0)
+    conn.core.delete_namespaced_pod("log-test", log_test.namespace, grace_period_seconds=0)
     wait_for(lambda: got.final("tailer"), "the follower to notice")
     assert follower.join(10)
     final = got.final("tailer")
@@ -260,28 +221,35 @@ def test_pod_deleted_while_following_stops_the_follower(conn, log_test):
 
 
 def test_since_only_returns_newer_lines(conn, log_test):
-    now = time.time_ns()
-    append(
-        log_test / "test-writer.log",
-        [cri(now - 3600 * NS, "an hour ago"), cri(now - 5 * NS, "just now")],
-    )
+    # The kubelet stamps lines as they come: "older" is made old by waiting, "newer" is
+    # then asked for with a window that starts between the two (sinceSeconds is whole).
+    log_test.write("writer", ["older"])
+    older = log_test.wait_logged("writer", "older")
+    wait_for(lambda: time.time_ns() > older + 3 * NS, "the first line to be 3 s old",
+             timeout=10)
+    log_test.write("writer", ["newer"])
+    newer = log_test.wait_logged("writer", "newer")
+    since = int((time.time_ns() - newer) / NS) + 2  # starts 1-2 s before "newer"
+    assert time.time_ns() - since * NS > older, "too slow to tell the lines apart"
     events: queue.Queue = queue.Queue()
-    follower = LogFollower(conn, "default", "log-test", "writer", events=events, since=600,
-                           follow=False).start()
+    follower = LogFollower(conn, log_test.namespace, "log-test", "writer", events=events,
+                           since=since, follow=False).start()
     follower.join(30)
     texts = []
     while not events.empty():
         event = events.get()
         if isinstance(event, LogBatch):
             texts += [line.text for line in event.lines]
-    assert texts == ["just now"]
+    assert texts == ["newer"]
 
 
 def test_merged_logs_are_ordered_by_time_across_containers(conn, log_test):
-    now = time.time_ns() - 30 * NS
-    append(log_test / "test-writer.log", [cri(now + i * NS, f"w{i}") for i in (0, 2, 4)])
-    append(log_test / "test-tailer.log", [cri(now + i * NS, f"t{i}") for i in (1, 3, 5)])
-    got = list(merged_logs(conn, "default", "log-test", ["writer", "tailer"]))
+    # Each line is written once the one before it is served: their stamps alternate.
+    for index in range(6):
+        container, text = ("writer", f"w{index}") if index % 2 == 0 else ("tailer", f"t{index}")
+        log_test.write(container, [text])
+        log_test.wait_logged(container, text)
+    got = list(merged_logs(conn, log_test.namespace, "log-test", ["writer", "tailer"]))
     assert [(c, line.text) for c, line in got] == [
         ("writer", "w0"), ("tailer", "t1"), ("writer", "w2"),
         ("tailer", "t3"), ("writer", "w4"), ("tailer", "t5"),
@@ -291,32 +259,78 @@ def test_merged_logs_are_ordered_by_time_across_containers(conn, log_test):
 # --- the command line ---------------------------------------------------------------------------
 
 
-def cli(conn, *argv: str) -> tuple[int, str, str]:
+def cli(conn, *argv: str, namespace: str | None = None) -> tuple[int, str, str]:
+    """`podtui logs ARGV` in this process (the global -n is the main parser's)."""
     import argparse
 
     parser = argparse.ArgumentParser()
     cli_logs.add_arguments(parser)
     args = parser.parse_args(list(argv))
+    args.namespace = namespace
     out, err = io.StringIO(), io.StringIO()
     code = cli_logs.run(conn, args, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 
-def test_cli_prints_both_containers_merged_and_tagged(conn):
-    code, out, err = cli(conn, SEED_POD, "-c", "node", "-c", "busybox", "--tail", "5",
-                         "--timestamps")
+def test_cli_prints_both_containers_merged_and_tagged(conn, log_test):
+    for index in range(6):  # stamps alternate: each line is served before the next
+        container = ("writer", "tailer")[index % 2]
+        log_test.write(container, [f"{container} {index}"])
+        log_test.wait_logged(container, f"{container} {index}")
+    code, out, err = cli(conn, "log-test", "-c", "writer", "-c", "tailer", "--tail", "2",
+                         "--timestamps", namespace=log_test.namespace)
     assert code == 0, err
     lines = out.splitlines()
-    assert len(lines) == 10
-    assert {line.split(" ", 1)[0] for line in lines} == {"[node]", "[busybox]"}
-    stamps = [parse_timestamp(line.split(" ")[1])[0] for line in lines]
-    assert stamps == sorted(stamps)
+    assert [(line.split(" ")[0], line.split(" ", 2)[2]) for line in lines] == [
+        ("[writer]", "writer 2"), ("[tailer]", "tailer 3"),
+        ("[writer]", "writer 4"), ("[tailer]", "tailer 5")]
+    for container in ("writer", "tailer"):
+        ours = [line.split(" ", 1)[1] for line in lines if line.startswith(f"[{container}] ")]
+        assert ours == kubectl_log(log_test.namespace, "log-test", container, "--tail", "2")
 
 
-def test_cli_previous(conn):
-    code, out, _ = cli(conn, SEED_POD, "-c", "node", "--previous")
-    assert code == 0
-    assert out.splitlines()[-1] == "[node] FATAL heap out of memory while building report"
+def podtui_logs(*args: str) -> subprocess.CompletedProcess[str]:
+    from tests.integration.test_cli_errors import run
+
+    return run(*args)
+
+
+def test_cli_shows_what_kubectl_shows_of_the_seed_pod(admin_kubeconfig):
+    """The issue's check, on the command line: busybox's lines are the app's lines of
+    app.log (its text, its ISO time), node's are none, each as `kubectl logs -c` has them."""
+    done = podtui_logs("logs", SEED_POD, "--kubeconfig", admin_kubeconfig, "-n", "default",
+                       "-c", "node", "-c", "busybox", "--timestamps")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    printed = done.stdout.splitlines()
+    assert printed and all(line.startswith("[busybox] ") for line in printed)
+    ours = [line.removeprefix("[busybox] ") for line in printed]
+    theirs = kubectl_log("default", SEED_POD, "busybox")  # asked later: may have more
+    assert ours == theirs[: len(ours)]
+    texts = app_lines([text for _, text in stamped(ours)])
+    assert texts and all(app_time_ns(text) is not None for text in texts), texts
+    node = kubectl("logs", SEED_POD, "-n", "default", "-c", "node")
+    assert (node.returncode, node.stdout) == (0, "")
+
+
+def test_cli_previous_on_the_seed_says_what_kubectl_says(conn):
+    """The seed's node container never restarted: no previous instance, in kubectl's words."""
+    code, out, err = cli(conn, SEED_POD, "-c", "node", "--previous")
+    theirs = kubectl("logs", SEED_POD, "-n", "default", "-c", "node", "--previous")
+    assert theirs.returncode == 1 and theirs.stdout == ""
+    message = theirs.stderr.strip().removeprefix("Error from server (BadRequest): ")
+    assert message == (f'previous terminated container "node" in pod "{SEED_POD}" not found')
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [f"podtui logs: [node] {message}"]
+
+
+def test_cli_previous(conn, namespace):
+    FeedPod(conn, namespace, "crashed", ["node"], crash_first={"node": PREVIOUS}).start()
+    code, out, err = cli(conn, "crashed", "-c", "node", "--previous", namespace=namespace)
+    assert code == 0, err
+    assert out.splitlines() == [f"[node] {text}" for text in PREVIOUS]
+    theirs = kubectl("logs", "crashed", "-n", namespace, "-c", "node", "--previous")
+    assert theirs.stdout.splitlines() == PREVIOUS
 
 
 def test_cli_errors_are_one_line_and_exit_1(conn):
@@ -332,17 +346,18 @@ def test_cli_errors_are_one_line_and_exit_1(conn):
 
 def test_cli_follow_prints_lines_as_they_come_until_the_pod_goes(conn, log_test):
     args = Namespace(pod="log-test", containers=["writer", "tailer"], follow=True, tail=None,
-                     since=None, timestamps=False, previous=False, namespace="default")
+                     since=None, timestamps=False, previous=False,
+                     namespace=log_test.namespace)
     out, err = io.StringIO(), io.StringIO()
     result: list[int] = []
     thread = threading.Thread(
         target=lambda: result.append(cli_logs.run(conn, args, out=out, err=err)), daemon=True
     )
     thread.start()
-    append(log_test / "test-writer.log", [cri(time.time_ns(), "from writer")])
-    append(log_test / "test-tailer.log", [cri(time.time_ns(), "from tailer")])
+    log_test.write("writer", ["from writer"])
+    log_test.write("tailer", ["from tailer"])
     wait_for(lambda: len(out.getvalue().splitlines()) == 2, "both lines")
-    conn.core.delete_namespaced_pod("log-test", "default", grace_period_seconds=0)
+    conn.core.delete_namespaced_pod("log-test", log_test.namespace, grace_period_seconds=0)
     thread.join(30)
     assert result == [0]
     assert sorted(out.getvalue().splitlines()) == ["[tailer] from tailer", "[writer] from writer"]
@@ -352,16 +367,8 @@ def test_cli_follow_prints_lines_as_they_come_until_the_pod_goes(conn, log_test)
 # --- throughput --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def log_bench(conn, podlogs):
-    """A fresh default/log-bench pod (containers a, b) whose logs start empty."""
-    recreate_log_pod(conn, "log-bench", ["a", "b"],
-                     [podlogs / f"bench-{c}.log" for c in ("a", "b")])
-    yield podlogs
-    delete_pod(conn, "log-bench")
-
-
-def test_thousands_of_lines_arrive_complete_in_few_batches(conn, log_bench):
+def test_thousands_of_lines_arrive_complete_in_few_batches(conn, namespace):
+    pod = FeedPod(conn, namespace, "log-bench", ["a"]).start()
     count = 20_000
     got = Collector()
     batches: list[int] = []
@@ -371,16 +378,14 @@ def test_thousands_of_lines_arrive_complete_in_few_batches(conn, log_bench):
             batches.append(len(event.lines))
         got(event)
 
-    follower = LogFollower(conn, "default", "log-bench", "a", on_event=on_event).start()
-    # An empty log sends nothing, not even the response headers, until its first line.
-    wait_for(lambda: got.statuses.get("a", [])[-1:] == [
-        LogStatus("a", logs.CONNECTING, logs.WAITING_FOR_OUTPUT)], "waiting for output")
-    base = time.time_ns()
-    append(log_bench / "bench-a.log", [cri(base + i * 1000, f"line {i}") for i in range(count)])
+    follower = LogFollower(conn, namespace, "log-bench", "a", on_event=on_event).start()
+    wait_for(lambda: got.states("a") == [logs.CONNECTING, logs.STREAMING], "the stream open")
+    pod.write("a", [f"line {i}" for i in range(count)])
     try:
         wait_for(lambda: len(got.texts("a")) >= count, "every line", timeout=60)
     finally:
         follower.stop()
         follower.join(10)
+        pod.remove_dir()
     assert got.texts("a") == [f"line {i}" for i in range(count)]
     assert len(batches) <= count // 100  # batched: not one UI update per line
