@@ -1,12 +1,14 @@
-"""Pilot tests: logs side by side, in the real app, against the sandbox's seed pod
-(a Node.js app and a busybox sidecar tailing its log; KWOK serves both logs from files
-the sandbox feeds ~2 lines a second)."""
+"""Pilot tests: logs side by side, in the real app, against pods on the sandbox's real node.
+
+The seed pod (sandbox/render_config.py seed_pod): its Node.js program appends to app.log
+and prints nothing; its busybox sidecar `tail -F`s app.log, so its log carries the app's
+lines (~a line every 3 s: heartbeats, readiness probes). Tests that need lines on cue use
+pods of tests/log_pods.py, whose containers print what the test writes."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
 from textual.widgets import SelectionList
@@ -14,20 +16,14 @@ from textual.widgets import SelectionList
 from podtui.app import PodTuiApp
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import connect
-from podtui.cluster.logs import parse_timestamp
 from podtui.ui.log_view import LogView
 from podtui.ui.logs_screen import ContainerPicker, LogsScreen
 from tests.conftest import SEED_POD
+from tests.log_pods import FeedPod, app_lines, app_time_ns, kubectl, kubectl_log, stamped
 from tests.ui.helpers import until
 
-
-def file_lines(path: Path) -> list[tuple[int, str]]:
-    out = []
-    for raw in path.read_text().splitlines():
-        head, _, rest = raw.partition(" ")
-        text = rest.split(" ", 2)[2] if rest.count(" ") >= 2 else ""
-        out.append((parse_timestamp(head)[0], text))
-    return out
+PREVIOUS = ["> web@1.4.2 start", "server listening on :3000",
+            "FATAL heap out of memory while building report"]
 
 
 def contiguous_in(got: list[tuple[int, str]], source: list[tuple[int, str]]) -> bool:
@@ -41,16 +37,35 @@ def rows(view: LogView) -> list[str]:
     return [view.render_line(y).text.rstrip() for y in range(view.size.height)]
 
 
-async def open_seed_logs(pilot, conn) -> LogsScreen:
+def shown(view: LogView) -> list[tuple[int, str]]:
+    return [(line.ns, line.text) for line in view.lines]
+
+
+async def open_pod_logs(pilot, conn, namespace: str, name: str) -> LogsScreen:
     app = pilot.app
-    pod = await asyncio.to_thread(conn.core.read_namespaced_pod, SEED_POD, "default")
+    pod = await asyncio.to_thread(conn.core.read_namespaced_pod, name, namespace)
     app.open_logs(conn.api.sanitize_for_serialization(pod))
     screen = await until(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen,
                          "the logs screen")
-    for name in ("node", "busybox"):
-        await until(pilot, lambda n=name: screen.pane(n).view.line_count >= 3,
-                    f"lines in the {name} pane")
+    await until(pilot, lambda: screen.pane_views and app.focused is screen.pane_views[0],
+                "the first pane focused")
     return screen
+
+
+async def open_seed_logs(pilot, conn) -> LogsScreen:
+    """The seed pod's logs screen once busybox shows lines and node's stream (of nothing:
+    the program prints nothing) is open."""
+    screen = await open_pod_logs(pilot, conn, "default", SEED_POD)
+    await until(pilot, lambda: screen.pane("busybox").view.line_count >= 3,
+                "lines in the busybox pane")
+    await until(pilot, lambda: screen.pane("node").view.state == "streaming",
+                "the node pane streaming")
+    return screen
+
+
+async def feed_pod(conn, namespace: str, containers: list[str], **options) -> FeedPod:
+    pod = FeedPod(conn, namespace, "logs", containers, **options)
+    return await asyncio.to_thread(pod.start)
 
 
 @pytest.fixture
@@ -58,23 +73,43 @@ def app(admin_kubeconfig):
     return PodTuiApp(connect(admin_kubeconfig))
 
 
-async def test_both_panes_show_their_own_containers_lines(app, conn, sandbox_dir):
+async def test_the_panes_show_what_kubectl_logs_shows_of_each_container(app, conn):
+    """The issue's check: busybox shows the lines the Node.js program appends to app.log
+    (its text, its ISO time), node exactly what the program prints to stdout: nothing."""
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_seed_logs(pilot, conn)
         node, busybox = screen.pane("node").view, screen.pane("busybox").view
         assert [v.title for v in screen.pane_views] == ["node", "busybox"]
-        assert "streaming" in node.border_text()[0]
-        assert "streaming" in busybox.border_text()[0]
         # Side by side on a wide terminal.
         assert node.region.y == busybox.region.y and node.region.x < busybox.region.x
-        for view, stem in ((node, "seed-node"), (busybox, "seed-busybox")):
-            got = [(line.ns, line.text) for line in view.lines]
-            source = file_lines(sandbox_dir / "podlogs" / f"{stem}.log")
-            assert contiguous_in(got, source), f"{view.title}: not its file's lines in order"
+        assert "streaming" in busybox.border_text()[0]
+        assert "streaming" in node.border_text()[0]
+        got = shown(busybox)
         await pilot.pause()
-        assert any("req=" in row for row in rows(node))
-        assert any("status=" in row for row in rows(busybox))
-        assert not any("req=" in row for row in rows(busybox))
+        visible = [row for row in rows(busybox) if row]
+        node_rows = [row for row in rows(node) if row]
+    reference = await asyncio.to_thread(kubectl_log, "default", SEED_POD, "busybox")
+    assert contiguous_in(got, stamped(reference)), "busybox: not kubectl's lines in order"
+    texts = app_lines([text for _, text in got])
+    assert texts
+    for ns, text in got:
+        if text in texts:
+            app_ns = app_time_ns(text)
+            assert app_ns is not None, text
+            assert app_ns <= ns, text  # tail -F copies what the app wrote before
+    assert visible and visible[-1] == got[-1][1]
+    # What the app appended to the file both containers mount.
+    app_log = await asyncio.to_thread(kubectl, "exec", SEED_POD, "-n", "default", "-c", "node",
+                                      "--", "cat", "/app/logs/app.log")
+    assert app_log.returncode == 0, app_log.stderr
+    lines = app_log.stdout.splitlines()
+    assert texts[0] in lines
+    start = lines.index(texts[0])
+    assert lines[start : start + len(texts)] == texts
+    # node: no line, as kubectl has none.
+    assert (await asyncio.to_thread(kubectl_log, "default", SEED_POD, "node")) == []
+    assert node.line_count == 0 and node_rows == []
+    assert node.state == "streaming"
 
 
 async def test_narrow_terminal_stacks_the_panes(app, conn):
@@ -88,44 +123,50 @@ async def test_narrow_terminal_stacks_the_panes(app, conn):
 async def test_search_finds_and_highlights_a_match(app, conn):
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_seed_logs(pilot, conn)
-        node = screen.pane("node").view
-        # Two matches at least, so that N has somewhere to go.
-        await until(pilot, lambda: sum("GET" in t for t in node.texts) >= 2, "two GET lines")
-        await pilot.press("slash", *"GET", "enter")
-        await until(pilot, lambda: node.search_term == "GET", "the search")
-        assert node.match_count == sum("GET" in t for t in node.texts) >= 2
-        assert "GET" in node.current_match.text
+        busybox = screen.pane("busybox").view
+        await pilot.press("tab")
+        assert app.focused is busybox
+        # Two matches at least, so that N has somewhere to go (a heartbeat every 5 s).
+        await until(pilot, lambda: sum("heartbeat" in t for t in busybox.texts) >= 2,
+                    "two heartbeats")
+        await pilot.press("slash", *"heartbeat", "enter")
+        await until(pilot, lambda: busybox.search_term == "heartbeat", "the search")
+        assert busybox.match_count == sum("heartbeat" in t for t in busybox.texts) >= 2
+        assert "heartbeat" in busybox.current_match.text
         await pilot.pause()
-        # The current match is on screen, with "GET" highlighted.
-        row = next(y for y, text in enumerate(rows(node)) if text == node.current_match.text)
-        styled = [s.text for s in node.render_line(row) if s.style and s.style.bgcolor]
-        assert "GET" in styled
-        assert "/GET" in node.border_text()[1]
-        before = node.current_match
+        # The current match is on screen, with the term highlighted.
+        row = next(y for y, text in enumerate(rows(busybox))
+                   if text == busybox.current_match.text)
+        styled = [s.text for s in busybox.render_line(row) if s.style and s.style.bgcolor]
+        assert "heartbeat" in styled
+        assert "/heartbeat" in busybox.border_text()[1]
+        before = busybox.current_match
         await pilot.press("N")
-        assert node.current_match != before and "GET" in node.current_match.text
-        assert not node.follow
+        assert busybox.current_match != before and "heartbeat" in busybox.current_match.text
+        assert not busybox.follow
 
 
-async def test_pause_keeps_counting_and_follow_catches_up(app, conn):
+async def test_pause_keeps_counting_and_follow_catches_up(app, conn, namespace):
+    pod = await feed_pod(conn, namespace, ["a", "b"])
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = await open_seed_logs(pilot, conn)
-        node = screen.pane("node").view
-        assert app.focused is node
+        screen = await open_pod_logs(pilot, conn, namespace, "logs")
+        a = screen.pane("a").view
+        assert app.focused is a
+        await asyncio.to_thread(pod.write, "a", [f"a {n}" for n in range(60)])
+        await until(pilot, lambda: a.line_count == 60, "a screenful and more")
         await pilot.press("f")
-        assert not node.follow
-        paused_at = node.line_count - node.new_while_paused
-        screen_before = rows(node)
-        seen = node.new_while_paused
-        await until(pilot, lambda: node.new_while_paused >= seen + 3, "new lines while paused")
-        assert node.line_count == paused_at + node.new_while_paused  # nothing dropped
-        assert f"+{node.new_while_paused} new" in node.border_text()[1]
-        assert rows(node) == screen_before  # the view did not move
+        assert not a.follow
+        screen_before = rows(a)
+        await asyncio.to_thread(pod.write, "a", ["a 60", "a 61", "a 62"])
+        await until(pilot, lambda: a.new_while_paused == 3, "new lines while paused")
+        assert a.line_count == 63  # nothing dropped
+        assert "+3 new" in a.border_text()[1]
+        assert rows(a) == screen_before  # the view did not move
         await pilot.press("f")
-        assert node.follow and node.new_while_paused == 0
+        assert a.follow and a.new_while_paused == 0
         await pilot.pause()
-        visible = [r for r in rows(node) if r]
-        assert visible[-1] == node.texts[-1]
+        visible = [r for r in rows(a) if r]
+        assert visible[-1] == "a 62"
         # F pauses and resumes every pane.
         await pilot.press("F")
         assert not any(v.follow for v in screen.pane_views)
@@ -137,59 +178,66 @@ async def test_save_writes_the_panes_lines(app, conn, tmp_path, monkeypatch):
     monkeypatch.setenv("PODTUI_SAVE_DIR", str(tmp_path))
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_seed_logs(pilot, conn)
-        node = screen.pane("node").view
+        busybox = screen.pane("busybox").view
+        await pilot.press("tab")
+        assert app.focused is busybox
         await pilot.press("s")
         saved = await until(pilot, lambda: screen.last_saved, "the saved file")
         assert saved.parent == tmp_path
-        assert SEED_POD in saved.name and "node" in saved.name
+        assert SEED_POD in saved.name and "busybox" in saved.name
         assert saved.stat().st_mode & 0o777 == 0o600  # logs can hold secrets: owner only
         lines = saved.read_text().splitlines()
         assert len(lines) >= 3
-        assert lines == node.texts[: len(lines)]
+        assert lines == busybox.texts[: len(lines)]
         # With timestamps on, the file has the full RFC 3339 time of each line.
         await pilot.press("t")
-        await pilot.press("tab")
-        assert app.focused is screen.pane("busybox").view
         screen.last_saved = None
         await pilot.press("s")
-        stamped = await until(pilot, lambda: screen.last_saved, "the second file")
-        first = stamped.read_text().splitlines()[0]
-        assert "busybox" in stamped.name
-        assert parse_timestamp(first.split(" ", 1)[0]) is not None
+        stamped_file = await until(pilot, lambda: screen.last_saved, "the second file")
+        first = stamped_file.read_text().splitlines()[0]
+        assert stamped_file != saved and "busybox" in stamped_file.name
+        assert stamped([first]) == [shown(busybox)[0]]
 
 
-async def test_time_aligned_view_interleaves_both_containers(app, conn):
+async def test_time_aligned_view_interleaves_both_containers(app, conn, namespace):
+    pod = await feed_pod(conn, namespace, ["a", "b"])
+    for index in range(6):  # each line served before the next: the stamps alternate
+        container = ("a", "b")[index % 2]
+        await asyncio.to_thread(pod.write, container, [f"{container} {index}"])
+        await asyncio.to_thread(pod.wait_logged, container, f"{container} {index}")
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = await open_seed_logs(pilot, conn)
+        screen = await open_pod_logs(pilot, conn, namespace, "logs")
+        for name in ("a", "b"):
+            await until(pilot, lambda n=name: screen.pane(n).view.line_count == 3,
+                        f"the lines of {name}")
         await pilot.press("a")
         aligned = await until(pilot, lambda: screen._aligned, "the aligned view")
-        await until(pilot, lambda: {t for t, _ in aligned.tagged_lines} == {"node", "busybox"},
-                    "lines of both containers")
-        stamps = [line.ns for _, line in aligned.tagged_lines]
-        assert stamps == sorted(stamps)
+        await until(pilot, lambda: len(aligned.tagged_lines) == 6, "lines of both containers")
+        assert [(tag, line.text) for tag, line in aligned.tagged_lines] == [
+            (("a", "b")[i % 2], f"{('a', 'b')[i % 2]} {i}") for i in range(6)]
         await pilot.pause()
-        assert any(r.startswith("[node] ") for r in rows(aligned))
-        assert any(r.startswith("[busybox] ") for r in rows(aligned))
+        assert [r for r in rows(aligned) if r] == [
+            f"[{('a', 'b')[i % 2]}] {('a', 'b')[i % 2]} {i}" for i in range(6)]
         await pilot.press("a")
         assert screen._aligned is None
 
 
-async def test_previous_instance_and_clear(app, conn):
+async def test_previous_instance_and_clear(app, conn, namespace):
+    pod = await feed_pod(conn, namespace, ["node", "busybox"], crash_first={"node": PREVIOUS})
+    await asyncio.to_thread(pod.write, "node", ["now 1", "now 2", "now 3"])
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = await open_seed_logs(pilot, conn)
+        screen = await open_pod_logs(pilot, conn, namespace, "logs")
         node = screen.pane("node").view
+        await until(pilot, lambda: node.texts == ["now 1", "now 2", "now 3"], "current lines")
         await pilot.press("p")
         await until(pilot, lambda: "end of log" in node.border_text()[0], "the previous log")
         assert node.title == "node (previous)"
-        assert node.texts == [
-            "> web@1.4.2 start",
-            "server listening on :3000",
-            "FATAL heap out of memory while building report",
-        ]
+        assert node.texts == PREVIOUS
+        assert node.texts == [text for _, text in pod.api_log("node", previous=True)]
         await pilot.press("ctrl+k")
         assert node.line_count == 0
         await pilot.press("p")  # back to the current instance
-        await until(pilot, lambda: node.line_count >= 3, "current lines again")
+        await until(pilot, lambda: node.texts == ["now 1", "now 2", "now 3"], "current lines again")
         assert node.title == "node"
 
 
@@ -209,71 +257,51 @@ async def test_choose_containers_and_go_back(app, conn):
         assert followers[1].stopped
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, LogsScreen), "back")
-        await until(pilot, lambda: followers[0].stopped, "the followers to stop")
-        assert followers[0].state in (cluster_logs.STOPPED, cluster_logs.STREAMING)
+        await until(pilot, lambda: followers[0].state == cluster_logs.STOPPED,
+                    "the followers to stop")
 
 
-async def test_a_flood_of_lines_stays_bounded_and_complete(app, conn, sandbox_dir):
+async def test_a_flood_of_lines_stays_bounded_and_complete(app, conn, namespace):
     """Two panes fed 15,000 lines each at once keep the newest 10,000, in order."""
-    from tests.conftest import make_pod, wait_for
-    from tests.integration.test_logs_follow import cri, delete_pod
-
-    podlogs = sandbox_dir / "podlogs"
-    await asyncio.to_thread(delete_pod, conn, "log-bench")
-    for name in ("bench-a", "bench-b"):
-        (podlogs / f"{name}.log").write_text("")
-    await asyncio.to_thread(conn.core.create_namespaced_pod, "default",
-                            make_pod("log-bench", ["a", "b"]))
-
-    def running():
-        pod = conn.core.read_namespaced_pod("log-bench", "default")
-        return pod.status.phase == "Running" and pod.spec.node_name
-
-    await asyncio.to_thread(wait_for, running, "log-bench to be Running")
-    try:
-        async with app.run_test(size=(160, 40)) as pilot:
-            pod = await asyncio.to_thread(conn.core.read_namespaced_pod, "log-bench", "default")
-            app.open_logs(conn.api.sanitize_for_serialization(pod))
-            screen = await until(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen,
-                                 "the logs screen")
-            for name in ("a", "b"):
-                await until(pilot, lambda n=name: screen.pane(n).view.state == "waiting for output",
-                            f"{name} waiting for its first line")
-            base = time.time_ns()
-            for name in ("a", "b"):
-                lines = [cri(base + i * 1000, f"{name} {i}") for i in range(15_000)]
-                with (podlogs / f"bench-{name}.log").open("a") as handle:
-                    handle.write("".join(lines))
-            for name in ("a", "b"):
-                view = screen.pane(name).view
-                await until(pilot, lambda v=view, n=name: v.texts and v.texts[-1] == f"{n} 14999",
-                            f"the last line in {name}", timeout=90)
-                assert view.texts == [f"{name} {i}" for i in range(5_000, 15_000)]
-                await pilot.pause()
-                assert rows(view)[-1].strip() == f"{name} 14999"
-    finally:
-        await asyncio.to_thread(delete_pod, conn, "log-bench")
+    pod = await feed_pod(conn, namespace, ["a", "b"])
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_pod_logs(pilot, conn, namespace, "logs")
+        for name in ("a", "b"):
+            await until(pilot, lambda n=name: screen.pane(n).view.state == "streaming",
+                        f"{name} streaming")
+        for name in ("a", "b"):
+            await asyncio.to_thread(pod.write, name, [f"{name} {i}" for i in range(15_000)])
+        for name in ("a", "b"):
+            view = screen.pane(name).view
+            await until(pilot, lambda v=view, n=name: v.texts and v.texts[-1] == f"{n} 14999",
+                        f"the last line in {name}", timeout=90)
+            assert view.texts == [f"{name} {i}" for i in range(5_000, 15_000)]
+            await pilot.pause()
+            assert rows(view)[-1].strip() == f"{name} 14999"
 
 
-async def test_tail_and_since_reload_both_panes(app, conn, sandbox_dir):
+async def test_tail_and_since_reload_both_panes(app, conn):
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_seed_logs(pilot, conn)
-        node = screen.pane("node").view
-        source = file_lines(sandbox_dir / "podlogs" / "seed-node.log")
+        busybox = screen.pane("busybox").view
         await pilot.press("o", "3", "enter")
-        await until(pilot, lambda: node.line_count >= 3, "the last 3 lines")
-        tailed = node.line_count
-        assert tailed < 10  # 3, plus what the feeder wrote in the meantime
+        await until(pilot, lambda: busybox.line_count >= 3, "the last 3 lines")
+        tailed = shown(busybox)
+        assert len(tailed) < 6  # 3, plus what the app wrote in the meantime
+        reference = stamped(await asyncio.to_thread(kubectl_log, "default", SEED_POD, "busybox"))
+        assert contiguous_in(tailed, reference) and tailed[0] in reference[-6:]
         hour_ago = time.time_ns() - 3600 * 10**9
         await pilot.press("o", *"1h", "enter")
-        expected = [line for line in source if line[0] >= hour_ago - 10**9]
-        await until(pilot, lambda: node.line_count >= len(expected) - 5, "an hour of lines")
-        got = [(line.ns, line.text) for line in node.lines]
+        expected = [line for line in reference if line[0] >= hour_ago - 10**9]
+        await until(pilot, lambda: busybox.line_count >= len(expected) - 5, "an hour of lines")
+        got = shown(busybox)
         assert got[0][0] >= hour_ago - 10**9  # sinceTime is to the second
         assert got[0] in expected[:5]
-        assert contiguous_in(got, file_lines(sandbox_dir / "podlogs" / "seed-node.log"))
+        reference = stamped(await asyncio.to_thread(kubectl_log, "default", SEED_POD, "busybox"))
+        assert contiguous_in(got, reference)
         await pilot.press("o", *"soon", "enter")  # not a duration: one clear line, no reload
-        assert node.line_count >= len(got)
+        assert busybox.line_count >= len(got)
+        assert screen.pane("node").view.line_count == 0
 
 
 async def test_80_columns_footer_shows_every_key_whole(app, conn):

@@ -7,69 +7,50 @@ shows."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.ui.logs_screen import LogsScreen
+from tests.log_pods import FeedPod
 from tests.painted import Painted
 from tests.ui.helpers import until
 
 
 @pytest.fixture
-def log_bench(conn, sandbox_dir):
-    """default/log-bench (containers a and b; the sandbox serves their logs from files
-    the test writes), fresh, with empty logs. Not labelled for the bench: it waits."""
-    from tests.conftest import make_pod, wait_for
-    from tests.integration.test_logs_follow import delete_pod
-
-    podlogs = sandbox_dir / "podlogs"
-    delete_pod(conn, "log-bench")
-    for name in ("a", "b"):
-        (podlogs / f"bench-{name}.log").write_text("")
-    conn.core.create_namespaced_pod("default", make_pod("log-bench", ["a", "b"]))
-
-    def running():
-        pod = conn.core.read_namespaced_pod("log-bench", "default")
-        return pod.status.phase == "Running" and pod.spec.node_name
-
-    try:
-        wait_for(running, "log-bench to be Running", timeout=120)  # KWOK may be busy
-        yield podlogs
-    finally:
-        delete_pod(conn, "log-bench")
+def log_bench(conn, namespace):
+    """A pod on the real node (containers a and b) printing what the test writes, with
+    empty logs; the namespace fixture deletes it."""
+    pod = FeedPod(conn, namespace, "log-bench", ["a", "b"]).start()
+    yield pod
+    pod.remove_dir()
 
 
-def write(path, first: int, count: int) -> None:
-    from tests.integration.test_logs_follow import cri
-
-    base = time.time_ns()
-    numbers = range(first, first + count)
-    with path.open("a") as handle:
-        handle.write("".join(cri(base + n, f"a {n} GET /api/orders/{n * 37 % 1000}"
-                                           f" {200 + n % 3} {n % 97}ms") for n in numbers))
+def write(pod: FeedPod, first: int, count: int) -> None:
+    pod.write("a", [f"a {n} GET /api/orders/{n * 37 % 1000} {200 + n % 3} {n % 97}ms"
+                    for n in range(first, first + count)])
 
 
 async def test_lines_in_one_container_repaint_only_its_pane(admin_kubeconfig, conn, log_bench):
     app = PodTuiApp(connect(admin_kubeconfig))
     painted = Painted(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        pod = await asyncio.to_thread(conn.core.read_namespaced_pod, "log-bench", "default")
+        pod = await asyncio.to_thread(conn.core.read_namespaced_pod, "log-bench",
+                                      log_bench.namespace)
         app.open_logs(conn.api.sanitize_for_serialization(pod))
         screen = await until(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen,
                              "the logs screen")
         a, b = screen.pane("a").view, screen.pane("b").view
         for view in (a, b):
-            await until(pilot, lambda v=view: v.state == "waiting for output",
-                        f"{view.title} waiting for its first line")
-        write(log_bench / "bench-a.log", 0, 50)  # more than a screenful: a scrolls
+            await until(pilot, lambda v=view: v.state == "streaming",
+                        f"{view.title} streaming")
+        write(log_bench, 0, 50)  # more than a screenful: a scrolls
         await until(pilot, lambda: a.line_count == 50, "a's first lines")
         await pilot.pause(0.3)
         mark, cells_before, wasted_before = len(painted.writes), painted.cells, painted.wasted
         for first in range(50, 80, 10):  # batches a second apart: repaints one by one
-            write(log_bench / "bench-a.log", first, 10)
+            write(log_bench, first, 10)
             await until(pilot, lambda n=first + 10: a.line_count == n, f"{first + 10} lines in a")
             await pilot.pause(0.3)
         assert a.texts[-1].startswith("a 79 ") and b.line_count == 0
