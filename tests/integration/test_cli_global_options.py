@@ -8,16 +8,21 @@ import yaml
 
 from tests.conftest import SEED_POD
 from tests.integration.test_cli_errors import run
+from tests.log_pods import kubectl
 
 
-def api_previous_tail(conn, lines: int) -> list[str]:
-    text = conn.core.read_namespaced_pod_log(SEED_POD, "default", container="node",
-                                             previous=True, tail_lines=lines)
-    return [f"[node] {line}" for line in text.splitlines()]
+@pytest.fixture(scope="module")
+def kubectl_previous() -> str:
+    """kubectl's answer to the same question: the seed's node container never restarted."""
+    done = kubectl("logs", SEED_POD, "-n", "default", "-c", "node", "--previous", "--tail", "3")
+    assert done.returncode == 1 and done.stdout == "", done
+    return done.stderr.strip().removeprefix("Error from server (BadRequest): ")
 
 
 @pytest.mark.parametrize("form", ["before", "after", "mixed", "overridden"])
-def test_logs_takes_global_options_on_either_side(conn, admin_kubeconfig, form):
+def test_logs_takes_global_options_on_either_side(admin_kubeconfig, kubectl_previous, form):
+    # The answer names the pod and container of the namespace and cluster given last: a
+    # wrong kubeconfig or namespace winning would fail otherwise.
     conn_args = ["--kubeconfig", admin_kubeconfig, "-n", "default"]
     logs = ["logs", SEED_POD, "-c", "node", "--previous", "--tail", "3"]
     argv = {
@@ -28,8 +33,9 @@ def test_logs_takes_global_options_on_either_side(conn, admin_kubeconfig, form):
         "overridden": ["--kubeconfig", "/nonexistent", "-n", "no-such-ns", *logs, *conn_args],
     }[form]
     result = run(*argv)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == api_previous_tail(conn, 3)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [f"podtui logs: [node] {kubectl_previous}"]
+    assert kubectl_previous == f'previous terminated container "node" in pod "{SEED_POD}" not found'
 
 
 def test_a_global_option_before_the_command_reaches_it(tmp_path):
