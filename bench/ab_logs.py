@@ -5,10 +5,10 @@ so that both see the same machine load.
     .venv/bin/python bench/ab_logs.py BEFORE_DIR [AFTER_DIR] [--rate 10000] [--seconds 10]
         [--runs 4]
 
-Uses default/log-bench, as the log bench does (the sandbox maps its log files to it). The
-tests use that pod too: a run whose pod was replaced meanwhile (a test recreated it, and
-podtui's follower rightly stopped with the deleted pod) is marked `disturbed` and left
-out of the medians.
+Uses bench-logs/log-bench on the sandbox's real node, as the log bench does (the tests use
+their own namespaces). A run whose pod was replaced meanwhile (someone else ran the log
+bench, and podtui's follower rightly stopped with the deleted pod) is marked `disturbed`
+and left out of the medians.
 """
 
 from __future__ import annotations
@@ -26,22 +26,24 @@ from common import BENCH_DIR, PYTHON, ROOT, Kube, log, median  # noqa: E402
 
 def child(rate: float, seconds: float) -> None:
     """In the child process: one log bench run, noting whether the pod it followed was
-    still the same one at the end (a test may recreate default/log-bench meanwhile)."""
+    still the same one at the end (another bench run may recreate it meanwhile)."""
     import log_throughput
 
     seen: dict[str, str | None] = {}
+    path = f"/api/v1/namespaces/{log_throughput.NAMESPACE}/pods/{log_throughput.POD}"
 
     def uid(kube: Kube) -> str | None:
         try:
-            return kube.get("/api/v1/namespaces/default/pods/log-bench")["metadata"]["uid"]
+            return kube.get(path)["metadata"]["uid"]
         except RuntimeError:
             return None
 
     reset, delete = log_throughput.reset_pod, Kube.delete_pod
 
-    def reset_pod(kube: Kube) -> None:
-        reset(kube)
+    def reset_pod(kube: Kube, rate: float, seconds: float) -> tuple[str, float]:
+        made = reset(kube, rate, seconds)
         seen["start"] = uid(kube)
+        return made
 
     def delete_pod(kube: Kube, namespace: str, name: str) -> None:
         seen["end"] = uid(kube)  # the last call is the bench's own clean-up
@@ -105,6 +107,9 @@ def main() -> int:
               f"{ratio:6.2f} {med('key_median_ms'):11.0f} {med('key_p99_ms'):11.0f} "
               f"{med('cpu_percent'):6.0f} {lost:5d}   ({len(every) - len(runs)} disturbed)")
     print(json.dumps(results))
+    import log_throughput
+
+    Kube().delete_namespace(log_throughput.NAMESPACE)  # each run only deletes its pod
     return 0
 
 

@@ -32,7 +32,6 @@ BENCH_DIR = ROOT / "bench"
 RESULTS_DIR = BENCH_DIR / "results"
 SANDBOX_DIR = Path(os.environ.get("PODTUI_SANDBOX_DIR", "/tmp/podtui-sandbox"))
 KUBECONFIG = SANDBOX_DIR / "admin.kubeconfig"
-PODLOGS = SANDBOX_DIR / "podlogs"
 PODTUI = ROOT / ".venv" / "bin" / "podtui"
 PYTHON = sys.executable
 KUBECTL = os.environ.get("PODTUI_BENCH_KUBECTL") or str(SANDBOX_DIR / "kubectl")

@@ -1,12 +1,18 @@
-"""4. Logs: two panes (containers a and b of default/log-bench) each fed RATE lines a
-second; lines shown without loss and key-press latency meanwhile, beside `kubectl logs -f`
-on the same containers.
+"""4. Logs: two panes (containers a and b of bench-logs/log-bench, on the sandbox's real
+node) each printing RATE lines a second; lines shown without loss and key-press latency
+meanwhile, beside `kubectl logs -f` on the same containers and stern on the pod.
+
+The lines take the real path: a Node.js program in each container (bench/log_writer.js)
+prints them on stdout, containerd stamps them into the kubelet's CRI log files (rotated
+at the kubelet's 10 MiB), and the kubelet serves them through the API server. The bench
+starts both programs at once (a file in their hostPath directory) once every reader's
+stream is open; they write when each slice of lines went out.
 
 podtui's LogsScreen runs in this process (Pilot). Every line is numbered; each batch that
 reaches a pane (`LogView.add_lines`) is checked: consecutive numbers, none missing, none
 twice. Key presses ("t": timestamps on/off) are posted from a thread as the terminal driver
 does; the latency is key posted -> action run -> screen refreshed.
-The writer and the kubectl line counters run in their own processes.
+The kubectl and stern line counters run in their own processes.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import bisect
 import gc
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -26,8 +33,8 @@ import peers
 from common import (
     BENCH_DIR,
     KUBECONFIG,
-    PODLOGS,
     PYTHON,
+    SANDBOX_DIR,
     GcClock,
     Kube,
     Row,
@@ -36,60 +43,79 @@ from common import (
     log,
     median,
     percentile,
-    pod_body,
     proc_cpu,
 )
 
+NAMESPACE = "bench-logs"
 POD = "log-bench"
 CONTAINERS = ("a", "b")
-NAMESPACE = "default"
+IMAGE = "node:20-alpine"
+#: Shared with the containers (hostPath: the real node is this machine).
+FEED = SANDBOX_DIR / "feeds" / NAMESPACE / POD
+WRITER = BENCH_DIR / "log_writer.js"
+#: How long kubectl and stern may take to print what was written, after the writers end.
+PEER_CATCH_UP_S = 60
+#: The kubelet's podLogsDir (sandbox/node.sh), to count the rotations of a run.
+POD_LOGS = SANDBOX_DIR / "node" / "pod-logs"
 
 
-def _wait_until_free(kube: Kube, timeout: float = 300) -> None:
-    """The tests use default/log-bench too: never take it from under a running test."""
-    deadline = time.monotonic() + timeout
-    told = False
-    while time.monotonic() < deadline:
-        try:
-            pod = kube.get(f"/api/v1/namespaces/{NAMESPACE}/pods/{POD}")
-        except RuntimeError:
-            return
-        if (pod.get("metadata", {}).get("labels") or {}).get("bench") == "logs":
-            return  # ours, from an earlier run
-        if not told:
-            log(f"{NAMESPACE}/{POD} belongs to a test run; waiting for it to go")
-            told = True
-        time.sleep(2)
-    raise RuntimeError(f"{NAMESPACE}/{POD} is still used by someone else after {timeout:g}s")
+def pod_manifest(rate: float, seconds: float) -> dict:
+    source = WRITER.read_text()
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": POD, "labels": {"app": "bench", "bench": "logs"}},
+        "spec": {
+            "containers": [{
+                "name": name,
+                "image": IMAGE,
+                "command": ["node", "-e", source, name, f"{rate:g}", f"{seconds:g}", "/feed"],
+                "volumeMounts": [{"name": "feed", "mountPath": "/feed"}],
+            } for name in CONTAINERS],
+            "volumes": [{"name": "feed", "hostPath": {"path": str(FEED), "type": "Directory"}}],
+            "terminationGracePeriodSeconds": 0,
+        },
+    }
 
 
-def reset_pod(kube: Kube) -> None:
-    """A fresh default/log-bench whose log files start empty."""
-    _wait_until_free(kube)
-    kube.delete_pod(NAMESPACE, POD)
-    deadline = time.monotonic() + 60
+def _wait_gone(kube: Kube, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
             kube.get(f"/api/v1/namespaces/{NAMESPACE}/pods/{POD}")
         except RuntimeError:
-            break
-        time.sleep(0.1)
-    for name in CONTAINERS:
-        (PODLOGS / f"bench-{name}.log").write_text("")
-    body = pod_body(POD, {"bench": "logs"}, CONTAINERS)
-    kube.request("POST", f"/api/v1/namespaces/{NAMESPACE}/pods", body)
-    while time.monotonic() < deadline:
-        pod = kube.get(f"/api/v1/namespaces/{NAMESPACE}/pods/{POD}")
-        if pod.get("status", {}).get("phase") == "Running":
-            # Line 0: the kubelet (KWOK) answers a follow request with its first line only,
-            # so the streams are open, and past any tail, before the flood starts at line 1.
-            for name in CONTAINERS:
-                stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-                with (PODLOGS / f"bench-{name}.log").open("a") as handle:
-                    handle.write(f"{stamp}.000000000Z stdout F {name} {0:08d} primer\n")
             return
         time.sleep(0.1)
-    raise RuntimeError(f"{NAMESPACE}/{POD} is not Running after 60 s")
+    raise RuntimeError(f"{NAMESPACE}/{POD} is still there after 60 s")
+
+
+def reset_pod(kube: Kube, rate: float, seconds: float) -> tuple[str, float]:
+    """A fresh bench-logs/log-bench whose programs have printed their primer and wait for
+    the go: (its uid, which names its log directory; seconds from create to running)."""
+    kube.ensure_namespace(NAMESPACE)
+    kube.delete_pod(NAMESPACE, POD)
+    deadline = time.monotonic() + 60
+    _wait_gone(kube, deadline)
+    shutil.rmtree(FEED, ignore_errors=True)
+    FEED.mkdir(parents=True)
+    created = time.monotonic()
+    pod = kube.request("POST", f"/api/v1/namespaces/{NAMESPACE}/pods",
+                       pod_manifest(rate, seconds))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = kube.get(f"/api/v1/namespaces/{NAMESPACE}/pods/{POD}").get("status", {})
+        running = [s for s in status.get("containerStatuses") or [] if "running" in s["state"]]
+        if len(running) == len(CONTAINERS):
+            took = time.monotonic() - created
+            log(f"{NAMESPACE}/{POD}: both containers running {took:.1f} s after the create")
+            return pod["metadata"]["uid"], took
+        time.sleep(0.1)
+    raise RuntimeError(f"{NAMESPACE}/{POD} is not running after 120 s")
+
+
+def rotated_files(uid: str) -> dict[str, int]:
+    """Per container: the log files the kubelet keeps (1 = never rotated)."""
+    base = POD_LOGS / f"{NAMESPACE}_{POD}_{uid}"
+    return {name: len(list((base / name).glob("*.log*"))) for name in CONTAINERS}
 
 
 class Counter:
@@ -128,6 +154,19 @@ class Counter:
                 self.gaps[name] = self.gaps.get(name, 0) + 1
             self.next[name] = number + 1
             self.batches.append((now, name, number))
+
+
+def _bytes_read(pids: list[int]) -> int:
+    """What these processes have read so far (/proc/PID/io rchar)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/io") as handle:
+                total += next(int(line.split()[1]) for line in handle
+                              if line.startswith("rchar:"))
+        except (OSError, StopIteration):
+            continue
+    return total
 
 
 def _write_time(slices: list[list[float]], number: int) -> float | None:
@@ -208,10 +247,7 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
             cpu_before, wall_before = os.times(), time.monotonic()
             gc_clock = GcClock().__enter__()
             kubectl_cpu_before = sum(proc_cpu(follow.pid) or 0 for follow, _ in readers)
-            writer = subprocess.Popen([
-                PYTHON, str(BENCH_DIR / "log_writer.py"), str(rate), str(seconds),
-                str(folder / "writer.json"), "1",
-                *(f"{c}={PODLOGS / f'bench-{c}.log'}" for c in CONTAINERS)])
+            (FEED / "go").touch()  # both programs start their flood
 
             def keys() -> None:
                 while not stop_keys.wait(key_interval):
@@ -223,7 +259,10 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
 
             presser = threading.Thread(target=keys, daemon=True)
             presser.start()
-            while writer.poll() is None:
+            done_by = time.monotonic() + seconds + 60
+            while not all((FEED / f"{c}.json").exists() for c in CONTAINERS):
+                if time.monotonic() > done_by:
+                    raise RuntimeError("the log writers did not finish")
                 await asyncio.sleep(0.1)
             stop_keys.set()
             total = int(rate * seconds) + 1  # and the primer
@@ -242,7 +281,16 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
             result["gc"] = gc_clock.summary(wall)
             result["podtui_cpu_percent"] = 100 * (
                 cpu_after.user - cpu_before.user + cpu_after.system - cpu_before.system) / wall
-            await asyncio.sleep(2.0)  # kubectl's stragglers
+            # The peers' stragglers: as long as their counters keep reading (they may be
+            # seconds behind at high rates), within PEER_CATCH_UP_S.
+            counting = [count.pid for _, count in readers] + [stern_count.pid]
+            read, quiet_since = _bytes_read(counting), time.monotonic()
+            peers_deadline = time.monotonic() + PEER_CATCH_UP_S
+            while time.monotonic() - quiet_since < 2 and time.monotonic() < peers_deadline:
+                await asyncio.sleep(0.2)
+                now_read = _bytes_read(counting)
+                if now_read != read:
+                    read, quiet_since = now_read, time.monotonic()
             presser.join(12)
             kubectl_cpu = sum(proc_cpu(follow.pid) or 0 for follow, _ in readers)
             result["kubectl_cpu_percent"] = 100 * (kubectl_cpu - kubectl_cpu_before) / (
@@ -261,22 +309,29 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
             result["last_line_shown"] = {
                 c: (screen.pane(c).view.texts or [""])[-1].split(" ", 2)[:2] for c in CONTAINERS}
             result["lines_kept"] = {c: screen.pane(c).view.line_count for c in CONTAINERS}
+            # A kubelet that rotates a log under a follow stream may end it: podtui resumes.
+            result["podtui_reconnects"] = {c: screen.pane(c).follower.reconnects
+                                           for c in CONTAINERS}
             await app.pop_screen()
     finally:
         LogView.add_lines = original_add
         LogsScreen.action_timestamps = original_ts
-    written = json.loads((folder / "writer.json").read_text())
-    slices = written["slices"]
+    writers = {c: json.loads((FEED / f"{c}.json").read_text()) for c in CONTAINERS}
+    written = {"start": min(w["start"] for w in writers.values()),
+               "end": max(w["end"] for w in writers.values()),
+               "written": {c: w["written"] for c, w in writers.items()}}
     write_span = written["end"] - written["start"]
     lags = []
-    for when, _name, number in counter.batches:
-        if number < 1:
+    for when, name, number in counter.batches:
+        if number < 1 or name not in writers:
             continue  # the primer
-        wrote = _write_time(slices, number - 1)  # the writer's count is 0-based
+        wrote = _write_time(writers[name]["slices"], number - 1)  # counts: lines so far
         if wrote is not None:
             lags.append(when - wrote)
     kube_results = {c: json.loads((folder / f"kubectl-{c}.json").read_text()) for c in CONTAINERS}
     expected = int(written["written"][CONTAINERS[0]]) + 1  # and the primer
+    if len(set(written["written"].values())) != 1:
+        raise RuntimeError(f"the writers wrote different counts: {written['written']}")
     ours = sum(counter.count.values())
     theirs = sum(sum(r["counts"].get(c, 0) for c in CONTAINERS) for r in kube_results.values())
     # Rates over the same window: from the writer's start to the last line received.
@@ -337,7 +392,7 @@ def bench_logs(rates: list[float], seconds: float = 10,
     raw: dict = {}
     for rate in rates:
         log(f"logs: 2 panes x {rate:g} lines/s for {seconds:g}s")
-        reset_pod(kube)
+        uid, start_s = reset_pod(kube, rate, seconds)
         before = load()
         conn = connect(str(KUBECONFIG), namespace=NAMESPACE)
         try:
@@ -345,6 +400,8 @@ def bench_logs(rates: list[float], seconds: float = 10,
         finally:
             conn.close()
         result["load"] = before
+        result["pod_start_s"] = start_s
+        result["log_files"] = rotated_files(uid)
         raw[f"{rate:g}"] = result
         ours, theirs, keys = result["podtui"], result["kubectl"], result["keys"]
         stern = result["stern"]
@@ -360,7 +417,9 @@ def bench_logs(rates: list[float], seconds: float = 10,
                  f"kubectl +{theirs['end_lag_ms']:.0f} ms; "
                  f"CPU podtui {result['podtui_cpu_percent']:.0f}% "
                  f"kubectl {result['kubectl_cpu_percent']:.0f}%; GC "
-                 f"{100 * (result['gc']['share_of_wall'] or 0):.0f}% of the time",
+                 f"{100 * (result['gc']['share_of_wall'] or 0):.0f}% of the time; "
+                 f"written {result['written_lines_per_s'] or 0:,.0f} lines/s; "
+                 f"kubelet log files per container {result['log_files']}",
         ))
         rows.append(Row(
             "logs", f"2 x {rate:g}/s: lines/s shown, beside stern", ours["lines_per_s"],
@@ -378,4 +437,5 @@ def bench_logs(rates: list[float], seconds: float = 10,
                               f"ms, {keys['answered']}/{keys['presses']} presses",
         ))
     kube.delete_pod(NAMESPACE, POD)
+    shutil.rmtree(FEED, ignore_errors=True)
     return rows, raw
