@@ -1,7 +1,8 @@
 """Commands in a container through the API server's pods/exec subresource.
 
 `run` executes one command and collects stdout and stderr apart with the exit code;
-`Session` is an interactive (TTY) exec whose bytes the caller moves (cluster/shell.py).
+`Session` is an interactive (TTY) exec, or an attach to a container's own process
+(pods/attach: a debug container's shell), whose bytes the caller moves (cluster/shell.py).
 The remote command gets only what the container has: no variable of ours is sent.
 """
 
@@ -19,6 +20,8 @@ from podtui.cluster.pod_actions import refuse_if_readonly
 from podtui.cluster.streams import open_websocket, pod_path
 
 STDIN, STDOUT, STDERR, ERROR, RESIZE = range(5)
+#: A stream cut before the server said how the command ended.
+NO_STATUS = "the stream ended without an exit status"
 #: Shells tried in order by `s` (configurable).
 DEFAULT_SHELLS = ("sh", "bash")
 
@@ -41,7 +44,7 @@ class ExecResult:
 def exit_status(raw: bytes) -> tuple[int | None, str]:
     """(exit code, error line) from the Status the server sends on the error channel."""
     if not raw:
-        return None, "the stream ended without an exit status"
+        return None, NO_STATUS
     try:
         status = json.loads(raw)
     except ValueError:
@@ -56,11 +59,13 @@ def exit_status(raw: bytes) -> tuple[int | None, str]:
                 except ValueError:
                     break
     message = " ".join(str(status.get("message") or "exec failed").split())
-    return None, redact(message)[:300]
+    # Bounded against a hostile server, yet whole for runc's usual line: it names the exec's
+    # 64-hex id before the executable, and `missing_command` reads the end.
+    return None, redact(message)[:1000]
 
 
 def missing_command(error: str) -> bool:
-    """The container has no such executable (runc, containerd and KWOK word it alike)."""
+    """The container has no such executable (as runc and containerd word it)."""
     lowered = error.lower()
     return "executable file not found" in lowered or "no such file or directory" in lowered
 
@@ -160,14 +165,25 @@ def _text(data: bytearray) -> str:
 
 
 class Session:
-    """An interactive exec: `send` keystrokes, `receive` output, `resize`; then `result`."""
+    """An interactive exec: `send` keystrokes, `receive` output, `resize`; then `result`.
+
+    `attach`: the container's own process instead of a new command (`command` unused). Its
+    end gives no exit code (the kubelet says Success): that is in the container's status."""
 
     def __init__(self, conn: Connection, namespace: str, pod: str, container: str,
-                 command: list[str] | tuple[str, ...], tty: bool = True) -> None:
-        refuse_if_readonly(conn, "exec in a container")
-        what = f"exec in {namespace}/{pod} container {container}"
-        ws = open_websocket(conn, pod_path(namespace, pod, "exec"),
-                            _query(container, command, stdin=True, tty=tty), what)
+                 command: list[str] | tuple[str, ...], tty: bool = True,
+                 attach: bool = False) -> None:
+        verb = "attach to" if attach else "exec in"
+        refuse_if_readonly(conn, f"{verb} a container")
+        what = f"{verb} {namespace}/{pod} container {container}"
+        if attach:
+            query: list[tuple[str, object]] = [
+                ("container", container), ("stdin", "true"), ("stdout", "true"),
+                ("stderr", "false" if tty else "true"), ("tty", "true" if tty else "false")]
+        else:
+            query = _query(container, command, stdin=True, tty=tty)
+        ws = open_websocket(conn, pod_path(namespace, pod, "attach" if attach else "exec"),
+                            query, what)
         self._channels = _Channels(ws)
         self._status = bytearray()
         self.received = 0  # output bytes, to tell "never started" from "ran and failed"

@@ -46,6 +46,19 @@ def test_other_failures_are_one_redacted_line_without_a_code():
     assert exit_status(b"") == (None, "the stream ended without an exit status")
 
 
+def test_runcs_missing_executable_line_is_kept_whole():
+    """runc names the exec's 64-hex id before the executable: the line must reach its end
+    for a shell's absence to be recognised (then the next shell is tried)."""
+    message = ("Internal error occurred: error executing command in container: failed to exec "
+               f'in container: failed to start exec "{"ab" * 32}": OCI runtime exec failed: '
+               "exec failed: unable to start container process: exec: \"bash\": executable "
+               "file not found in $PATH")
+    code, line = exit_status(status(status="Failure", reason="InternalError", message=message))
+    assert code is None and line == message and missing_command(line)
+    code, line = exit_status(status(status="Failure", message="x" * 5000))
+    assert code is None and len(line) == 1000  # a server's flood stays bounded
+
+
 def test_missing_command_wordings():
     assert missing_command('exec: "bash": executable file not found in $PATH')
     assert missing_command("OCI runtime exec failed: no such file or directory: unknown")
