@@ -3,7 +3,8 @@
     podtui exec POD [-c C] -- CMD...          stdout and stderr apart, the exit code as ours
     podtui shell POD [-c C] [--shell sh,bash] an interactive shell (the terminal's own)
     podtui port-forward POD [LOCAL:]REMOTE    until ctrl-c or the pod goes away
-    podtui debug POD --target C [--image busybox]   an ephemeral container, then a shell
+    podtui debug POD --target C [--image busybox]   an ephemeral container running a shell,
+                                              the terminal attached (as kubectl debug -it)
 """
 
 from __future__ import annotations
@@ -110,10 +111,17 @@ def _port_forward(conn: Connection, namespace: str, args) -> int:
 
 
 def _debug(conn: Connection, namespace: str, args, shells: tuple[str, ...]) -> int:
-    from podtui.cluster.debug import add_debug_container, wait_running
+    from podtui.cluster.debug import start_debug_container
+    from podtui.cluster.shell import attached_shell
 
-    name = add_debug_container(conn, namespace, args.pod, args.target, args.image)
-    print(f"podtui debug: added ephemeral container {name} (target {args.target}), waiting",
-          file=sys.stderr, flush=True)
-    wait_running(conn, namespace, args.pod, name)
-    return _shell(conn, namespace, args, name, shells)
+    def added(name: str) -> None:
+        print(f"podtui debug: added ephemeral container {name} (target {args.target}), "
+              "waiting", file=sys.stderr, flush=True)
+
+    name, shell = start_debug_container(conn, namespace, args.pod, args.target, args.image,
+                                        shells, on_added=added)
+    outcome = attached_shell(conn, namespace, args.pod, name, shell)
+    if outcome.exit_code is None:
+        print(f"podtui: {outcome.line()}", file=sys.stderr)
+        return 1
+    return outcome.exit_code

@@ -1,25 +1,55 @@
 """Debug containers: an ephemeral container added to a running pod (pods/ephemeralcontainers),
 targeting one container's process namespace, as `kubectl debug -it POD --image=busybox
---target=CONTAINER` does."""
+--target=CONTAINER -- sh` does: the container runs the shell itself and the terminal is
+attached to it, so the container ends when the shell exits.
+
+Its start is followed on a watch of the pod: it ends when the container runs, ends, or
+waits for a reason the kubelet will not get over by itself (an image it cannot pull), at
+the moment the kubelet reports it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
 import secrets
 import time
+from collections.abc import Callable, Iterator, Sequence
 
-from podtui.cluster.connection import Connection
-from podtui.cluster.errors import ClusterError, describe
+import orjson
+
+from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
+from podtui.cluster.errors import ClusterError, api_status, describe, redact
+from podtui.cluster.exec import DEFAULT_SHELLS, missing_command
 from podtui.cluster.pod_actions import refuse_if_readonly
-from podtui.cluster.pods import get_pod
+from podtui.cluster.pods import iter_lines
 from podtui.cluster.server_version import DEBUG_CONTAINERS, fetch, lacks
 from podtui.cluster.streams import pod_path
 
 DEFAULT_IMAGE = "busybox"
+#: Waiting reasons that only a change of the image or the spec undoes: the kubelet would
+#: retry (and back off) for as long as we waited.
+FAILED_WAITING = frozenset({
+    "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+    "RegistryUnavailable", "SignatureValidationFailed", "CreateContainerConfigError",
+    "CreateContainerError", "RunContainerError", "PreStartHookError",
+})
+
+
+class DebugContainerFailed(ClusterError):
+    """The container ended, or will not start; `detail` is its terminated or waiting state
+    (an image without the command: runc's "executable file not found" in its message)."""
+
+    def __init__(self, message: str, detail: dict) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 def add_debug_container(conn: Connection, namespace: str, pod: str, target: str,
-                        image: str = DEFAULT_IMAGE, name: str | None = None) -> str:
-    """Add the ephemeral container; returns its name (debugger-xxxxx unless given)."""
+                        image: str = DEFAULT_IMAGE, name: str | None = None,
+                        command: Sequence[str] = ()) -> str:
+    """Add the ephemeral container; returns its name (debugger-xxxxx unless given).
+    Without `command` it runs its image's own."""
     refuse_if_readonly(conn, "debug container")
     name = name or f"debugger-{secrets.token_hex(3)[:5]}"
     container = {
@@ -27,6 +57,8 @@ def add_debug_container(conn: Connection, namespace: str, pod: str, target: str,
         "stdin": True, "tty": True, "terminationMessagePolicy": "File",
         "imagePullPolicy": "IfNotPresent",
     }
+    if command:
+        container["command"] = list(command)
     try:
         response = conn.request(
             "PATCH", pod_path(namespace, pod, "ephemeralcontainers"),
@@ -43,21 +75,118 @@ def add_debug_container(conn: Connection, namespace: str, pod: str, target: str,
     return name
 
 
+def container_state(pod: dict | None, name: str) -> dict:
+    """The ephemeral container's `state` in the pod's status ({} before the first)."""
+    for item in ((pod or {}).get("status") or {}).get("ephemeralContainerStatuses") or []:
+        if item.get("name") == name:
+            return item.get("state") or {}
+    return {}
+
+
+def pod_versions(conn: Connection, namespace: str, pod: str,
+                 deadline: float) -> Iterator[dict | None]:
+    """The pod now, then each new version of it until `deadline`; None once it is gone.
+    A watch that breaks resumes (from a new list when its version expired)."""
+    pods = pod_path(namespace, pod).rsplit("/", 1)[0]
+    selector = ("fieldSelector", f"metadata.name={pod}")
+    version = ""
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            if not version:
+                response = conn.request("GET", pods, [selector])
+                listed = orjson.loads(response.data)
+                response.release_conn()
+                items = listed.get("items") or []
+                yield items[0] if items else None
+                version = (listed.get("metadata") or {}).get("resourceVersion", "")
+                continue
+            query = [selector, ("watch", "true"), ("resourceVersion", version),
+                     ("timeoutSeconds", max(1, math.ceil(left)))]
+            response = conn.request("GET", pods, query, timeout=(CONNECT_TIMEOUT, left + 5))
+            try:
+                for raw in iter_lines(response):
+                    event = orjson.loads(raw)
+                    kind, obj = event.get("type"), event.get("object") or {}
+                    if kind == "ERROR":  # 410 Gone, mostly: list again
+                        version = ""
+                        break
+                    version = (obj.get("metadata") or {}).get("resourceVersion") or version
+                    yield None if kind == "DELETED" else obj
+            finally:
+                with contextlib.suppress(Exception):  # a watch left open must not fail us
+                    response.close()
+        except ClusterError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if api_status(exc) is not None:
+                raise ClusterError(describe(exc, conn.server), api_status(exc)) from None
+            version = ""  # the connection broke: list again, the deadline bounds it
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+
+
+def _line(detail: dict) -> str:
+    message = " ".join(str(detail.get("message") or "").split())
+    reason = detail.get("reason") or ""
+    return redact(f"{reason}: {message}" if reason and message else reason or message)[:400]
+
+
 def wait_running(conn: Connection, namespace: str, pod: str, name: str,
                  timeout: float = 60.0) -> None:
-    """Until the ephemeral container runs; one clear line if it does not."""
-    deadline = time.monotonic() + timeout
+    """Until the ephemeral container runs; one clear line as soon as it will not."""
     state: dict = {}
-    while time.monotonic() < deadline:
-        status = get_pod(conn, namespace, pod).get("status") or {}
-        for item in status.get("ephemeralContainerStatuses") or []:
-            if item.get("name") == name:
-                state = item.get("state") or {}
+    for version in pod_versions(conn, namespace, pod, time.monotonic() + timeout):
+        if version is None:
+            raise ClusterError(f"pod {namespace}/{pod} was deleted before debug container "
+                               f"{name} started")
+        state = container_state(version, name)
         if "running" in state:
             return
         if "terminated" in state:
-            raise ClusterError(f"debug container {name} ended: "
-                               f"{state['terminated'].get('reason', 'terminated')}")
-        time.sleep(0.5)
+            ended = state["terminated"]
+            code = ended.get("exitCode")
+            raise DebugContainerFailed(
+                f"debug container {name} ended" + (f" (exit {code})" if code else "")
+                + f": {_line(ended) or 'terminated'}", ended)
+        waiting = state.get("waiting") or {}
+        if waiting.get("reason") in FAILED_WAITING:
+            raise DebugContainerFailed(f"debug container {name} cannot start: "
+                                       f"{_line(waiting)}", waiting)
     waiting = (state.get("waiting") or {}).get("reason", "no status yet")
     raise ClusterError(f"debug container {name} is not running after {timeout:g} s ({waiting})")
+
+
+def start_debug_container(conn: Connection, namespace: str, pod: str, target: str,
+                          image: str = DEFAULT_IMAGE, shells: Sequence[str] = (),
+                          on_added: Callable[[str], None] | None = None,
+                          timeout: float = 60.0) -> tuple[str, str]:
+    """A debug container running the first of `shells` its image has; (name, shell) once it
+    runs. An image without the shell gets the next one in a new container (an ephemeral
+    container cannot be changed or removed)."""
+    shells = tuple(shells or DEFAULT_SHELLS)
+    index = 0
+    while True:
+        shell = shells[index]
+        name = add_debug_container(conn, namespace, pod, target, image, command=[shell])
+        if on_added is not None:
+            on_added(name)
+        try:
+            wait_running(conn, namespace, pod, name, timeout)
+        except DebugContainerFailed as exc:
+            index += 1
+            if index < len(shells) and missing_command(str(exc.detail.get("message"))):
+                continue
+            raise
+        return name, shell
+
+
+def wait_terminated(conn: Connection, namespace: str, pod: str, name: str,
+                    timeout: float = 15.0) -> dict:
+    """The container's `terminated` state once the kubelet reports it; {} if it does not
+    within `timeout` (the attach was cut while the shell still runs)."""
+    for version in pod_versions(conn, namespace, pod, time.monotonic() + timeout):
+        if version is None:
+            return {}
+        ended = container_state(version, name).get("terminated")
+        if ended:
+            return ended
+    return {}

@@ -3,7 +3,8 @@
 The terminal is put in raw mode and every byte goes to the remote TTY and back; a change of
 the terminal's size is passed on. Shells are tried in order (default sh, then bash; the
 config's exec.shell): a container without the first gets the next, one without any gets
-one clear line.
+one clear line. A debug container runs its shell as its own process: the terminal is
+attached to it instead (`attached_shell`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from podtui.cluster.connection import Connection
-from podtui.cluster.exec import DEFAULT_SHELLS, Session, missing_command
+from podtui.cluster.exec import DEFAULT_SHELLS, NO_STATUS, Session, missing_command
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def _size(fd: int) -> tuple[int, int] | None:
         size = os.get_terminal_size(fd)
     except OSError:
         return None
-    return size.columns, size.lines
+    # A terminal that has no size yet (0x0) says nothing worth passing on.
+    return (size.columns, size.lines) if size.columns and size.lines else None
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -111,3 +113,29 @@ def interactive_shell(conn: Connection, namespace: str, pod: str, container: str
         return ShellOutcome(container, shell, code, error)
     return ShellOutcome(container, "", None,
                         f"container {container} has no shell (tried {', '.join(shells)})")
+
+
+def attached_shell(conn: Connection, namespace: str, pod: str, container: str, shell: str,
+                   in_fd: int = 0, out_fd: int = 1) -> ShellOutcome:
+    """The terminal attached to a container whose own process is `shell`. An attach ends
+    without an exit code: that comes from the container's status, once it terminated."""
+    from podtui.cluster.debug import wait_terminated
+
+    session = Session(conn, namespace, pod, container, (), tty=True, attach=True)
+    try:
+        # The shell printed its first prompt before we attached. The size pump sends first
+        # makes a shell draw it again, if that changed the size; else the user must ask
+        # for it (kubectl says the same).
+        _write_all(out_fd, b"If you don't see a command prompt, try pressing enter.\r\n")
+        with raw_mode(in_fd):
+            pump(session, in_fd, out_fd)
+    finally:
+        session.close()
+    code, error = session.result()
+    if code is None and error != NO_STATUS:
+        return ShellOutcome(container, shell, None, error)
+    ended = wait_terminated(conn, namespace, pod, container)
+    if not ended:
+        return ShellOutcome(container, shell, None, "the terminal was detached while the "
+                                                    "container still runs")
+    return ShellOutcome(container, shell, ended.get("exitCode"))

@@ -13,6 +13,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from podtui.anatomy import kubectl
+from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import (
     default_container,
     exec_containers,
@@ -54,6 +55,14 @@ def _ephemeral(pod: dict) -> set[str]:
     return {e.get("name", "") for e in (pod.get("spec") or {}).get("ephemeralContainers") or []}
 
 
+def _exec_targets(pod: dict) -> list[str]:
+    """The containers to exec in, less the debug containers that do not run: an ended one
+    stays in the pod for good, and the kubelet has no container left to exec in."""
+    idle = {c.name for c in containers_from_json(pod)
+            if c.kind == "ephemeral" and c.state.kind != "running"}
+    return [name for name in exec_containers(pod) if name not in idle]
+
+
 class InsideActions:
     def __init__(self, app: Host) -> None:
         self.app = app
@@ -64,6 +73,10 @@ class InsideActions:
         self._checking: set[tuple[str, str]] = set()
         #: Tests hand the shell a pseudo-terminal of their own: (in_fd, out_fd).
         self.shell_fds: tuple[int, int] | None = None
+        #: Debug containers started here, (namespace, pod, container) -> the shell it runs:
+        #: attached to, so that the container ends with it (a shell exec'd beside it would
+        #: leave it running for good).
+        self._debug_shells: dict[tuple[str, str, str], str] = {}
         self._closing = False
 
     # --- access ------------------------------------------------------------------------
@@ -118,7 +131,7 @@ class InsideActions:
 
     def shell(self, pod: dict) -> None:
         namespace, name = _names(pod)
-        names = exec_containers(pod)
+        names = _exec_targets(pod)
         if not names:
             self.app.say(f"pod {namespace}/{name} has no container to open a shell in")
             return
@@ -127,14 +140,18 @@ class InsideActions:
 
     def open_shell(self, namespace: str, pod: str, container: str, equivalent: str = "") -> None:
         """Hand the terminal to the remote shell; back here, exactly where we were."""
-        from podtui.cluster.shell import interactive_shell
+        from podtui.cluster.shell import attached_shell, interactive_shell
 
         shells = self.app.settings.shells
         equivalent = equivalent or kubectl.exec_in(namespace, pod, container, shells[:1],
                                                    tty=True)
         self.app.last_kubectl = equivalent
+        debug_shell = self._debug_shells.pop((namespace, pod, container), "")
 
         def run(in_fd: int, out_fd: int) -> ShellOutcome:
+            if debug_shell:
+                return attached_shell(self.app.conn, namespace, pod, container, debug_shell,
+                                      in_fd, out_fd)
             return interactive_shell(self.app.conn, namespace, pod, container, shells,
                                      in_fd, out_fd)
 
@@ -154,7 +171,7 @@ class InsideActions:
 
     def run_command(self, pod: dict) -> None:
         namespace, name = _names(pod)
-        names = exec_containers(pod)
+        names = _exec_targets(pod)
         if not names:
             self.app.say(f"pod {namespace}/{name} has no container to run a command in")
             return
@@ -289,20 +306,23 @@ class InsideActions:
                    target_chosen)
 
     def _add_debug(self, namespace: str, pod: str, target: str, image: str) -> None:
-        from podtui.cluster.debug import add_debug_container, wait_running
+        from podtui.cluster.debug import start_debug_container
 
-        equivalent = kubectl.debug(namespace, pod, target, image, self.app.settings.shells[0])
+        shells = self.app.settings.shells
+        equivalent = kubectl.debug(namespace, pod, target, image, shells[0])
         self.app.last_kubectl = equivalent
         self.app.say(f"adding a debug container ({equivalent})", error=False)
 
         def work() -> None:
             try:
-                name = add_debug_container(self.app.conn, namespace, pod, target, image)
-                wait_running(self.app.conn, namespace, pod, name)
+                name, shell = start_debug_container(self.app.conn, namespace, pod, target,
+                                                    image, shells)
             except ClusterError as exc:
-                self.app.post_message(Said(describe(exc)))
+                self.app.post_message(Said(f"{describe(exc)}  ({equivalent})"))
                 return
-            self.app.post_message(DebugContainerReady(namespace, pod, name, equivalent))
+            self._debug_shells[(namespace, pod, name)] = shell
+            self.app.post_message(DebugContainerReady(
+                namespace, pod, name, kubectl.debug(namespace, pod, target, image, shell)))
 
         threading.Thread(target=work, name="debug-container", daemon=True).start()
 

@@ -62,7 +62,7 @@ class RunPane(VerticalScroll):
         # What a container prints is anyone's text: no escape sequence reaches the terminal.
         stdout.update(Text(display_text(result.stdout)))
         stderr.update(Text(display_text(result.stderr)))
-        # No exit code: the server's own line instead (e.g. the sandbox's KWOK, README).
+        # No exit code: the server's own line instead (e.g. a command the image lacks).
         status.update(Text(f"server: {display_text(result.error)}" if result.error else ""))
         if result.exit_code is None:
             self.border_subtitle = "no exit code"
