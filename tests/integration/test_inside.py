@@ -1,19 +1,22 @@
-"""Inside a pod, against the sandbox's API server: exec (output, stderr apart, exit status),
-an interactive TTY shell through a pseudo-terminal, port-forward moving real HTTP bytes, a
-debug container, and the refusals (--readonly, RBAC). kubectl is the peer where one exists.
+"""Inside a pod, against the sandbox's API server and its real node (kubelet, containerd,
+runc): exec (output, stderr apart, exit status), an interactive TTY shell through a
+pseudo-terminal, port-forward to the seed pod's Node.js app, debug containers, and the
+refusals (--readonly, RBAC). The sandbox's own kubectl is the peer where one exists.
 
-The sandbox's KWOK runs exec'd commands in a chroot per seed-pod container, the emptyDir
-bind-mounted at each container's mountPath, and forwards the seed pod's :3000 to the HTTP
-server feed_logs.py runs in the app's place (sandbox/render_config.py, inside_docs).
+A debug container stays in its pod for good (ephemeral containers cannot be removed): the
+tests that add one do so to a copy of the seed pod in their own namespace.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -29,8 +32,9 @@ from podtui.cluster.inside_access import inside_access
 from podtui.cluster.pod_actions import ReadOnlyError, create_pod
 from podtui.cluster.pods import get_pod
 from podtui.cluster.portforward import Forward
+from sandbox.render_config import seed_pod
 from tests import kubeconfigs
-from tests.conftest import LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
 from tests.integration.test_cli_errors import no_secrets, one_line_error
 from tests.integration.test_cli_errors import run as run_podtui
 from tests.terminal import Terminal
@@ -39,7 +43,7 @@ PODTUI = [sys.executable, "-m", "podtui"]
 
 
 def kubectl(admin_kubeconfig: str, *args: str, kubeconfig: str | None = None):
-    return subprocess.run(["kubectl", "--kubeconfig", kubeconfig or admin_kubeconfig, *args],
+    return subprocess.run([KUBECTL, "--kubeconfig", kubeconfig or admin_kubeconfig, *args],
                           capture_output=True, text=True, timeout=60)
 
 
@@ -49,6 +53,44 @@ def running_pod(conn, namespace: str, name: str, containers: list[str]) -> dict:
     return wait_for(lambda: (p := get_pod(conn, namespace, name))
                     and (p.get("status") or {}).get("phase") == "Running" and p,
                     f"pod {name} running", timeout=60)
+
+
+def seed_copy(conn, namespace: str, name: str = "seed") -> dict:
+    """The seed pod (sandbox/render_config.py) in the test's namespace, its containers
+    running."""
+    manifest = seed_pod()
+    manifest["metadata"].update(name=name, namespace=namespace)
+    create_pod(conn, manifest)
+
+    def running() -> dict | None:
+        pod = get_pod(conn, namespace, name)
+        states = [s.get("state") or {} for s in (pod.get("status") or {}).get(
+            "containerStatuses") or []]
+        return pod if len(states) == 2 and all("running" in s for s in states) else None
+
+    return wait_for(running, f"the containers of {namespace}/{name} running", timeout=90)
+
+
+def ps_rows(text: str, start: str, end: str) -> list[tuple[int, str]]:
+    """(PID, command) of each process busybox `ps` listed between two marker lines."""
+    lines = [line.strip() for line in text.splitlines()]
+    table = lines[lines.index(start) + 1:lines.index(end)]
+    assert table[0].split() == ["PID", "USER", "COMMAND"], table
+    return [(int(pid), command) for pid, _user, command in
+            (row.split(None, 2) for row in table[1:])]
+
+
+def program(command: str) -> str:
+    """The program of a `ps` row: busybox shows an applet run by a shell as "{ps} sh"."""
+    return command.split()[0].strip("{}")
+
+
+#: Typed after a shell's prompt: `ps` between two marker lines that the typed line's echo
+#: does not contain (the shell computes them).
+PS_LINE = b"echo ==$((1 + 1)); ps; echo $((2 + 2))=="
+PS_START, PS_END = "==2", "4=="
+#: What would show if the shell saw the machine's processes, not its container's.
+MACHINE = ("python", "pytest", "kubelet", "containerd", "kube-apiserver", "etcd")
 
 
 # --- exec ---------------------------------------------------------------------------------
@@ -62,11 +104,12 @@ def test_the_emptydir_is_one_file_seen_from_both_containers(conn, admin_kubeconf
     peer = kubectl(admin_kubeconfig, "exec", SEED_POD, "-c", "busybox", "--",
                    "head", "-n", "3", "/logs/app.log")
     assert from_node.exit_code == 0 and from_busybox.exit_code == 0, (from_node, from_busybox)
-    assert from_node.stdout.count("\n") == 3 and "server listening on :3000" in from_node.stdout
+    assert from_node.stdout.count("\n") == 3
+    assert from_node.stdout.split("\n")[0].endswith(" listening on port 3000")
     assert from_node.stdout == from_busybox.stdout == peer.stdout
     # ... and each container sees only its own mount path.
     elsewhere = run(conn, "default", SEED_POD, "node", ["ls", "/logs"])
-    assert elsewhere.exit_code != 0 and "No such file or directory" in elsewhere.stderr
+    assert elsewhere.exit_code == 1 and elsewhere.stderr == "ls: /logs: No such file or directory\n"
 
 
 def test_stdout_and_stderr_come_apart(conn, admin_kubeconfig):
@@ -85,25 +128,41 @@ def test_stdout_and_stderr_come_apart(conn, admin_kubeconfig):
     assert result.stderr == peer_err.stderr
 
 
-def test_a_failing_command_reports_what_the_server_says(conn, admin_kubeconfig):
-    """A real kubelet answers NonZeroExitCode with the code (tests/unit/test_exec_status.py);
-    KWOK v0.7 wraps the exit into an internal error that names it: podtui shows that line
-    as kubectl does, and never claims an exit code it was not given."""
-    result = run(conn, "default", SEED_POD, "busybox", ["sh", "-c", "echo partial; exit 3"])
-    peer = kubectl(admin_kubeconfig, "exec", SEED_POD, "-c", "busybox", "--",
-                   "sh", "-c", "echo partial; exit 3")
-    assert result.stdout == peer.stdout == "partial\n"
-    assert peer.returncode != 0
-    if result.exit_code is None:  # KWOK
-        assert "exit status 3" in result.error and result.error in peer.stderr.replace("\n", " ")
-    else:  # a real kubelet: kubectl exits with the command's code
-        assert result.exit_code == peer.returncode == 3
+def test_exec_output_and_exit_code_are_kubectls(conn, admin_kubeconfig):
+    """The issue's check: stdout, stderr and the exit code of podtui's exec (the call `x`
+    makes, and `podtui exec`) are kubectl exec's, in the same run."""
+    script = "echo o; echo e >&2; exit 3"
+    command = ["sh", "-c", script]
+    peer = kubectl(admin_kubeconfig, "exec", SEED_POD, "-c", "busybox", "--", *command)
+    result = run(conn, "default", SEED_POD, "busybox", command)
+    cli = run_podtui("exec", SEED_POD, "-c", "busybox", "--kubeconfig", admin_kubeconfig,
+                     "--", *command)
+    # kubectl adds a line of its own after the command's stderr.
+    own_line = "command terminated with exit code 3\n"
+    assert peer.stderr.endswith(own_line), peer.stderr
+    expected = (peer.stdout, peer.stderr.removesuffix(own_line), peer.returncode)
+    assert expected == ("o\n", "e\n", 3)
+    assert (result.stdout, result.stderr, result.exit_code) == expected
+    assert result.error == ""
+    assert (cli.stdout, cli.stderr, cli.returncode) == expected
 
 
-def test_a_missing_command_is_one_line(conn):
-    result = run(conn, "default", SEED_POD, "node", ["no-such-command", "--flag"])
+def test_a_missing_command_is_kubectls_line_on_one_line(conn, admin_kubeconfig):
+    command = ["no-such-command", "--flag"]
+    result = run(conn, "default", SEED_POD, "node", command)
+    peer = kubectl(admin_kubeconfig, "exec", SEED_POD, "-c", "node", "--", *command)
+    cli = run_podtui("exec", SEED_POD, "--kubeconfig", admin_kubeconfig, "--", *command)
     assert result.exit_code is None and missing_command(result.error)
-    assert "\n" not in result.error and "no-such-command" in result.error
+    assert "\n" not in result.error
+    assert result.error.endswith('exec: "no-such-command": executable file not found in $PATH')
+
+    def same_exec(line: str) -> str:  # each run names its own exec id
+        return re.sub(r"[0-9a-f]{64}", "ID", " ".join(line.split()))
+
+    # kubectl wraps the same line ("error: Internal error occurred: " first)
+    assert same_exec(peer.stderr).endswith(same_exec(result.error))
+    assert peer.returncode == cli.returncode == 1
+    assert cli.stderr.endswith("executable file not found in $PATH\n") and cli.stdout == ""
 
 
 def test_the_remote_environment_carries_no_credentials(conn, sandbox_dir):
@@ -157,7 +216,7 @@ def test_kubectl_equivalent_is_runnable(admin_kubeconfig):
     assert line == f"kubectl exec {SEED_POD} -n default -c busybox -- cat /logs/app.log"
     words = line.split()[1:]
     peer = kubectl(admin_kubeconfig, *words[:-2], "head", "-n", "1", "/logs/app.log")
-    assert peer.returncode == 0 and "server listening" in peer.stdout
+    assert peer.returncode == 0 and peer.stdout.endswith(" listening on port 3000\n")
 
 
 # --- an interactive shell through a pseudo-terminal -----------------------------------------
@@ -173,7 +232,7 @@ def test_tty_shell_types_reads_resizes_and_exits(admin_kubeconfig):
     try:
         term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
         term.press(b"stty size; tty; echo $((6 * 7)); head -n 1 /logs/app.log; exit\r")
-        term.wait_for(lambda t: "server listening" in t, "the command's output")
+        term.wait_for(lambda t: "listening on port 3000" in t, "the command's output")
         assert term.wait() == 0
         lines = term.text().splitlines()
         assert "33 101" in lines  # our terminal's size reached the remote pty
@@ -182,15 +241,36 @@ def test_tty_shell_types_reads_resizes_and_exits(admin_kubeconfig):
         term.close()
 
 
+def test_the_shell_sees_its_containers_processes_only(admin_kubeconfig):
+    """The issue's check: `ps` in busybox's shell lists the container's processes, PID 1
+    its `tail -F /logs/app.log`, and none of the machine's."""
+    term = podtui_terminal("shell", SEED_POD, "-c", "busybox", "--kubeconfig", admin_kubeconfig)
+    try:
+        term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
+        term.press(PS_LINE + b"; exit\r")
+        assert term.wait() == 0
+    finally:
+        term.close()
+    processes = ps_rows(term.text(), PS_START, PS_END)
+    assert (1, "tail -F /logs/app.log") in processes, processes
+    assert {program(command) for _, command in processes} == {"tail", "sh", "ps"}, processes
+    assert not [c for _, c in processes if any(word in c for word in MACHINE)], processes
+
+
 def test_tty_resize_is_passed_on_while_the_shell_runs(admin_kubeconfig):
     term = podtui_terminal("shell", SEED_POD, "-c", "node", "--kubeconfig", admin_kubeconfig)
     try:
         term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
         term.resize(70, 20)
-        time.sleep(0.6)  # the pump looks at the size every 0.25 s
-        term.press(b"stty size; exit\r")
+        # The pump looks at the size every 0.25 s: ask until the remote pty has it.
+        deadline = time.monotonic() + 20
+        while "20 70" not in term.text().splitlines():
+            assert time.monotonic() < deadline, "the new size never reached the remote pty"
+            prompts = term.text().count("# ")
+            term.press(b"stty size\r")
+            term.wait_for(lambda t, n=prompts: t.count("# ") > n, "the next prompt")
+        term.press(b"exit\r")
         assert term.wait() == 0
-        assert "20 70" in term.text().splitlines()
     finally:
         term.close()
 
@@ -235,8 +315,8 @@ def test_session_api_without_a_terminal(conn):
 
 
 def _http_get(port: int, path: str) -> tuple[bytes, bytes]:
-    """One HTTP/1.1 request; the response read to its Content-Length (the sandbox's KWOK
-    keeps a forwarded connection open until the client closes it: no half-close)."""
+    """One HTTP/1.1 request; the response read to its Content-Length (Node.js keeps the
+    connection open for the next request)."""
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
     with socket.create_connection(("127.0.0.1", port), timeout=20) as client:
         client.sendall(request)
@@ -252,7 +332,17 @@ def _http_get(port: int, path: str) -> tuple[bytes, bytes]:
     return request, response
 
 
-def test_port_forward_moves_real_http_bytes_and_the_app_logs_them(conn, admin_kubeconfig):
+#: The Node.js app's answer, and the line it appends to app.log for a request (the forward
+#: connects from inside the pod's network namespace).
+HELLO = b"hello from the node container\n"
+REQUEST_LINE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
+                          r"GET (\S+) from ::ffff:127\.0\.0\.1")
+
+
+def test_port_forward_reaches_the_node_app_and_busybox_logs_the_request(conn,
+                                                                      admin_kubeconfig):
+    """The issue's check: the reply is the Node.js app's, and the request's line (which
+    the app appends to the shared file) is in the busybox container's log."""
     forward = Forward(conn, "default", SEED_POD, 3000).start()
     path = f"/from-forward-{uuid.uuid4().hex[:8]}"
     try:
@@ -260,16 +350,20 @@ def test_port_forward_moves_real_http_bytes_and_the_app_logs_them(conn, admin_ku
         wait_for(lambda: forward.bytes_in == len(response), "the byte count", timeout=5)
     finally:
         forward.stop()
-    assert response.startswith(b"HTTP/1.0 200") and response.endswith(b"\r\n\r\nok")
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and body == HELLO
     assert forward.bytes_out == len(request) and forward.connections == 1
     assert forward.error == "" and forward.ended == "stopped"
-    # The app logged the request: it shows in the node container's log and in the emptyDir.
-    logs = wait_for(lambda: path in (p := kubectl(admin_kubeconfig, "logs", SEED_POD, "-c",
-                                                  "node", "--tail", "200")).stdout and p,
-                    "the request in the app's log", timeout=10)
-    assert f"GET {path} 200" in logs.stdout
-    shared = run(conn, "default", SEED_POD, "busybox", ["grep", path, "/logs/app.log"])
-    assert f"INFO GET {path}" in shared.stdout
+
+    def logged() -> list[str]:
+        peer = kubectl(admin_kubeconfig, "logs", SEED_POD, "-c", "busybox", "--tail", "200")
+        return [line for line in peer.stdout.splitlines() if line.endswith(f" {path} from "
+                                                                            "::ffff:127.0.0.1")]
+
+    lines = wait_for(logged, "the request in busybox's log", timeout=15)
+    assert len(lines) == 1 and REQUEST_LINE.fullmatch(lines[0]).group(1) == path, lines
+    shared = run(conn, "default", SEED_POD, "node", ["grep", path, "/app/logs/app.log"])
+    assert shared.stdout.splitlines() == lines
 
 
 def test_port_forward_command_line(admin_kubeconfig):
@@ -283,7 +377,7 @@ def test_port_forward_command_line(admin_kubeconfig):
             f" -> {SEED_POD}:3000\n"), first
         port = int(first.split(":")[1].split()[0])
         request, response = _http_get(port, "/cli-forward")
-        assert response.endswith(b"ok")
+        assert response.endswith(b"\r\n\r\n" + HELLO)
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=20)
@@ -293,14 +387,31 @@ def test_port_forward_command_line(admin_kubeconfig):
 
 
 def test_a_port_nothing_serves_is_one_line_and_the_forward_goes_on(conn):
+    def unanswered() -> bytes:
+        """What comes back before the forward closes the connection (reset or not)."""
+        got = b""
+        with socket.create_connection(("127.0.0.1", forward.local), timeout=20) as client:
+            client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := client.recv(65536):
+                    got += chunk
+        return got
+
     forward = Forward(conn, "default", SEED_POD, 4000).start()
     try:
-        _http_get(forward.local, "/")
+        assert unanswered() == b""
         wait_for(lambda: forward.error, "the forward's error line", timeout=10)
+        first, forward.error = forward.error, ""
         assert forward.active
+        assert unanswered() == b""  # the next connection is tried again
+        wait_for(lambda: forward.error, "the second connection's error line", timeout=10)
+        assert forward.active and forward.connections == 2
     finally:
         forward.stop()
-    assert "\n" not in forward.error and "4000" in forward.error
+    assert "\n" not in first
+    assert first.startswith(f"port-forward to default/{SEED_POD}:4000: error forwarding port "
+                            "4000 to pod ")
+    assert "127.0.0.1:4000: connect: connection refused" in first
 
 
 def test_a_forward_ends_when_its_pod_goes(conn, namespace):
@@ -341,6 +452,104 @@ def test_a_debug_container_is_added_runs_and_the_anatomy_shows_its_target(
     assert described == [["Target", "Container:", "sidecar"]]
 
 
+def test_podtui_debug_sees_the_targets_processes_and_ends_with_its_shell(
+        conn, namespace, admin_kubeconfig):
+    """The issue's check: a debug container targeting node shows node's process in `ps`;
+    when its shell exits, the container has terminated, for the server and for podtui."""
+    seed_copy(conn, namespace)
+    term = podtui_terminal("debug", "seed", "-n", namespace, "--target", "node",
+                           "--image", "busybox:1.36", "--kubeconfig", admin_kubeconfig,
+                           size=(200, 40))
+    try:
+        # The shell prints its first prompt before the terminal is attached: podtui's
+        # first size makes it draw the prompt again.
+        term.wait_for(lambda t: t.endswith("# "), "the debug shell's prompt", timeout=90)
+        term.press(PS_LINE + b"; exit 4\r")
+        assert term.wait() == 4
+    finally:
+        term.close()
+    added = re.search(r"podtui debug: added ephemeral container (debugger-\w+) \(target node\)",
+                      term.text())
+    name = added.group(1)
+    processes = ps_rows(term.text(), PS_START, PS_END)
+    node = [command for pid, command in processes if pid == 1]
+    assert node and node[0].startswith('node -e const fs = require("fs");'), processes
+    assert {program(command) for _, command in processes} == {"node", "sh", "ps"}, processes
+    assert not [c for _, c in processes if any(word in c for word in MACHINE)], processes
+
+    pod = get_pod(conn, namespace, "seed")
+    spec = pod["spec"]["ephemeralContainers"]
+    assert [(c["name"], c["targetContainerName"], c.get("command")) for c in spec] == [
+        (name, "node", ["sh"])]  # as kubectl debug -it --target=node -- sh makes it
+    ended = kubectl(admin_kubeconfig, "get", "pod", "seed", "-n", namespace, "-o",
+                    "jsonpath={.status.ephemeralContainerStatuses[0].state.terminated}")
+    assert '"exitCode":4' in ended.stdout and '"reason":"Error"' in ended.stdout
+    shown = next(c for c in pod_from_json(pod).containers if c.name == name)
+    assert (shown.kind, shown.state.kind, shown.state.exit_code) == ("ephemeral",
+                                                                     "terminated", 4)
+    assert shown.state.describe() == "terminated: Error (exit 4)"
+
+
+def test_a_missing_shell_gets_the_next_in_a_new_debug_container(conn, namespace):
+    seed_copy(conn, namespace)
+    added: list[str] = []
+    name, shell = debug.start_debug_container(conn, namespace, "seed", "node", "busybox:1.36",
+                                              ["no-such-sh", "sh"], on_added=added.append)
+    assert shell == "sh" and added[-1] == name and len(added) == 2
+    pod = get_pod(conn, namespace, "seed")
+    assert "running" in debug.container_state(pod, name)
+    first = debug.container_state(pod, added[0])["waiting"]
+    assert first["reason"] == "RunContainerError"
+    assert 'exec: "no-such-sh": executable file not found in $PATH' in first["message"]
+    with pytest.raises(debug.DebugContainerFailed) as failed:
+        debug.start_debug_container(conn, namespace, "seed", "node", "busybox:1.36",
+                                    ["no-such-sh"])
+    assert "cannot start: RunContainerError: " in str(failed.value)
+
+
+def test_an_unpullable_debug_image_is_said_as_soon_as_the_kubelet_reports_it(
+        conn, namespace, admin_kubeconfig):
+    """podtui waits on the pod's ephemeralContainerStatuses and ends when the kubelet says
+    the image cannot be pulled, not at its 60 s limit."""
+    seed_copy(conn, namespace)
+    reported: list[tuple[float, str]] = []
+
+    def watch_status() -> None:  # when the server first says so, beside podtui
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            statuses = (get_pod(conn, namespace, "seed").get("status") or {}).get(
+                "ephemeralContainerStatuses") or []
+            reasons = [((s.get("state") or {}).get("waiting") or {}).get("reason")
+                       for s in statuses]
+            failed = [r for r in reasons if r in ("ErrImagePull", "ImagePullBackOff")]
+            if failed:
+                reported.append((time.monotonic(), failed[0]))
+                return
+            time.sleep(0.1)  # a poll's pace, not a wait for something
+
+    watcher = threading.Thread(target=watch_status, daemon=True)
+    watcher.start()
+    result = run_podtui("debug", "seed", "-n", namespace, "--target", "node",
+                        "--image", "busybox:no-such-tag", "--kubeconfig", admin_kubeconfig)
+    ended = time.monotonic()
+    watcher.join(120)
+    assert reported, "the kubelet never reported the pull's failure"
+    seen, reason = reported[0]
+    assert ended - seen < 5, f"podtui ended {ended - seen:.1f} s after the kubelet said {reason}"
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    no_secrets(result)
+    added, line = result.stderr.splitlines()
+    name = re.fullmatch(r"podtui debug: added ephemeral container (debugger-\w+) "
+                        r"\(target node\), waiting", added).group(1)
+    assert re.fullmatch(rf"podtui: debug container {name} cannot start: "
+                        r"(ErrImagePull|ImagePullBackOff): .*busybox:no-such-tag.*not found",
+                        line), line
+    shown = next(c for c in pod_from_json(get_pod(conn, namespace, "seed")).containers
+                 if c.name == name)
+    assert shown.state.kind == "waiting"
+    assert shown.state.reason in ("ErrImagePull", "ImagePullBackOff")
+
+
 # --- refusals -------------------------------------------------------------------------------
 
 
@@ -353,8 +562,11 @@ def test_readonly_refuses_all_four_in_the_cluster_layer(admin_kubeconfig):
         attempts = {
             "exec": lambda: run(ro, "default", SEED_POD, "node", ["true"]),
             "shell": lambda: Session(ro, "default", SEED_POD, "node", ["sh"]),
+            "attach": lambda: Session(ro, "default", SEED_POD, "node", [], attach=True),
             "port-forward": lambda: Forward(ro, "default", SEED_POD, 3000),
             "debug": lambda: debug.add_debug_container(ro, "default", SEED_POD, "node"),
+            "debug shell": lambda: debug.start_debug_container(ro, "default", SEED_POD,
+                                                               "node"),
         }
         for attempt in attempts.values():
             with pytest.raises(ReadOnlyError):
@@ -363,9 +575,13 @@ def test_readonly_refuses_all_four_in_the_cluster_layer(admin_kubeconfig):
             False, False, False)
     finally:
         ro.close()
-    line = one_line_error(run_podtui("exec", SEED_POD, "--readonly", "--kubeconfig",
-                                     admin_kubeconfig, "--", "true"))
-    assert line == "podtui: read-only mode: exec in a container refused"
+    for words, refused in ((["exec", SEED_POD, "--", "true"], "exec in a container"),
+                           (["shell", SEED_POD], "exec in a container"),
+                           (["port-forward", SEED_POD, "0:3000"], "port-forward"),
+                           (["debug", SEED_POD, "--target", "node"], "debug container")):
+        line = one_line_error(run_podtui(*words[:2], "--readonly", "--kubeconfig",
+                                         admin_kubeconfig, *words[2:]))
+        assert line == f"podtui: read-only mode: {refused} refused", words
 
 
 def test_rbac_hides_and_refuses_what_the_user_may_not(conn, admin_kubeconfig):
@@ -420,8 +636,10 @@ def test_completion_of_the_inside_commands(conn, admin_kubeconfig):
 
     pod = conn.core.read_namespaced_pod(SEED_POD, "default")
     containers = [c.name for c in pod.spec.containers]
+    # (a debug container once added to the seed pod stays in it, and is offered too)
+    debugging = [c.name for c in pod.spec.ephemeral_containers or []]
     where = ("--kubeconfig", admin_kubeconfig, "-n", "default")
     for command in ("exec", "shell", "port-forward", "debug"):
         assert SEED_POD in complete(*where, command, "")
-    assert complete(*where, "exec", SEED_POD, "-c", "") == containers
-    assert complete(*where, "debug", SEED_POD, "--target", "") == containers
+    assert complete(*where, "exec", SEED_POD, "-c", "") == containers + debugging
+    assert complete(*where, "debug", SEED_POD, "--target", "")[:2] == containers

@@ -1,6 +1,7 @@
 """The whole app in a pseudo-terminal, as a user at a real terminal: `s` hands the terminal
-to a remote shell (App.suspend) and the app comes back when it exits; a port-forward made
-in the app ends with one line when podtui quits."""
+to a remote shell in the container (App.suspend) and the app comes back when it exits; a
+port-forward made in the app reaches the Node.js app and ends with one line when podtui
+quits."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ import re
 import urllib.request
 
 from tests.conftest import SEED_POD
-from tests.integration.test_inside import podtui_terminal
+from tests.integration.test_inside import (
+    HELLO,
+    MACHINE,
+    PS_END,
+    PS_LINE,
+    PS_START,
+    podtui_terminal,
+    program,
+    ps_rows,
+)
 from tests.terminal import Terminal
 
 
@@ -23,20 +33,26 @@ def on_seed(admin_kubeconfig: str) -> Terminal:
 
 
 def test_shell_takes_the_terminal_and_gives_it_back(admin_kubeconfig):
+    """... and the issue's check: busybox's shell sees the container's processes (PID 1
+    its `tail -F /logs/app.log`), none of the machine's."""
     term = on_seed(admin_kubeconfig)
     try:
         term.press(b"s")
         term.wait_for(lambda t: "Shell in which container" in t, "the container picker")
-        term.press(b"\r")  # the picker: node, the default, is preselected
+        term.press(b"\x1b[B\r")  # node, the default, is preselected: busybox is next
         term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
-        term.press(b"echo in-$HOSTNAME-$((3 * 4)); exit\r")
-        term.wait_for(lambda t: "shell sh in node ended (exit 0)" in t,
+        term.press(b"echo in-$HOSTNAME-$((3 * 4)); " + PS_LINE + b"; exit\r")
+        term.wait_for(lambda t: "shell sh in busybox ended (exit 0)" in t,
                       "the app's status line again")
         assert f"in-{SEED_POD}-12" in term.text()
         term.press(b"q")
         assert term.wait() == 0
     finally:
         term.close()
+    processes = ps_rows(term.text(), PS_START, PS_END)
+    assert (1, "tail -F /logs/app.log") in processes, processes
+    assert {program(command) for _, command in processes} == {"tail", "sh", "ps"}, processes
+    assert not [c for _, c in processes if any(word in c for word in MACHINE)], processes
 
 
 def test_forwards_end_with_one_line_when_podtui_quits(admin_kubeconfig):
@@ -48,7 +64,7 @@ def test_forwards_end_with_one_line_when_podtui_quits(admin_kubeconfig):
         pattern = re.compile(rf"forwarding 127\.0\.0\.1:(\d+) -> {SEED_POD}:3000")
         term.wait_for(lambda t: pattern.search(t), "the forward's line")
         local = int(pattern.search(term.text()).group(1))
-        assert urllib.request.urlopen(f"http://127.0.0.1:{local}/", timeout=20).read() == b"ok"
+        assert urllib.request.urlopen(f"http://127.0.0.1:{local}/", timeout=20).read() == HELLO
         term.press(b"q")
         assert term.wait() == 0
         assert (f"podtui: stopped 1 port-forward(s): 127.0.0.1:{local} -> {SEED_POD}:3000"

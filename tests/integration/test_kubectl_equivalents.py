@@ -4,14 +4,20 @@ with the real kubectl against the sandbox, and its effect is checked with the AP
 from __future__ import annotations
 
 import shlex
+import socket
 import subprocess
+import urllib.request
 
 import pytest
 import yaml
 
 from podtui.anatomy import kubectl
+from podtui.cluster import debug
+from podtui.cluster.pods import get_pod
 from tests.conftest import KUBECTL, make_pod, wait_for
 from tests.integration.test_drills_cluster import kubectl_env
+from tests.integration.test_inside import HELLO, seed_copy
+from tests.terminal import Terminal
 
 pytestmark = pytest.mark.integration
 
@@ -64,3 +70,43 @@ def test_create_inline_creates_the_previewed_pod(conn, namespace, admin_kubeconf
     assert done.returncode == 0, done.stderr
     name = render(template, values)["metadata"]["name"]
     assert pod_names(conn, namespace) == {name}
+
+
+def test_inside_commands(conn, namespace, admin_kubeconfig):
+    """What `x`, `F` and `e` show, run by kubectl on a copy of the seed pod: the command's
+    output, the Node.js app's answer through kubectl's own forward, and a debug container
+    made as podtui makes it, which ends with its shell."""
+    seed_copy(conn, namespace)
+    line = kubectl.exec_in(namespace, "seed", "busybox", ["head", "-n", "1", "/logs/app.log"])
+    assert run(line, admin_kubeconfig).endswith(" listening on port 3000\n")
+
+    with socket.socket() as probe:  # a free local port for kubectl to listen on
+        probe.bind(("127.0.0.1", 0))
+        local = probe.getsockname()[1]
+    words = shlex.split(kubectl.port_forward(namespace, "seed", 3000, local))
+    forward = subprocess.Popen([KUBECTL, *words[1:], "--address", "127.0.0.1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=kubectl_env(admin_kubeconfig))
+    try:
+        assert forward.stdout.readline() == f"Forwarding from 127.0.0.1:{local} -> 3000\n"
+        assert urllib.request.urlopen(f"http://127.0.0.1:{local}/", timeout=20).read() == HELLO
+    finally:
+        forward.terminate()
+        forward.communicate(timeout=20)
+
+    ours = debug.add_debug_container(conn, namespace, "seed", "node", "busybox:1.36",
+                                     command=["sh"])
+    words = shlex.split(kubectl.debug(namespace, "seed", "node", "busybox:1.36", "sh"))
+    term = Terminal([KUBECTL, *words[1:]], kubectl_env(admin_kubeconfig), size=(120, 30))
+    try:
+        term.wait_for(lambda t: t.endswith("# "), "the debug shell's prompt", timeout=90)
+        term.press(b"exit 5\r")
+        term.wait()
+    finally:
+        term.close()
+    pod = get_pod(conn, namespace, "seed")
+    made = {c["name"]: c for c in pod["spec"]["ephemeralContainers"]}
+    theirs = next(name for name in made if name != ours)
+    fields = ("image", "targetContainerName", "command", "stdin", "tty")
+    assert [made[theirs].get(f) for f in fields] == [made[ours].get(f) for f in fields]
+    assert debug.wait_terminated(conn, namespace, "seed", theirs).get("exitCode") == 5

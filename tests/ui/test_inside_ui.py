@@ -1,12 +1,18 @@
-"""Inside a pod from the real app against the sandbox: the pickers, the run panes, the
-volume seen from both containers, a shell that hands the terminal over and comes back to
-the same screen, port-forward and its list, a debug container, and what is hidden when
-read-only or RBAC says no."""
+"""Inside a pod from the real app against the sandbox's real node: the pickers, the run
+panes (kubectl exec's output and exit code), the volume seen from both containers, a shell
+that hands the terminal over and comes back to the same screen, port-forward to the Node.js
+app and the request in busybox's log pane, a debug container from its start to its end,
+and what is hidden when read-only or RBAC says no."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import select
+import struct
+import subprocess
+import termios
 import threading
 import time
 import urllib.request
@@ -19,11 +25,22 @@ from podtui.cluster.pod_actions import create_pod
 from podtui.cluster.pods import get_pod
 from podtui.ui.forwards import ForwardsScreen
 from podtui.ui.inside import inside
+from podtui.ui.logs_screen import LogsScreen
 from podtui.ui.picker import PickerScreen
 from podtui.ui.pod_detail import PodDetailScreen
 from podtui.ui.pod_list import PodListScreen
 from podtui.ui.run_panes import PromptScreen, RunPane, RunPanesScreen
-from tests.conftest import LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
+from tests.integration.test_inside import (
+    HELLO,
+    MACHINE,
+    PS_END,
+    PS_LINE,
+    PS_START,
+    program,
+    ps_rows,
+    seed_copy,
+)
 from tests.ui.helpers import open_pod, plain, until, widget_text
 
 
@@ -38,6 +55,13 @@ def running_pod(conn, namespace: str, name: str, containers: list[str], **annota
 def pane_text(pane: RunPane) -> tuple[str, str]:
     return (widget_text(pane.query_one(".stdout", Static)),
             widget_text(pane.query_one(".stderr", Static)))
+
+
+def said(app) -> str:
+    """What the app has said: its notifications (over other screens) and the pod list's
+    message line."""
+    notes = [n.message for n in app._notifications]
+    return "\n".join([*notes, plain(app.pod_list.query_one("#message", Static))])
 
 
 def picked(app) -> str:
@@ -57,9 +81,11 @@ async def type_line(pilot, app, text: str) -> None:
 class FakeUser(threading.Thread):
     """Types into the pseudo-terminal the app's shell uses, as a user at the keyboard."""
 
-    def __init__(self, master: int, keys: bytes) -> None:
+    def __init__(self, master: int, keys: bytes, size: tuple[int, int] = (0, 0)) -> None:
         super().__init__(daemon=True)
         self.master, self.keys, self.seen = master, keys, b""
+        if size != (0, 0):  # a user's terminal has one (columns, lines)
+            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
 
     def read(self, needle: bytes, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -98,6 +124,30 @@ async def test_run_in_every_container_side_by_side(admin_kubeconfig):
         assert f"kubectl exec {SEED_POD} -n default -c busybox -- ls -la /logs" in title
         await pilot.press("escape")
         assert isinstance(app.screen, PodListScreen)
+
+
+async def test_run_shows_kubectl_execs_output_and_exit_code(admin_kubeconfig):
+    """The issue's check: `x` shows the stdout, stderr and exit code kubectl exec gives for
+    the same command, in the same run."""
+    script = "echo o; echo e >&2; exit 3"
+    peer = subprocess.run([KUBECTL, "--kubeconfig", admin_kubeconfig, "exec", SEED_POD, "-c",
+                           "busybox", "--", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=60)
+    own_line = "command terminated with exit code 3\n"  # kubectl's, after the command's
+    assert peer.returncode == 3 and peer.stderr.endswith(own_line), peer
+    app = PodTuiApp(connect(admin_kubeconfig))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_pod(pilot, app, SEED_POD, key="x")
+        await pilot.press(*"busybox", "enter")
+        await type_line(pilot, app, f"sh -c '{script}'")
+        pane = app.screen.query_one(RunPane)
+        await until(pilot, lambda: pane.result, "the command's result")
+        result = pane.result
+        assert (result.stdout, result.stderr, result.exit_code) == (
+            peer.stdout, peer.stderr.removesuffix(own_line), peer.returncode)
+        out, err = pane_text(pane)
+        assert (out.strip(), err.strip()) == ("o", "e")
+        assert pane.border_subtitle == "exit 3" and pane.has_class("-failed")
 
 
 async def test_volumes_view_lists_the_emptydir_from_both_containers(admin_kubeconfig):
@@ -146,8 +196,10 @@ async def test_shell_picker_preselects_the_default_container_and_the_app_resumes
         os.close(slave)
 
 
-async def test_port_forward_from_the_app_and_its_list(conn, admin_kubeconfig):
+async def test_port_forward_from_the_app_its_list_and_the_request_in_busybox_logs(
+        conn, admin_kubeconfig):
     app = PodTuiApp(connect(admin_kubeconfig))
+    path = f"/from-the-app-{os.urandom(4).hex()}"
     async with app.run_test(size=(160, 40)) as pilot:
         await open_pod(pilot, app, SEED_POD, key="F")
         assert isinstance(app.screen, PickerScreen)
@@ -156,9 +208,9 @@ async def test_port_forward_from_the_app_and_its_list(conn, admin_kubeconfig):
         forward = await until(pilot, lambda: inside(app).forwards, "the forward")
         forward = forward[0]
         try:
-            body = urllib.request.urlopen(f"http://127.0.0.1:{forward.local}/from-the-app",
+            body = urllib.request.urlopen(f"http://127.0.0.1:{forward.local}{path}",
                                           timeout=20).read()
-            assert body == b"ok"
+            assert body == HELLO  # the Node.js app's answer
             message = plain(app.pod_list.query_one("#message", Static))
             assert f"forwarding 127.0.0.1:{forward.local} -> {SEED_POD}:3000" in message
             assert f"kubectl port-forward pod/{SEED_POD} " in forward.kubectl
@@ -176,34 +228,86 @@ async def test_port_forward_from_the_app_and_its_list(conn, admin_kubeconfig):
             assert not forward.active
         finally:
             forward.stop()
+        # The app appended the request's line to the shared file: busybox's pane shows it.
+        await pilot.press("escape")
+        await open_pod(pilot, app, SEED_POD, key="l")
+        screen = await until(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen,
+                             "the logs screen")
+        line = await until(pilot, lambda: [t for t in screen.pane("busybox").view.texts
+                                           if t.endswith(f" GET {path} from ::ffff:127.0.0.1")],
+                           "the request's line in the busybox pane")
+        assert len(line) == 1
 
 
-async def test_debug_container_then_shell_then_the_anatomy_shows_it(
-        conn, namespace, admin_kubeconfig):
-    running_pod(conn, namespace, "to-debug", ["main"])
+async def test_debug_container_from_its_shell_to_its_end(conn, namespace, admin_kubeconfig):
+    """`e` on a copy of the seed pod, targeting node: its shell's `ps` shows node's
+    process; once the shell exits, the app shows the container terminated, as the server
+    does, and offers it no more for a shell."""
+    seed_copy(conn, namespace)
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
     master, slave = os.openpty()
-    user = FakeUser(master, b"echo debugging-$((40 + 2)); exit\r")
+    user = FakeUser(master, PS_LINE + b"; exit 3\r", size=(200, 40))
     try:
         async with app.run_test(size=(160, 40)) as pilot:
-            await open_pod(pilot, app, "to-debug")
+            await open_pod(pilot, app, "seed")
             inside(app).shell_fds = (slave, slave)
             user.start()
-            await pilot.press("e")  # one container: no target picker
+            await pilot.press("e")
+            assert isinstance(app.screen, PickerScreen) and picked(app) == "node"
+            await pilot.press("enter")
             assert isinstance(app.screen, PromptScreen)
             await pilot.press("enter")  # busybox, prefilled
-            await until(pilot, lambda: b"debugging-42" in user.seen, "the debug shell", 150)
+            await until(pilot, lambda: PS_END.encode() in user.seen, "the debug shell", 150)
             user.join(10)
+            name = get_pod(conn, namespace, "seed")["spec"]["ephemeralContainers"][0]["name"]
+            await until(pilot, lambda: f"shell sh in {name} ended (exit 3)  (kubectl debug -it "
+                        f"seed -n {namespace} --image=busybox --target=node -- sh)" in said(app),
+                        "the shell's end on the status line", 30)
+            text = user.seen.decode(errors="replace").replace("\r\n", "\n")
+            processes = ps_rows(text, PS_START, PS_END)
+            node = [command for pid, command in processes if pid == 1]
+            assert node and node[0].startswith("node -e "), processes
+            assert {program(c) for _, c in processes} == {"node", "sh", "ps"}, processes
+            assert not [c for _, c in processes if any(w in c for w in MACHINE)], processes
+
+            pod = get_pod(conn, namespace, "seed")
+            ended = pod["status"]["ephemeralContainerStatuses"][0]["state"]["terminated"]
+            assert (ended["exitCode"], ended["reason"]) == (3, "Error")
             await pilot.press("2")
             containers = await until(
-                pilot, lambda: "ephemeral → main" in (t := widget_text(app.screen.query_one(
-                    "#section-containers", Static))) and t, "the ephemeral container")
-            pod = get_pod(conn, namespace, "to-debug")
-            name = pod["spec"]["ephemeralContainers"][0]["name"]
-            assert name in containers and name.startswith("debugger-")
+                pilot, lambda: "terminated: Error (exit 3)" in (t := widget_text(
+                    app.screen.query_one("#section-containers", Static))) and t,
+                "the debug container terminated in the containers view", 30)
+            assert name in containers and "ephemeral → node" in containers
+            await pilot.press("s")  # the ended container is not offered
+            assert isinstance(app.screen, PickerScreen)
+            options = app.screen.query_one(OptionList)
+            offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+            assert offered == ["node", "busybox"]
+            await pilot.press("escape")
     finally:
         os.close(master)
         os.close(slave)
+
+
+async def test_a_debug_image_that_cannot_be_pulled_is_said_on_the_status_line(
+        conn, namespace, admin_kubeconfig):
+    seed_copy(conn, namespace)
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_pod(pilot, app, "seed", key="e")
+        await pilot.press("enter")  # node
+        field = app.screen.query_one(Input)
+        field.value = ""
+        await type_line(pilot, app, "busybox:no-such-tag")
+        # the kubelet reports it in ~12 s (and would retry the pull for as long as we waited)
+        line = await until(pilot, lambda: re.search(
+            r"debug container (debugger-\w+) cannot start: (ErrImagePull|ImagePullBackOff): "
+            r".*busybox:no-such-tag.*not found  \(kubectl debug -it seed -n \S+ "
+            r"--image=busybox:no-such-tag --target=node -- sh\)", said(app)),
+            "the pull's failure on the status line", 45)
+        status = get_pod(conn, namespace, "seed")["status"]["ephemeralContainerStatuses"]
+        assert [s["name"] for s in status] == [line.group(1)]
 
 
 async def test_readonly_hides_every_inside_key(admin_kubeconfig):
