@@ -1,5 +1,7 @@
-"""Resource usage from the sandbox's metrics-server (KWOK emulates the kubelets' usage):
-podtui's numbers are kubectl's, within one scrape; no metrics API is one clear line."""
+"""Resource usage from the sandbox's metrics-server, which scrapes the real node's kubelet
+(the containers' own CPU and memory) and KWOK's fake nodes (usage emulated from
+annotations): podtui's numbers are kubectl's, within one scrape; no metrics API is one
+clear line."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
+from sandbox.render_config import ON_FAKE_NODE
 from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, wait_for
 from tests.integration.test_cli_errors import run
 
@@ -17,7 +20,8 @@ USAGE = "sandbox.podtui.dev/usage-"
 
 
 def usage_pod(name: str) -> dict:
-    """Two containers with emulated usage (sandbox/render_config.py reads the annotations)."""
+    """Two containers with emulated usage (sandbox/render_config.py reads the annotations):
+    KWOK emulates it only on its fake nodes, so the pod asks for one."""
     return {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -30,6 +34,37 @@ def usage_pod(name: str) -> dict:
                 {"name": "app", "image": "nginx:1.27",
                  "resources": {"requests": {"cpu": "100m"}, "limits": {"memory": "64Mi"}}},
                 {"name": "sidecar", "image": "busybox:1.36"},
+            ],
+            **ON_FAKE_NODE,
+            "terminationGracePeriodSeconds": 0,
+        },
+    }
+
+
+#: What the holder keeps in a shell variable: its memory is at least that.
+HELD_MIB = 32
+
+
+def real_pod(name: str) -> dict:
+    """Two containers that run on the real node (the pod does not tolerate the fake
+    nodes' taint): `busy` spends some CPU every second, `holder` keeps HELD_MIB in memory
+    (its shell stays: a last plain command would replace it, variable and all)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {
+            "containers": [
+                {"name": "busy", "image": "busybox:1.36",
+                 "command": ["sh", "-c", "while true; do i=0; while [ $i -lt 10000 ]; do "
+                             "i=$((i+1)); done; sleep 1; done"],
+                 "resources": {"requests": {"cpu": "10m", "memory": "8Mi"}}},
+                {"name": "holder", "image": "busybox:1.36",
+                 "command": ["sh", "-c", f"held=$(head -c {HELD_MIB * 2**20} /dev/zero | "
+                             "tr '\\0' x); while true; do sleep 3600; done"],
+                 # Building the variable takes a few times its size for a moment.
+                 "resources": {"requests": {"cpu": "10m", "memory": "64Mi"},
+                               "limits": {"memory": "256Mi"}}},
             ],
             "terminationGracePeriodSeconds": 0,
         },
@@ -77,6 +112,54 @@ def test_top_equals_kubectl_top_within_one_scrape(conn, admin_kubeconfig, namesp
     rows = {r[1]: r for r in theirs[1:]}
     assert set(rows) == {"app", "sidecar"}
     assert rows["app"][3] == "40Mi"  # memory is a gauge: exact; CPU a rate of a counter
+
+
+def on_real_node(conn, namespace: str, pod: str) -> str:
+    """The node the pod runs on, once it runs; it must be the real one (not KWOK's)."""
+    def running() -> dict | None:
+        found = orjson.loads(conn.request(
+            "GET", f"/api/v1/namespaces/{namespace}/pods/{pod}").data)
+        return found if found["status"].get("phase") == "Running" else None
+
+    node_name = wait_for(running, f"{pod} to run", timeout=60, interval=0.5)["spec"]["nodeName"]
+    node = orjson.loads(conn.request("GET", f"/api/v1/nodes/{node_name}").data)
+    assert "kwok.x-k8s.io/node" not in node["metadata"].get("annotations", {}), node_name
+    return node_name
+
+
+def same_scrape_top(conn, admin_kubeconfig: str, namespace: str, pod: str):
+    """`podtui top` and `kubectl top pod --containers`, read from one scrape."""
+    for _attempt in range(5):
+        before = metrics_timestamp(conn, namespace, pod)
+        ours = run("--kubeconfig", admin_kubeconfig, "top", "-n", namespace)
+        theirs = kubectl_top(admin_kubeconfig, namespace)
+        if metrics_timestamp(conn, namespace, pod) == before:
+            return ours, theirs
+    pytest.fail("metrics-server scraped between every pair of reads")
+
+
+def test_top_shows_the_real_nodes_containers_as_kubectl_does(conn, admin_kubeconfig,
+                                                              namespace):
+    """A pod on the real node: the numbers are its processes' own (the kubelet's), and
+    podtui shows kubectl's."""
+    conn.request("POST", f"/api/v1/namespaces/{namespace}/pods",
+                 body=real_pod("real")).drain_conn()
+    on_real_node(conn, namespace, "real")
+    wait_for(lambda: metrics_timestamp(conn, namespace, "real"),
+             "metrics-server to report the real node's pod", timeout=90, interval=1)
+
+    def held() -> bool:  # the holder may still be filling its variable at the first scrape
+        usage = read_usage(conn, namespace, "real")[(namespace, "real")]
+        return usage.container("holder").memory >= HELD_MIB * 2**20
+
+    wait_for(held, f"the holder's {HELD_MIB}Mi in its memory", timeout=60, interval=1)
+    ours, theirs = same_scrape_top(conn, admin_kubeconfig, namespace, "real")
+    assert ours.returncode == 0, ours.stderr
+    assert [line.split() for line in ours.stdout.splitlines()] == theirs
+    rows = {r[1]: r for r in theirs[1:]}
+    assert set(rows) == {"busy", "holder"}
+    assert int(rows["holder"][3].removesuffix("Mi")) >= HELD_MIB
+    assert int(rows["busy"][2].removesuffix("m")) >= 1  # a rate: the loop's CPU
 
 
 def test_top_of_one_pod_sums_like_kubectl(conn, admin_kubeconfig, namespace, scraped):

@@ -1,8 +1,11 @@
 """CPU and memory in the real app against the sandbox's metrics-server: the list's columns
-and the containers view agree with the metrics API; without access to it the app goes on
-with `n/a` and says why once."""
+and the containers view agree with the metrics API, and for a pod on the real node with
+`kubectl top`; without access to it the app goes on with `n/a` and says why once."""
 
 from __future__ import annotations
+
+import asyncio
+import subprocess
 
 from textual.widgets import Static
 
@@ -11,7 +14,13 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
 from podtui.ui.pod_detail import PodDetailScreen
-from tests.conftest import LIMITED_KUBECONFIG, SEED_POD
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, wait_for
+from tests.integration.test_usage import (
+    kubectl_top,
+    metrics_timestamp,
+    on_real_node,
+    real_pod,
+)
 from tests.ui.helpers import open_pod, row, status_text, table, table_text, until, widget_text
 
 DEMO_NS, DEMO = "metrics-demo", "usage-demo"
@@ -53,6 +62,71 @@ async def test_list_columns_are_the_metrics_apis_numbers(conn, admin_kubeconfig)
         await pilot.press("M")  # k9s: shift-M sorts by memory, heaviest first
         assert table(app).sort_key == "mem"
         assert "MEM↑" in table_text(app).splitlines()[0]
+
+
+def kubectl_tops(kubeconfig: str, namespace: str) -> tuple[list[list[str]], list[list[str]]]:
+    """`kubectl top pod` (a line per pod) and `kubectl top pod --containers`, split."""
+    out = subprocess.run([KUBECTL, "--kubeconfig", kubeconfig, "top", "pod", "-n", namespace],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return ([line.split() for line in out.stdout.splitlines()],
+            kubectl_top(kubeconfig, namespace))
+
+
+async def test_real_nodes_containers_show_what_kubectl_top_shows(conn, admin_kubeconfig,
+                                                                 namespace):
+    """A pod whose processes really run (the real node): the list's CPU and MEM are `kubectl
+    top pod`'s, the containers view's lines `kubectl top pod --containers`', each read while
+    the app shows the scrape kubectl read."""
+    conn.request("POST", f"/api/v1/namespaces/{namespace}/pods",
+                 body=real_pod("real")).drain_conn()
+    on_real_node(conn, namespace, "real")
+    wait_for(lambda: metrics_timestamp(conn, namespace, "real"),
+             "metrics-server to report the real node's pod", timeout=90, interval=1)
+    key = (namespace, "real")
+
+    def api():
+        return read_usage(conn, namespace, "real").get(key)
+
+    async def on_one_scrape(pilot, shown, read):
+        """kubectl's two tables and `read()` of the screen, while the app shows the scrape
+        the API had when kubectl read it."""
+        for _attempt in range(5):
+            usage = await until(pilot, lambda: (u := shown()) is not None and u == api() and u,
+                                "the app on the API's scrape", 40)
+            tops = await asyncio.to_thread(kubectl_tops, admin_kubeconfig, namespace)
+            seen = read()
+            if api() == usage and shown() == usage:
+                return tops, seen
+        raise AssertionError("metrics-server scraped between every pair of reads")
+
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await until(pilot, lambda: table(app).usage, "the first usage report", timeout=60)
+        app.pod_list.usage_feed.period = 0.5  # catch up with metrics-server's scrapes
+        (pods, _containers), shown = await on_one_scrape(
+            pilot, lambda: (table(app).usage or {}).get(key), lambda: cells(app, "real"))
+        assert pods[1][0] == "real"
+        assert [shown["CPU"], shown["MEM"]] == pods[1][1:]
+
+        await open_pod(pilot, app, "real")
+        screen = app.screen
+        assert isinstance(screen, PodDetailScreen)
+        await until(pilot, lambda: screen.usage and screen.usage.pods, "the pod's usage", 60)
+        screen._usage_feed.period = 0.5  # noqa: SLF001 - as the list's, above
+        await pilot.press("2")
+
+        def usage_lines() -> list[str]:
+            text = widget_text(screen.query_one("#section-containers", Static))
+            return text.split("Resource usage", 1)[1].splitlines()
+
+        (_pods, containers), lines = await on_one_scrape(
+            pilot, lambda: screen.usage.pods.get(key), usage_lines)
+        assert {row[1] for row in containers[1:]} == {"busy", "holder"}
+        for _pod, name, cpu, memory in containers[1:]:
+            at = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith(f"{name} "))
+            assert lines[at].split()[:3] == [name, "cpu", cpu], lines[at]
+            assert lines[at + 1].split()[:2] == ["mem", memory], lines[at + 1]
 
 
 async def test_80_columns_drop_usage_first_and_keep_status(admin_kubeconfig):
