@@ -326,7 +326,7 @@ async def test_readonly_hides_every_inside_key(admin_kubeconfig):
 
 
 async def test_rbac_hides_what_the_user_may_not(conn):
-    name = "rbac-ui"
+    name = f"rbac-ui-{os.urandom(3).hex()}"  # team-a is shared: runs must not meet
     running_pod(conn, "team-a", name, ["main"])
     try:
         app = PodTuiApp(connect(str(LIMITED_KUBECONFIG)))
