@@ -36,6 +36,12 @@ PODTUI = ROOT / ".venv" / "bin" / "podtui"
 PYTHON = sys.executable
 KUBECTL = os.environ.get("PODTUI_BENCH_KUBECTL") or str(SANDBOX_DIR / "kubectl")
 
+# The sandbox's own spec fields for "on a KWOK fake node". The benches run as scripts
+# (churn.py in a process of its own), so the checkout's root is not always on the path.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+from sandbox.render_config import ON_FAKE_NODE  # noqa: E402
+
 
 def log(text: str) -> None:
     """Progress on stderr (the table goes to stdout)."""
@@ -314,9 +320,13 @@ class Kube:
 
 
 def pod_body(name: str, labels: dict[str, str] | None = None,
-             containers: Iterable[str] = ("app", "log-tailer")) -> dict:
+             containers: Iterable[str] = ("app", "log-tailer"), on_fake_node: bool = True) -> dict:
     """A plausible two-container pod (app + sidecar on a shared emptyDir), about the size of
-    a real Deployment's pod once the server has filled in its defaults and status."""
+    a real Deployment's pod once the server has filled in its defaults and status.
+
+    It goes to one of KWOK's fake nodes unless `on_fake_node` is False: the benchmarks make
+    pods by the thousand and at 50 a second, which the real node (2 cores, at most 250
+    pods) could neither run nor schedule as fast; its app image exists nowhere."""
     names = list(containers)
     specs = []
     for index, cname in enumerate(names):
@@ -343,6 +353,7 @@ def pod_body(name: str, labels: dict[str, str] | None = None,
             "volumes": [{"name": "logs", "emptyDir": {}}],
             "terminationGracePeriodSeconds": 0,
             "restartPolicy": "Always",
+            **(ON_FAKE_NODE if on_fake_node else {}),
         },
     }
 
