@@ -438,4 +438,9 @@ def bench_logs(rates: list[float], seconds: float = 10,
         ))
     kube.delete_pod(NAMESPACE, POD)
     shutil.rmtree(FEED, ignore_errors=True)
+    for parent in (FEED.parent, FEED.parent.parent):
+        try:
+            parent.rmdir()
+        except OSError:
+            break  # a test's pods still have theirs
     return rows, raw

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 
 from tests.conftest import ADMIN_KUBECONFIG, KUBECTL, SANDBOX_DIR, wait_for
 
@@ -160,6 +161,23 @@ class FeedPod:
             return next((ns for ns, line in self.api_log(container) if line == text), None)
 
         return wait_for(stamp, f"{self.name}/{container} to log {text!r}", timeout=timeout)
+
+
+def feed_pods_in(conn, namespace: str) -> Iterator[Callable[..., FeedPod]]:
+    """The body of a test module's `feed_pods` fixture (`yield from feed_pods_in(conn,
+    namespace)`): `feed_pods(name, containers, **options)` starts a FeedPod in the test's
+    namespace, which the namespace fixture deletes, pods and all; the pods' directories
+    go afterwards."""
+    made: list[FeedPod] = []
+
+    def make(name: str, containers: list[str], **options) -> FeedPod:
+        pod = FeedPod(conn, namespace, name, containers, **options)
+        made.append(pod)
+        return pod.start()
+
+    yield make
+    for pod in made:
+        pod.remove_dir()
 
 
 def api_log(conn, namespace: str, pod: str, container: str,

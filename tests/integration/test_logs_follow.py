@@ -23,7 +23,15 @@ from podtui import cli_logs
 from podtui.cluster import logs
 from podtui.cluster.logs import LogBatch, LogFollower, LogStatus, merged_logs
 from tests.conftest import SEED_POD, wait_for
-from tests.log_pods import FeedPod, app_lines, app_time_ns, kubectl, kubectl_log, stamped
+from tests.log_pods import (
+    FeedPod,
+    app_lines,
+    app_time_ns,
+    feed_pods_in,
+    kubectl,
+    kubectl_log,
+    stamped,
+)
 
 NS = 1_000_000_000
 
@@ -73,12 +81,14 @@ def is_contiguous_run(got: list[tuple[int, str]], source: list[tuple[int, str]])
 
 
 @pytest.fixture
-def log_test(conn, namespace):
-    """A fresh pod (containers writer, tailer) whose logs start empty; the namespace
-    fixture deletes it."""
-    pod = FeedPod(conn, namespace, "log-test", ["writer", "tailer"]).start()
-    yield pod
-    pod.remove_dir()
+def feed_pods(conn, namespace):
+    yield from feed_pods_in(conn, namespace)
+
+
+@pytest.fixture
+def log_test(feed_pods) -> FeedPod:
+    """A fresh pod (containers writer, tailer) whose logs start empty."""
+    return feed_pods("log-test", ["writer", "tailer"])
 
 
 # --- the seed pod ---------------------------------------------------------------------------
@@ -135,8 +145,8 @@ PREVIOUS = ["> web@1.4.2 start", "server listening on :3000",
             "FATAL heap out of memory while building report"]
 
 
-def test_previous_instance_is_read_to_its_end(conn, namespace):
-    FeedPod(conn, namespace, "crashed", ["node"], crash_first={"node": PREVIOUS}).start()
+def test_previous_instance_is_read_to_its_end(conn, namespace, feed_pods):
+    feed_pods("crashed", ["node"], crash_first={"node": PREVIOUS})
     status = conn.core.read_namespaced_pod("crashed", namespace).status.container_statuses[0]
     assert status.restart_count == 1 and status.last_state.terminated.exit_code == 1
     got = Collector()
@@ -324,8 +334,8 @@ def test_cli_previous_on_the_seed_says_what_kubectl_says(conn):
     assert err.splitlines() == [f"podtui logs: [node] {message}"]
 
 
-def test_cli_previous(conn, namespace):
-    FeedPod(conn, namespace, "crashed", ["node"], crash_first={"node": PREVIOUS}).start()
+def test_cli_previous(conn, namespace, feed_pods):
+    feed_pods("crashed", ["node"], crash_first={"node": PREVIOUS})
     code, out, err = cli(conn, "crashed", "-c", "node", "--previous", namespace=namespace)
     assert code == 0, err
     assert out.splitlines() == [f"[node] {text}" for text in PREVIOUS]
@@ -367,8 +377,8 @@ def test_cli_follow_prints_lines_as_they_come_until_the_pod_goes(conn, log_test)
 # --- throughput --------------------------------------------------------------------------------
 
 
-def test_thousands_of_lines_arrive_complete_in_few_batches(conn, namespace):
-    pod = FeedPod(conn, namespace, "log-bench", ["a"]).start()
+def test_thousands_of_lines_arrive_complete_in_few_batches(conn, namespace, feed_pods):
+    pod = feed_pods("log-bench", ["a"])
     count = 20_000
     got = Collector()
     batches: list[int] = []
@@ -386,6 +396,5 @@ def test_thousands_of_lines_arrive_complete_in_few_batches(conn, namespace):
     finally:
         follower.stop()
         follower.join(10)
-        pod.remove_dir()
     assert got.texts("a") == [f"line {i}" for i in range(count)]
     assert len(batches) <= count // 100  # batched: not one UI update per line

@@ -19,9 +19,11 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from podtui.cluster.logs import timestamp_ns
 from tests.conftest import SEED_POD, wait_for
-from tests.log_pods import FeedPod
+from tests.log_pods import FeedPod, feed_pods_in
 
 REPO = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^\[(app|copy)\] (\S+) (.*)$")
@@ -72,12 +74,13 @@ def follow(admin_kubeconfig: str, pod: FeedPod, *options: str) -> list[tuple[str
     return printed
 
 
-def test_lines_of_both_containers_print_in_timestamp_order(admin_kubeconfig, conn, namespace):
-    pod = FeedPod(conn, namespace, "logs", ["app", "copy"]).start()
-    try:
-        printed = follow(admin_kubeconfig, pod)
-    finally:
-        pod.remove_dir()
+@pytest.fixture
+def feed_pods(conn, namespace):
+    yield from feed_pods_in(conn, namespace)
+
+
+def test_lines_of_both_containers_print_in_timestamp_order(admin_kubeconfig, feed_pods):
+    printed = follow(admin_kubeconfig, feed_pods("logs", ["app", "copy"]))
     assert len(printed) == 2 * PAIRS, printed
     stamps = [ns for _, ns, _ in printed]
     assert stamps == sorted(stamps), "printed out of timestamp order"

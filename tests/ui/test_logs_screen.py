@@ -19,7 +19,7 @@ from podtui.cluster.connection import connect
 from podtui.ui.log_view import LogView
 from podtui.ui.logs_screen import ContainerPicker, LogsScreen
 from tests.conftest import SEED_POD
-from tests.log_pods import FeedPod, app_lines, app_time_ns, kubectl, kubectl_log, stamped
+from tests.log_pods import app_lines, app_time_ns, feed_pods_in, kubectl, kubectl_log, stamped
 from tests.ui.helpers import until
 
 PREVIOUS = ["> web@1.4.2 start", "server listening on :3000",
@@ -63,14 +63,14 @@ async def open_seed_logs(pilot, conn) -> LogsScreen:
     return screen
 
 
-async def feed_pod(conn, namespace: str, containers: list[str], **options) -> FeedPod:
-    pod = FeedPod(conn, namespace, "logs", containers, **options)
-    return await asyncio.to_thread(pod.start)
-
-
 @pytest.fixture
 def app(admin_kubeconfig):
     return PodTuiApp(connect(admin_kubeconfig))
+
+
+@pytest.fixture
+def feed_pods(conn, namespace):
+    yield from feed_pods_in(conn, namespace)
 
 
 async def test_the_panes_show_what_kubectl_logs_shows_of_each_container(app, conn):
@@ -146,8 +146,8 @@ async def test_search_finds_and_highlights_a_match(app, conn):
         assert not busybox.follow
 
 
-async def test_pause_keeps_counting_and_follow_catches_up(app, conn, namespace):
-    pod = await feed_pod(conn, namespace, ["a", "b"])
+async def test_pause_keeps_counting_and_follow_catches_up(app, conn, namespace, feed_pods):
+    pod = await asyncio.to_thread(feed_pods, "logs", ["a", "b"])
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_pod_logs(pilot, conn, namespace, "logs")
         a = screen.pane("a").view
@@ -199,8 +199,8 @@ async def test_save_writes_the_panes_lines(app, conn, tmp_path, monkeypatch):
         assert stamped([first]) == [shown(busybox)[0]]
 
 
-async def test_time_aligned_view_interleaves_both_containers(app, conn, namespace):
-    pod = await feed_pod(conn, namespace, ["a", "b"])
+async def test_time_aligned_view_interleaves_both_containers(app, conn, namespace, feed_pods):
+    pod = await asyncio.to_thread(feed_pods, "logs", ["a", "b"])
     for index in range(6):  # each line served before the next: the stamps alternate
         container = ("a", "b")[index % 2]
         await asyncio.to_thread(pod.write, container, [f"{container} {index}"])
@@ -222,8 +222,9 @@ async def test_time_aligned_view_interleaves_both_containers(app, conn, namespac
         assert screen._aligned is None
 
 
-async def test_previous_instance_and_clear(app, conn, namespace):
-    pod = await feed_pod(conn, namespace, ["node", "busybox"], crash_first={"node": PREVIOUS})
+async def test_previous_instance_and_clear(app, conn, namespace, feed_pods):
+    pod = await asyncio.to_thread(feed_pods, "logs", ["node", "busybox"],
+                                  crash_first={"node": PREVIOUS})
     await asyncio.to_thread(pod.write, "node", ["now 1", "now 2", "now 3"])
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_pod_logs(pilot, conn, namespace, "logs")
@@ -261,9 +262,9 @@ async def test_choose_containers_and_go_back(app, conn):
                     "the followers to stop")
 
 
-async def test_a_flood_of_lines_stays_bounded_and_complete(app, conn, namespace):
+async def test_a_flood_of_lines_stays_bounded_and_complete(app, conn, namespace, feed_pods):
     """Two panes fed 15,000 lines each at once keep the newest 10,000, in order."""
-    pod = await feed_pod(conn, namespace, ["a", "b"])
+    pod = await asyncio.to_thread(feed_pods, "logs", ["a", "b"])
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_pod_logs(pilot, conn, namespace, "logs")
         for name in ("a", "b"):

@@ -13,18 +13,21 @@ import pytest
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.ui.logs_screen import LogsScreen
-from tests.log_pods import FeedPod
+from tests.log_pods import FeedPod, feed_pods_in
 from tests.painted import Painted
 from tests.ui.helpers import until
 
 
 @pytest.fixture
-def log_bench(conn, namespace):
+def feed_pods(conn, namespace):
+    yield from feed_pods_in(conn, namespace)
+
+
+@pytest.fixture
+def log_bench(feed_pods) -> FeedPod:
     """A pod on the real node (containers a and b) printing what the test writes, with
-    empty logs; the namespace fixture deletes it."""
-    pod = FeedPod(conn, namespace, "log-bench", ["a", "b"]).start()
-    yield pod
-    pod.remove_dir()
+    empty logs."""
+    return feed_pods("log-bench", ["a", "b"])
 
 
 def write(pod: FeedPod, first: int, count: int) -> None:

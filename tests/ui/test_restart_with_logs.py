@@ -6,17 +6,24 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from tests.conftest import sandbox_cmd
-from tests.log_pods import FeedPod
+from tests.log_pods import feed_pods_in
 from tests.ui.helpers import until
 from tests.ui.test_logs_screen import open_pod_logs, shown
 
 
+@pytest.fixture
+def feed_pods(conn, namespace):
+    yield from feed_pods_in(conn, namespace)
+
+
 async def test_list_and_log_panes_recover_without_gap_or_duplicate(conn, admin_kubeconfig,
-                                                                   namespace):
-    pod = await asyncio.to_thread(FeedPod(conn, namespace, "logs", ["a", "b"]).start)
+                                                                   namespace, feed_pods):
+    pod = await asyncio.to_thread(feed_pods, "logs", ["a", "b"])
     written = {"a": 0, "b": 0}
 
     async def write(count: int) -> None:
