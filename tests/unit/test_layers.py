@@ -49,6 +49,8 @@ def test_the_tree_keeps_every_contract(tree: Path) -> None:
      "podtui.cluster imports no Textual"),
     ("podtui/ui/help.py", "from podtui.app import PodTuiApp", "podtui.ui never imports podtui.app"),
     ("podtui/cli_logs.py", "from podtui.ui import log_view", "The CLI modules import Textual"),
+    ("podtui/actions/model.py", "from textual.binding import Binding",
+     "podtui.actions (the user's own actions) imports no Textual"),
 ])
 def test_a_forbidden_import_fails_the_lint(tree: Path, module: str, line: str,
                                            contract: str) -> None:
