@@ -191,9 +191,10 @@ def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int
 
         settings = config.load(report=name != "config")
         if name == "config":
-            from podtui.ui.keys import all_bindings, clashes
+            from podtui.ui.keys import action_clashes, all_bindings, clashes
 
-            return config.print_effective(settings, sys.stdout, all_bindings(), clashes)
+            return config.print_effective(settings, sys.stdout, all_bindings(), clashes,
+                                          action_clashes)
         if name == "logs":
             from podtui import cli_logs
             from podtui.cluster.names import check_pod_name

@@ -20,6 +20,13 @@
     pod_list.logs = "L"
     logs.follow = "f,space"
 
+    [[actions]]                       # a key that runs a local command (podtui/actions/model.py)
+    key = "S"
+    title = "Stern logs"
+    scope = "pod"
+    command = ["stern", "-n", "${namespace}", "${pod}"]
+    mode = "panes"
+
 This module is a leaf (the standard library only at import): the command line, the app
 and the template loader all read their directories and settings from here.
 
@@ -39,6 +46,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from podtui.xdg import config_dir
 
 if TYPE_CHECKING:
+    from podtui.actions.model import Action
     from podtui.cluster.connection import Connection
 
 DEFAULTS: dict[str, Any] = {
@@ -66,6 +74,8 @@ class Settings:
     namespaces: dict[str, str] = field(default_factory=dict)
     #: Binding id -> keys, for App.set_keymap (ids are checked by the app, which knows them).
     keys: dict[str, str] = field(default_factory=dict)
+    #: The [[actions]] that can be offered (a bad entry is left out, with its problem).
+    actions: list[Action] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -102,12 +112,24 @@ class Settings:
                    clashes: Callable[[dict[str, str]], list[tuple[str, str, str]]]) -> None:
         """Drop (and report) remappings of binding ids the app does not have, and report
         keys that two bindings of one screen would share (the remapping wins)."""
+        known = known | {action.binding_id for action in self.actions}
         for key in [k for k in self.keys if k not in known]:
             del self.keys[key]
             self.problem(f"keys.{key}", "no binding has this id (`podtui config` lists them)")
         for binding, key, other in clashes(self.keys):
             self.problem(f"keys.{binding}", f"{key!r} is also the key of {other}, which loses "
                          "it (remap that one too)")
+
+    def check_actions(self, clashes: Callable[[list[Action], dict[str, str]],
+                                              list[tuple[Action, str, str]]]) -> None:
+        """Leave out (and report) the actions whose key a built-in binding has: the
+        built-in keeps it."""
+        for action, key, other in clashes(self.actions, self.keys):
+            if action in self.actions:
+                self.actions.remove(action)
+                self.problem(f"[[actions]] #{action.index} {action.title!r}",
+                             f"key {key!r} is also the key of {other}; left out (give it "
+                             "another key)")
 
 
 def _check(key: str, value: Any) -> str | None:
@@ -159,6 +181,13 @@ def _read(settings: Settings, data: dict[str, Any]) -> None:
     source = str(settings.path)
     tables = {key.split(".")[0] for key in DEFAULTS if "." in key} | {"namespaces", "keys"}
     for name, value in data.items():
+        if name == "actions":
+            from podtui.actions.model import parse_actions
+
+            settings.actions, problems = parse_actions(value, source)
+            for where, text in problems:
+                settings.problem(where, text)
+            continue
         if name in tables and not isinstance(value, dict):
             settings.problem(name, f"expected a table ([{name}]), got {value!r}")
             continue
@@ -215,12 +244,15 @@ def _reported(settings: Settings, report: bool) -> Settings:
 
 
 def print_effective(settings: Settings, out: TextIO, bindings: dict[str, tuple[str, str]],
-                    clashes: Callable[[dict[str, str]], list[tuple[str, str, str]]]) -> int:
+                    clashes: Callable[[dict[str, str]], list[tuple[str, str, str]]],
+                    action_clashes: Callable[..., list] | None = None) -> int:
     """`podtui config`: every setting, TOML-like, with where its value comes from.
 
-    `bindings` (id -> default keys, description) and `clashes` are podtui.ui.keys' (the
-    keymap is Textual's; this module stays below it)."""
+    `bindings` (id -> default keys, description), `clashes` and `action_clashes` are
+    podtui.ui.keys' (the keymap is Textual's; this module stays below it)."""
     settings.check_keys(set(bindings), clashes)
+    if action_clashes is not None:
+        settings.check_actions(action_clashes)
     _reported(settings, True)
     state = "" if settings.found else " (not found: every value is a default)"
     out.write(f"# {settings.path}{state}\n")
@@ -234,6 +266,16 @@ def print_effective(settings: Settings, out: TextIO, bindings: dict[str, tuple[s
         chosen = settings.keys.get(binding, keys)
         source = settings.source(f"keys.{binding}")
         rows.append((f"keys.{_toml_key(binding)}", _toml(chosen), f"{source}; {description}"))
+    for action in settings.actions:
+        # Its key is remappable like a built-in's: listed with the other binding ids.
+        chosen = settings.keys.get(action.binding_id, action.key)
+        source = settings.sources.get(f"keys.{action.binding_id}", action.origin)
+        rows.append((f"keys.{action.binding_id}", _toml(chosen), f"{source}; {action.title}"))
+    for action in settings.actions:
+        flags = [f"scope {action.scope}", f"mode {action.mode}"]
+        flags += ["confirm"] * bool(action.confirm) + ["readonly_ok"] * action.readonly_ok
+        rows.append((action.binding_id, "[" + ", ".join(_toml(a) for a in action.command) + "]",
+                     f"{action.origin}; {action.title}: {', '.join(flags)}"))
     width = max(len(f"{k} = {v}") for k, v, _ in rows)
     for key, value, source in rows:
         out.write(f"{f'{key} = {value}':<{width}}  # {source}\n")
