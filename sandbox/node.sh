@@ -295,17 +295,21 @@ EOF
     kubeconfig "$n/kubelet.kubeconfig" "system:node:$NODE_NAME" cert kubelet-client kubelet
 }
 
-# containerd reads the images the pods name from the sandbox's registry; importing them first
-# makes the first pod of `up` start at once (a pull with policy Always still asks the registry).
-import_images() {
-    local imgs="$1" nbin="$2" ref archive
+# Each image is pulled once at `up` from the sandbox's registry, as a kubelet would pull it:
+# the first pod starts at once, and images keep their registry digest (a container's
+# imageID is docker.io/library/busybox@sha256:..., as on any cluster). Pinned: never collected.
+pull_images() {
+    local imgs="$1" nbin="$2" ref archive digest
+    local ctr=("$nbin/ctr" --address "$STATE/node/containerd.sock" -n k8s.io)
     while IFS=$'\t' read -r ref archive; do
         [ -n "$ref" ] || continue
-        "$nbin/ctr" --address "$STATE/node/containerd.sock" -n k8s.io images import \
-            --snapshotter overlayfs "$imgs/$archive" >/dev/null 2>&1 \
-            || die "could not import $archive into containerd (see $STATE/logs/containerd.log)"
-        "$nbin/ctr" --address "$STATE/node/containerd.sock" -n k8s.io images label "$ref" \
-            io.cri-containerd.pinned=pinned >/dev/null
+        "${ctr[@]}" images pull --hosts-dir "$STATE/node/certs.d" "$ref" >/dev/null 2>&1 \
+            || die "could not pull $ref from the sandbox's registry (see $STATE/logs/registry.log)"
+        # The CRI plugin names a pulled image by its digest too (what imageID reports);
+        # ctr's pull names it by tag only.
+        digest="$("${ctr[@]}" images ls "name==$ref" | awk 'NR == 2 { print $3 }')"
+        "${ctr[@]}" images tag --force "$ref" "${ref%:*}@$digest" >/dev/null
+        "${ctr[@]}" images label "$ref" io.cri-containerd.pinned=pinned >/dev/null
     done < "$imgs/images.txt"
 }
 
@@ -326,7 +330,8 @@ start_node() {
     # containerd finds its shim by name on PATH.
     start containerd env "PATH=$nbin:$PATH" "$nbin/containerd" --config "$STATE/node/containerd.toml"
     wait_for containerd 30 "$nbin/ctr" --address "$STATE/node/containerd.sock" version
-    import_images "$imgs" "$nbin"
+    wait_for registry 10 curl -sf "http://127.0.0.1:$REGISTRY_PORT/v2/"
+    pull_images "$imgs" "$nbin"
     # The kubelet refuses a loopback node IP, so the node is named localhost: the API server
     # prefers the Hostname address and reaches the kubelet at localhost:KUBELET_PORT.
     start kubelet env "PATH=$nbin:$PATH" "$BIN/kubelet" --config="$STATE/node/kubelet.yaml" \
