@@ -92,6 +92,11 @@ class PodTuiApp(App):
             from podtui.ui.keys import all_bindings, clashes
 
             self.settings.check_keys(set(all_bindings()), clashes)
+        if self.settings.actions:  # before the screens bind them
+            from podtui.ui.keys import action_clashes
+
+            self.settings.check_actions(action_clashes)
+        if self.settings.keys:
             self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
         self.check_access()
@@ -149,6 +154,8 @@ class PodTuiApp(App):
     def on_unmount(self) -> None:
         if threading.excepthook == self._thread_crashed:
             threading.excepthook = self._previous_thread_hook
+        if getattr(self, "_user_actions", None) is not None:
+            self._user_actions.stop_all()  # [[actions]] still running in the background
 
     @property
     def pod_list(self) -> PodListScreen:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from podtui.ui import keymap
+from podtui.ui.user_actions import help_bindings
 
 EXTRA = {
     "Pod list": [("j/k ↑/↓", "move"), ("g/G", "top/bottom"), ("space", "mark for delete"),
@@ -70,7 +71,7 @@ class HelpScreen(ModalScreen):
             yield Static(Text("podtui keys (k9s habits)", style="bold"))
             for title, screen_bindings in keymap.HELP:
                 bindings = [b.with_key(remapped[b.id]) if b.id in remapped else b
-                            for b in screen_bindings]
+                            for b in [*screen_bindings, *help_bindings(self.app, title)]]
                 yield Static(bindings_table(title, bindings))
                 yield Static("")
             yield Static(bindings_table("Everywhere", []))

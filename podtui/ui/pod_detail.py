@@ -30,6 +30,7 @@ from podtui.ui.path_wrap import PathWrap
 from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
 from podtui.ui.usage_view import usage_table
+from podtui.ui.user_actions import ActionKeys
 
 if TYPE_CHECKING:
     from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
@@ -247,7 +248,7 @@ class PodView:
 SECTIONS = keymap.DETAIL_SECTIONS
 
 
-class PodDetailScreen(InsideKeys, Screen):
+class PodDetailScreen(InsideKeys, ActionKeys, Screen):
     BINDINGS = keymap.POD_DETAIL
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }

@@ -18,6 +18,7 @@ from podtui.ui.inside import InsideKeys
 from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.pod_table import PodTable
 from podtui.ui.quiet_terminal import QuietScreen
+from podtui.ui.user_actions import ActionKeys
 
 if TYPE_CHECKING:
     from podtui.cluster.pod_feed import PodFeed
@@ -101,8 +102,9 @@ class MessageLine(Static):
         self.display = False
 
 
-class PodListScreen(InsideKeys, QuietScreen):
+class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
     BINDINGS = keymap.POD_LIST
+    ACTION_SCOPES = ("pod", "container", "pods")
 
     DEFAULT_CSS = """
     PodListScreen Input { dock: bottom; display: none; height: 3; }
@@ -368,6 +370,14 @@ class PodListScreen(InsideKeys, QuietScreen):
             summary = self.table.selected
             return self.feed.pod(summary.uid) if summary and self.feed else None
         return self._selected_pod()
+
+    def marked_pods(self) -> list[dict]:
+        """The marked pods, else the selected one (for the actions of scope `pods`)."""
+        pods = self.table.marked_or_selected()
+        if not pods or self.feed is None:
+            self.message("no pod selected")
+            return []
+        return [pod for p in pods if (pod := self.feed.pod(p.uid))]
 
     def action_describe(self) -> None:
         pod = self._selected_pod()

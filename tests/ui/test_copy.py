@@ -89,22 +89,25 @@ async def test_c_on_the_logs_copies_the_current_match_else_the_lines_on_screen(c
     app = PodTuiApp(connect(admin_kubeconfig))
     async with app.run_test(size=(160, 40)) as pilot:
         screen: LogsScreen = await open_seed_logs(pilot, conn)
-        node = screen.pane("node").view
-        await until(pilot, lambda: node.line_count >= 5, "a few node lines")
-        node.set_follow(False)  # the lines on screen stay put
-        await pilot.pause(0.2)
+        # busybox carries the app's lines (node prints nothing): focus its pane.
+        busybox = screen.pane("busybox").view
+        await pilot.press("tab")
+        await until(pilot, lambda: busybox.line_count >= 3, "a few busybox lines")
+        busybox.set_follow(False)  # the lines on screen stay put
+        await pilot.pause()
         await pilot.press("c")
         shown = [row.rstrip() for row in
-                 (node.render_line(y).text for y in range(node.scrollable_content_region.height))
+                 (busybox.render_line(y).text
+                  for y in range(busybox.scrollable_content_region.height))
                  if row.strip()]
         copied = app.clipboard.split("\n")
         assert copied == shown
-        assert f"copied {len(shown)} lines of node" in notices(app)
+        assert f"copied {len(shown)} lines of busybox" in notices(app)
 
-        term = node.texts[-3].split()[-1]  # e.g. req=42
+        term = busybox.texts[-1].split()[-1]  # e.g. heartbeat, or a request's source
         screen.search(term)
-        match = node.current_match
+        match = busybox.current_match
         assert match is not None and term in match.text
         await pilot.press("c")
         assert app.clipboard == match.text
-        assert "copied the current match in node" in notices(app)
+        assert "copied the current match in busybox" in notices(app)
