@@ -10,7 +10,7 @@ from typing import Any
 from ._json import obj, objs, opt_int, text
 from .containers import Container, containers_from_json
 from .summary import owner_of
-from .times import parse_time
+from .times import countdown, parse_time, stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,22 @@ class Lifecycle:
     if_container_dies: tuple[str, ...]
     """Plain sentences: what the kubelet and the controller do when a container exits."""
     deletion_time: datetime | None = None
+    """The deletionTimestamp: when the grace period ends (the delete was asked
+    ``grace_seconds`` before it)."""
+
+    def deletion_text(self, now: datetime) -> str:
+        """``grace period 30s, ends 2025-04-09T10:14:50Z (27s left)`` for a pod being
+        deleted (``overdue 12s`` once that time has passed), else ``""``."""
+        if not self.deleting:
+            return ""
+        line = f"grace period {self.grace_seconds}s"
+        if self.deletion_time is None:
+            return line
+        line = f"{line}, ends {stamp(self.deletion_time)}"
+        left = countdown(self.deletion_time, now)
+        if not left:
+            return line
+        return f"{line} ({left if left.startswith('overdue') else left + ' left'})"
 
     def condition(self, kind: str) -> Condition | None:
         """The condition of the given type, if reported."""

@@ -163,12 +163,7 @@ def describe(pod: Pod, now: datetime, events: Iterable[Event] = ()) -> str:
     phase = f" (phase {_c(lc.phase)})" if lc.phase and lc.phase != s.status else ""
     _field(lines, "", "Status", _c(s.status) + phase)
     if lc.deleting:
-        _field(
-            lines,
-            "",
-            "Terminating",
-            f"since {_when(lc.deletion_time, now)}, grace period {lc.grace_seconds}s",
-        )
+        _field(lines, "", "Terminating", lc.deletion_text(now))
     _field(lines, "", "IP", _c(net.pod_ip) or "<none>")
     _field(lines, "", "IPs", [_c(ip) for ip in net.pod_ips])
     if net.host_network:

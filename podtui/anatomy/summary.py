@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ._json import arr, count, num, obj, objs, pairs, text
-from .times import age, human_age, parse_time
+from .times import age, countdown, human_age, parse_time
 from .usage import NO_BUDGET, Budget, budget_of
 
 __all__ = [
@@ -52,6 +52,9 @@ class PodSummary:
     deleting: bool
     #: Requests and limits, for the list's %CPU/R and %MEM/L.
     budget: Budget = NO_BUDGET
+    #: The deletionTimestamp: when the grace period of a pending delete ENDS (the API server
+    #: sets it to the time of the delete plus the grace period), not when it was asked.
+    deletion_deadline: datetime | None = None
 
     def label(self, key: str, default: str | None = None) -> str | None:
         """The value of one label."""
@@ -59,6 +62,15 @@ class PodSummary:
             if k == key:
                 return v
         return default
+
+    def status_text(self, now: datetime) -> str:
+        """STATUS as podtui shows it: ``status``, and for a Terminating pod what is left of
+        its grace period, ``Terminating (27s)``, so a stuck delete (``overdue 2m``) shows."""
+        if self.status == "Terminating" and self.deletion_deadline is not None:
+            left = countdown(self.deletion_deadline, now)
+            if left:
+                return f"Terminating ({left})"
+        return self.status
 
     def ready_text(self) -> str:
         """``1/2`` as in kubectl's READY column."""
@@ -242,4 +254,5 @@ def summarize(pod: Any) -> PodSummary:
         phase=text(st.get("phase")),
         deleting=bool(meta.get("deletionTimestamp")),
         budget=budget_of(spec),
+        deletion_deadline=parse_time(meta.get("deletionTimestamp")),
     )

@@ -102,6 +102,17 @@ def age(t: datetime | None, now: datetime) -> str:
     return "" if secs is None else human_age(secs)
 
 
+def countdown(deadline: datetime | None, now: datetime) -> str:
+    """Time left until ``deadline`` at ``now``: ``27s`` (rounded up, so ``0s`` only once it
+    has come), ``overdue 12s`` more than a second after it, ``""`` without a deadline."""
+    left = seconds_since(now, deadline) if deadline is not None else None
+    if left is None or not math.isfinite(left):
+        return ""
+    if left > -1:
+        return human_age(max(math.ceil(left), 0))
+    return f"overdue {human_age(-left)}"
+
+
 def stamp(t: datetime | None) -> str:
     """``2025-04-09T10:00:00Z`` (UTC, second precision), or ``""``."""
     if t is None:

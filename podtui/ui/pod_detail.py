@@ -73,7 +73,8 @@ class PodView:
         status_style = status_class(summary).replace("pod-table--", "")
         status_style = {"ok": "$text-success", "bad": "bold $text-error",
                         "done": "$text-muted"}.get(status_style, "$text-warning")
-        text.append_text(self.s(f"{summary.status} {summary.ready_text()}", status_style))
+        text.append_text(self.s(f"{summary.status_text(self.now)} {summary.ready_text()}",
+                                status_style))
         text.append(f"  IP {p.network.pod_ip or '-'}  node {p.node or '-'}")
         if p.owner_kind:
             text.append(f"  owner {p.owner_kind}/{p.owner_name}")
@@ -202,7 +203,8 @@ class PodView:
         if lc.start_time:
             head.append(f"   started {lc.start_time:%Y-%m-%d %H:%M:%S}Z")
         if lc.deleting:
-            head.append_text(self.s("   being deleted", "bold $text-warning"))
+            head.append_text(self.s(f"   being deleted: {lc.deletion_text(self.now)}",
+                                    "bold $text-warning"))
         parts: list = [head]
         conditions = Table(box=None, pad_edge=False, show_edge=False)
         for name in ("CONDITION", "STATUS", "SINCE", "REASON"):
@@ -299,6 +301,12 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
         self.render_pod()
         self.refresh_pod()  # a change between the list's last drain and this screen
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        # No pod event marks the seconds of a grace period: count them down here.
+        if not self.gone and (self.raw.get("metadata") or {}).get("deletionTimestamp"):
+            self.render_pod()
 
     def on_unmount(self) -> None:
         if self._event_feed:

@@ -142,7 +142,7 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
         self.start_feed()  # what a started feed already has makes the first frame
         if BENCH_MARKS:
             self._bench_mark("mounted", len(self.table.order))
-        self.set_interval(1.0, self.table.refresh)  # ages tick; only changed cells are sent
+        self.set_interval(1.0, self.table.tick)  # ages tick; only changed cells are sent
 
     def on_unmount(self) -> None:
         if self.feed:

@@ -191,6 +191,8 @@ class PodTable(ScrollView, can_focus=True):
         self.filter_terms: list[str] = []
         self._name_width = 16
         self._status_width = 0  # the longest status seen (like NAME: never shrinks, no jitter)
+        #: Rows whose STATUS counts down a grace period: their width changes by the second.
+        self._counting: set[str] = set()
         self._layout: list[tuple[Column, int]] = []
         self._widths: dict[str, int] = {}
         #: PodMetrics by (namespace, name); None until a usage feed reports (no columns).
@@ -205,15 +207,22 @@ class PodTable(ScrollView, can_focus=True):
         (None: any may have changed)."""
         self._count_phases(summaries, changed)
         self.rows = summaries
+        now = clock.now()
         for uid in summaries if changed is None else changed:
             summary = summaries.get(uid)
             if summary is None:
                 continue
             if len(summary.name) > self._name_width:
                 self._name_width = min(len(summary.name), 63)
-            if len(summary.status) > self._status_width:
-                self._status_width = min(len(summary.status), MAX_STATUS_WIDTH)
+            status = summary.status_text(now)
+            if len(status) > self._status_width:
+                self._status_width = min(len(status), MAX_STATUS_WIDTH)
+            if status != summary.status:
+                self._counting.add(uid)
+            else:
+                self._counting.discard(uid)
         self.marked &= summaries.keys()
+        self._counting &= summaries.keys()
         self._reorder(changed)
 
     def _count_phases(self, summaries: dict[str, PodSummary],
@@ -232,6 +241,17 @@ class PodTable(ScrollView, can_focus=True):
                     del counts[before.phase]
             if after is not None:
                 counts[after.phase] = counts.get(after.phase, 0) + 1
+
+    def tick(self) -> None:
+        """A second went by: ages change, and so do grace-period countdowns, which may
+        need a wider STATUS ("Terminating (9s)" becomes "Terminating (overdue 1s)")."""
+        if self._counting:
+            now = clock.now()
+            widest = max(len(self.rows[uid].status_text(now)) for uid in self._counting)
+            if widest > self._status_width:
+                self._status_width = min(widest, MAX_STATUS_WIDTH)
+                self._relayout()
+        self.refresh()
 
     def set_usage(self, pods: dict[tuple[str, str], PodUsage], problem: str) -> None:
         first = self.usage is None
@@ -362,7 +382,7 @@ class PodTable(ScrollView, can_focus=True):
         if key == "ready":
             return summary.ready_text()
         if key == "status":
-            return summary.status
+            return summary.status_text(now)
         if key == "restarts":
             full = summary.restarts_text(now)
             return full if len(full) <= self._widths.get("restarts", 0) else str(summary.restarts)
