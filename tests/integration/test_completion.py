@@ -89,8 +89,11 @@ def test_pods_are_the_namespaces_pods(conn, admin_kubeconfig):
 
 def test_containers_are_the_pods_containers(conn, admin_kubeconfig):
     pod = conn.core.read_namespaced_pod(SEED_POD, "default")
+    # Debug containers others' tests added to the seed pod stay (they cannot be removed),
+    # and their logs can be read: they are completed too.
     expected = [c.name for c in pod.spec.containers] + [
-        c.name for c in pod.spec.init_containers or ()]
+        c.name for c in pod.spec.init_containers or ()] + [
+        c.name for c in pod.spec.ephemeral_containers or ()]
     got = complete("--kubeconfig", admin_kubeconfig, "-n", "default", "logs", SEED_POD, "-c", "")
     assert got == expected and "busybox" in got
 
