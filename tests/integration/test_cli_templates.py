@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import wait_for
 from tests.integration.test_cli_errors import one_line_error
-from tests.integration.test_templates_cluster import POLICY_TEMPLATE, pod_names, read
+from tests.integration.test_templates_cluster import POLICY_TEMPLATE, pod_names, printed, read
 from tests.unit.test_templates import BUILTIN_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -120,6 +121,10 @@ def test_create_dry_run_then_create(podtui, conn, namespace):
     assert result.stderr == ""
     pod = read(conn, namespace, "localhost-pair")
     assert [c["name"] for c in pod["spec"]["containers"]] == ["server", "client"]
+    # and it runs on the real node, both containers ready, as the server prints it
+    wait_for(lambda: (row := printed(conn, namespace, "localhost-pair"))
+             and (row[0]["Ready"], row[0]["Status"]) == ("2/2", "Running"),
+             "the pod Running and Ready", 90)
 
 
 def test_create_uses_the_connection_namespace(podtui, conn, namespace):

@@ -3,6 +3,8 @@ keys only, at 80x24 and 120x40."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.widgets import Input, OptionList, Static
 
@@ -59,6 +61,13 @@ def message(app: PodTuiApp) -> str:
 def row(app: PodTuiApp, name: str):
     return next((s for s in app.pod_list.query_one(PodTable).rows.values() if s.name == name),
                 None)
+
+
+def printed(conn, namespace: str, name: str) -> dict:
+    """The pod's cells as the server's Table (`kubectl get pod`) prints them."""
+    from tests.integration.test_templates_cluster import printed as table_row
+
+    return table_row(conn, namespace, name)[0]
 
 
 def pods(conn, namespace: str) -> list[str]:
@@ -146,6 +155,13 @@ async def test_n_template_form_preview_create(conn, namespace, admin_kubeconfig,
         await until(pilot, lambda: table.selected and table.selected.uid == created.uid,
                     "the cursor on the new pod")
         assert pods(conn, namespace) == ["made-by-keys"]
+        # It really runs on the node: the row says so as the server prints it.
+        ready = await until(pilot, lambda: (r := row(app, "made-by-keys"))
+                            and (r.ready_text(), r.status) == ("2/2", "Running") and r,
+                            "the new pod Running and Ready", 90)
+        cells = await asyncio.to_thread(printed, conn, namespace, "made-by-keys")
+        assert (cells["Ready"], cells["Status"]) == (ready.ready_text(), ready.status)
+        assert ready.node == "localhost"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -178,12 +178,17 @@ def test_init_container_prepares_the_served_volume(builtins: dict[str, Template]
     assert nginx["ports"][0]["containerPort"] == 8081
 
 
-def test_crashing_sidecar_names_its_crashing_container(builtins: dict[str, Template]) -> None:
+def test_crashing_sidecar_crashes_by_its_own_command(builtins: dict[str, Template]) -> None:
+    """The sidecar's script exits 1 after crash_after seconds: a real crash, no annotation
+    telling a fake kubelet to pretend one (tests/integration/test_templates_cluster.py
+    watches it crash-loop on the real node)."""
     pod = render(builtins["crashing-sidecar"], {"crash_after": "3"})
-    crasher = pod["metadata"]["annotations"]["sandbox.podtui.dev/crash-container"]
-    sidecar = by_name(pod["spec"]["containers"], crasher)
+    assert "annotations" not in pod["metadata"]
+    sidecar = by_name(pod["spec"]["containers"], "flaky-sidecar")
     assert pod["spec"]["restartPolicy"] == "Always"
-    assert "sleep 3\n" in sidecar["args"][0] and "exit 1" in sidecar["args"][0]
+    assert sidecar["command"] == ["sh", "-c"]
+    assert "sleep 3\n" in sidecar["args"][0]
+    assert sidecar["args"][0].rstrip().endswith("exit 1")
 
 
 def test_ambassador_forwards_localhost_to_the_remote(builtins: dict[str, Template]) -> None:
