@@ -71,27 +71,3 @@ def test_containers_report_container_and_image_ids_as_a_kubelet_does(conn, names
     assert all(s.image_id.startswith("docker.io/library/busybox@sha256:")
                for s in pod.status.container_statuses)
 
-
-def test_an_unpullable_container_ends_in_image_pull_backoff(conn, namespace):
-    """The sandbox pulls no image: a container named by the annotation plays one that
-    cannot be pulled (ErrImagePull, then ImagePullBackOff), the pod stays Pending."""
-    manifest = make_pod("bad-image", ["app", "side"])
-    manifest["metadata"]["annotations"] = {"sandbox.podtui.dev/unpullable-container": "app"}
-    conn.core.create_namespaced_pod(namespace, manifest)
-    seen: list[str] = []
-
-    def reason() -> str:
-        pod = conn.core.read_namespaced_pod("bad-image", namespace)
-        statuses = {s.name: s for s in pod.status.container_statuses or []}
-        app = statuses.get("app")
-        waiting = app.state.waiting.reason if app and app.state.waiting else ""
-        if waiting and (not seen or seen[-1] != waiting):
-            seen.append(waiting)
-        return waiting == "ImagePullBackOff" and pod
-
-    pod = wait_for(reason, "ImagePullBackOff")
-    assert seen[-2:] == ["ErrImagePull", "ImagePullBackOff"]
-    assert pod.status.phase == "Pending"
-    statuses = {s.name: s for s in pod.status.container_statuses}
-    assert not statuses["app"].image_id and not statuses["app"].container_id
-    assert statuses["side"].state.running and statuses["side"].ready
