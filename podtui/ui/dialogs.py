@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from podtui.anatomy import owner_of
+from podtui.anatomy import lifecycle_from_json, owner_of
 
 CONTROLLER_NOTE = {
     "ReplicaSet": "its ReplicaSet will create a new one (new name, new IP, empty emptyDirs)",
@@ -22,6 +22,8 @@ CONTROLLER_NOTE = {
 def describe_victim(pod: dict) -> Text:
     metadata = pod.get("metadata") or {}
     text = Text(f"• {metadata.get('namespace', '?')}/{metadata.get('name', '?')}", style="bold")
+    # What `d` costs: the kubelet waits this long for the containers to stop.
+    text.append(f"  grace period {lifecycle_from_json(pod).grace_seconds}s")
     kind, name = owner_of(metadata)
     if kind:
         note = CONTROLLER_NOTE.get(kind, f"its {kind} may replace it")

@@ -1,10 +1,13 @@
 """Pilot tests of ctrl+d (kill a pod after a confirmation) on the real app against the
-sandbox. KWOK's pod-delete stage removes a pod as soon as it is marked for deletion, so a
-gracefully deleted row shows Terminating only briefly before it goes."""
+sandbox's real node: a graceful delete leaves the pod Terminating on the server until the
+kubelet has stopped its containers (the list counts its grace period down meanwhile), a
+forced one removes it at once."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+from datetime import UTC, datetime
 
 import pytest
 from textual.widgets import Static
@@ -16,7 +19,8 @@ from podtui.cluster.templates import load_templates, render
 from podtui.ui.dialogs import ConfirmDeleteScreen
 from podtui.ui.pod_list import MessageLine, PodListScreen
 from podtui.ui.pod_table import PodTable
-from tests.ui.helpers import status_text, until
+from tests.conftest import wait_for
+from tests.ui.helpers import status_text, table_text, until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -64,12 +68,47 @@ async def writes_done(pilot, app: PodTuiApp) -> None:
                 "the app's writes to finish")
 
 
-def create_from_template(conn, namespace: str, name: str) -> None:
-    """A two-container pod with the default 30 s grace period (localhost-pair)."""
+def create_from_template(conn, namespace: str, name: str, grace: int | None = None) -> None:
+    """A two-container pod (localhost-pair), with the default 30 s grace period or `grace`.
+    Neither container handles SIGTERM (busybox httpd and sh, each PID 1 of its container,
+    ignore it): a graceful delete lasts the whole grace period."""
     templates, _ = load_templates()
     template = next(t for t in templates if t.name == "localhost-pair")
-    conn.core.create_namespaced_pod(namespace, render(template, {"namespace": namespace,
-                                                                 "name": name}))
+    manifest = render(template, {"namespace": namespace, "name": name})
+    if grace is not None:
+        manifest["spec"]["terminationGracePeriodSeconds"] = grace
+    conn.core.create_namespaced_pod(namespace, manifest)
+
+
+def read(conn, namespace: str, name: str):
+    """The pod as the server has it, or None once it is gone."""
+    from kubernetes.client.exceptions import ApiException
+
+    try:
+        return conn.core.read_namespaced_pod(name, namespace)
+    except ApiException as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def running(conn, namespace: str, *names: str) -> None:
+    """Waits until the kubelet runs every container of the pods: a delete of a pod that
+    has not started has nothing to wait for."""
+    def started(name: str) -> bool:
+        pod = read(conn, namespace, name)
+        return bool(pod and pod.status.container_statuses
+                    and all(s.state.running for s in pod.status.container_statuses))
+
+    wait_for(lambda: all(started(n) for n in names), f"{names} running", 90)
+
+
+def left(app: PodTuiApp, name: str) -> int | None:
+    """The seconds the row's STATUS says are left of its grace period."""
+    summary = row(app, name)
+    shown = summary.status_text(datetime.now(UTC)) if summary else ""
+    found = re.fullmatch(r"Terminating \((\d+)s\)", shown)
+    return int(found[1]) if found else None
 
 
 async def select(pilot, app: PodTuiApp, name: str):
@@ -90,32 +129,54 @@ def victims(dialog: ConfirmDeleteScreen) -> str:
     return str(dialog.query_one("#victims", Static).content)
 
 
+GRACE = 12
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_ctrl_d_then_d_deletes_gracefully(conn, namespace, admin_kubeconfig, size):
-    for name in ("victim", "bystander"):
-        create_from_template(conn, namespace, name)
+    """d: the pod is Terminating on the server (deletionTimestamp at the end of its grace
+    period), the row counts the grace period down and stays until the kubelet has stopped
+    the containers and the pod is gone."""
+    create_from_template(conn, namespace, "victim", grace=GRACE)
+    create_from_template(conn, namespace, "bystander")
+    await asyncio.to_thread(running, conn, namespace, "victim", "bystander")
     bystander = untouched(conn, namespace)["bystander"]
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
     async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: row(app, "bystander"), "the rows", 60)
         await select(pilot, app, "victim")
         dialog = await open_dialog(pilot, app)
-        assert victims(dialog) == f"• {namespace}/victim"  # names the pod, and only it
+        # names the pod, and only it, with what a graceful delete will wait
+        assert victims(dialog) == f"• {namespace}/victim  grace period {GRACE}s"
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list again")
         await until(pilot, lambda: message(app), "the result line")
         assert message(app) == (f"{namespace}/victim: deleting (graceful) · "
                                 f"kubectl delete pod victim -n {namespace}")
-        await until(pilot, lambda: (r := row(app, "victim")) is None or r.status == "Terminating",
-                    "the row to show Terminating or go")
-        await until(pilot, lambda: row(app, "victim") is None, "the row to go", 60)
         await writes_done(pilot, app)
+        pod = await asyncio.to_thread(read, conn, namespace, "victim")
+        assert pod is not None and pod.metadata.deletion_timestamp  # still there: Terminating
+        assert pod.metadata.deletion_grace_period_seconds == GRACE
+
+        first = await until(pilot, lambda: left(app, "victim"), "the countdown")
+        assert first <= GRACE
+        line = next(t for t in table_text(app).splitlines() if "victim" in t)
+        assert re.search(r"Terminating \(\d+s\)", line), line  # on screen, whole
+        await until(pilot, lambda: (n := left(app, "victim")) is not None and n < first,
+                    "the countdown to go down")
+        await until(pilot, lambda: left(app, "victim") == 0 or row(app, "victim") is None,
+                    "the end of the grace period", GRACE + 10)
+        await until(pilot, lambda: row(app, "victim") is None, "the row to go", 60)
+        assert await asyncio.to_thread(read, conn, namespace, "victim") is None
         assert await asyncio.to_thread(untouched, conn, namespace) == {"bystander": bystander}
         assert row(app, "bystander") is not None
 
 
 async def test_force_kill_with_capital_f(conn, namespace, admin_kubeconfig):
+    """F: grace period 0; the server removes the pod at once (no Terminating version of it),
+    although its containers ignore SIGTERM and a graceful delete would take 30 s."""
     create_from_template(conn, namespace, "stuck")
+    await asyncio.to_thread(running, conn, namespace, "stuck")
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "stuck")
@@ -125,6 +186,8 @@ async def test_force_kill_with_capital_f(conn, namespace, admin_kubeconfig):
         assert message(app) == (f"{namespace}/stuck: force-deleted (grace 0) · "
                                 f"kubectl delete pod stuck -n {namespace} --grace-period=0 "
                                 "--force")
+        await writes_done(pilot, app)
+        assert await asyncio.to_thread(read, conn, namespace, "stuck") is None  # at once
         await until(pilot, lambda: row(app, "stuck") is None, "the row to go")
         assert await asyncio.to_thread(pods, conn, namespace) == {}
 
@@ -141,7 +204,7 @@ async def test_cancel_deletes_nothing(conn, namespace, admin_kubeconfig, key):
         await until(pilot, lambda: len(table(app).rows) == 2, "two rows", 60)
         await select(pilot, app, "keeper")
         dialog = await open_dialog(pilot, app)
-        assert victims(dialog) == f"• {namespace}/keeper"
+        assert victims(dialog) == f"• {namespace}/keeper  grace period 30s"
         await pilot.press(key)
         await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list again")
         # marked pods too

@@ -67,6 +67,54 @@ async def test_detail_says_when_the_pod_is_deleted(conn, namespace, admin_kubeco
         assert isinstance(app.screen, PodDetailScreen)  # still usable: last state shown
 
 
+async def test_detail_counts_down_a_graceful_delete_until_the_pod_is_gone(
+        conn, namespace, admin_kubeconfig):
+    """A pod whose container ignores SIGTERM (busybox sleep, PID 1 of its container) takes
+    its whole grace period to go: the header counts it down from the deletionTimestamp, the
+    time it ends on the server, until the pod is gone."""
+    import re
+
+    from podtui.anatomy import parse_time
+    from tests.conftest import wait_for
+
+    manifest = make_pod("slow-to-go", ["app"])
+    manifest["spec"]["terminationGracePeriodSeconds"] = 8
+    conn.core.create_namespaced_pod(namespace, manifest)
+    wait_for(lambda: (p := conn.core.read_namespaced_pod("slow-to-go", namespace))
+             .status.container_statuses and p.status.container_statuses[0].state.running,
+             "the container to run", 90)
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_pod(pilot, app, "slow-to-go")
+        assert isinstance(app.screen, PodDetailScreen)
+        header = app.screen.query_one("#detail-header", Static)
+        await asyncio.to_thread(conn.core.delete_namespaced_pod, "slow-to-go", namespace)
+        pod = await asyncio.to_thread(conn.core.read_namespaced_pod, "slow-to-go", namespace)
+        ends = parse_time(pod.metadata.deletion_timestamp)
+        assert pod.metadata.deletion_grace_period_seconds == 8
+
+        def left() -> int | None:
+            found = re.search(r"Terminating \((\d+)s\) \d/1", widget_text(header))
+            return int(found[1]) if found else None
+
+        first = await until(pilot, left, "the countdown in the header")
+        assert first <= 8
+        await until(pilot, lambda: (n := left()) is not None and n < first, "a second less")
+        await pilot.press("5")
+        said = f"being deleted: grace period 8s, ends {ends:%Y-%m-%dT%H:%M:%SZ} ("
+        await until(pilot, lambda: said in " ".join(section(app, "lifecycle").split()),
+                    "the lifecycle's line")
+        message = app.screen.query_one("#detail-message", Static)
+        await until(pilot, lambda: "was deleted" in widget_text(message), "the pod gone", 60)
+        # Its last state stays, as the server last had it (the kubelet made the phase
+        # Failed, sleep having been killed, just before it removed the pod).
+        from podtui.anatomy import summarize
+
+        last = summarize(app.screen.raw)
+        shown = widget_text(header)
+        assert last.deleting and last.status in shown and last.ready_text() in shown
+
+
 async def test_detail_follows_the_pod_and_its_events_as_they_change(conn, namespace,
                                                                    admin_kubeconfig):
     conn.core.create_namespaced_pod(namespace, make_pod("changing", ["a"]))

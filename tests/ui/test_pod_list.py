@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
@@ -93,3 +94,33 @@ async def test_namespace_picker_switches_to_all_namespaces(conn, namespace, admi
         await pilot.press("0")  # k9s: all namespaces
         await until(pilot, lambda: row(app, SEED_POD) and row(app, "here"), "rows of every ns")
         assert "NAMESPACE" in table_text(app)
+
+
+async def test_rows_say_what_the_server_prints_for_pods_that_really_fail(
+        conn, namespace, admin_kubeconfig):
+    """Pods that really fail on the node (a command exiting 3, an image that does not exist,
+    a readiness probe that never passes): each row's READY and STATUS, as painted, come to
+    be the server's Table cells while the Table shows that state."""
+    from tests.integration.test_lifecycle_real import busybox, pod, server_table
+
+    never = {"exec": {"command": ["false"]}, "periodSeconds": 1}
+    for manifest in (
+        pod("fails", busybox("app", 'echo "giving up"; exit 3')),
+        pod("no-image", {"name": "app", "image": "busybox:0.0-podtui-no-such-tag"}),
+        pod("unready", busybox("app", "exec sleep 3600", readinessProbe=never)),
+    ):
+        await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, manifest)
+    wanted = {"fails": "CrashLoopBackOff", "no-image": "ImagePullBackOff", "unready": "Running"}
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(120, 30)) as pilot:
+        for name, status in wanted.items():
+            deadline = time.monotonic() + 90
+            while True:
+                cells = (await asyncio.to_thread(server_table, conn, namespace)).get(
+                    name, ({}, {}))[0]
+                painted = next((line.split()[:3] for line in table_text(app).splitlines()
+                                if line.split()[:1] == [name]), [])
+                if cells.get("Status") == status and painted == [name, cells["Ready"], status]:
+                    break
+                assert time.monotonic() < deadline, (name, cells, painted)
+                await pilot.pause(0.1)
