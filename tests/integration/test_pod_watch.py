@@ -87,7 +87,7 @@ def test_paged_list_matches_the_server_page_by_page(conn, namespace, monkeypatch
     wait_for(lambda: len(server_pods()) == 3, "three pods")
     monkeypatch.setattr(pods_module, "PAGE_SIZE", 1)
     monkeypatch.setattr(pods_module, "NEXT_PAGE_SIZE", 1)
-    for _attempt in range(20):  # KWOK may update a pod between the two lists: again
+    for _attempt in range(20):  # the kubelet may update a pod between the two lists: again
         events: list = []
         PodWatcher(conn, namespace, events.append)._list()
         expected = server_pods()
