@@ -282,16 +282,6 @@ def seed_pod() -> dict:
         },
     }
 
-# --- Inside the containers: exec and port-forward ---------------------------------------
-# KWOK runs an exec'd command as a local process in a configured working directory
-# (ClusterExec) and forwards a pod's port to a local address (ClusterPortForward). Each
-# container of the seed pod gets a directory containers/NS/POD/CONTAINER that
-# sandbox/container-exec turns into the container's filesystem (a chroot: the host's /usr
-# read-only, the pod's volumes bind-mounted at their mountPaths); every other pod, and the
-# seed pod's ephemeral containers, share containers/_any (KWOK's config is static: it cannot
-# name pods created later). KWOK looks a command up on its own PATH, STATE/exec/bin, where
-# every host command's name is a link to container-exec.
-
 def main(argv: list[str]) -> None:
     what = argv[1]
     if what == "kwok":

@@ -29,11 +29,10 @@ DEMO_PODS = [
     {
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": {"name": "checkout-crashing-sidecar",
-                     "annotations": {"sandbox.podtui.dev/crash-container": "metrics"}},
+        "metadata": {"name": "checkout-crashing-sidecar"},
         "spec": {
             "containers": [
-                {"name": "app", "image": "nginx:1.27", "ports": [{"containerPort": 8080}]},
+                {"name": "app", "image": "nginx:1.27", "ports": [{"containerPort": 80}]},
                 {"name": "metrics", "image": "busybox:1.36",
                  "command": ["sh", "-c", "sleep 5; exit 1"]},
             ],
@@ -106,6 +105,18 @@ async def volume_inside(pilot, app) -> None:
     await detail_volumes(pilot, app)
     await pilot.press("v")
     await until(pilot, lambda: all(p.result for p in app.screen.query(RunPane)))
+
+
+async def crashed_once(conn, pod: str, container: str, timeout: float = 120) -> None:
+    """Until the real node has restarted the sidecar whose command exits 1."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        status = (await asyncio.to_thread(conn.core.read_namespaced_pod, pod, "default")).status
+        if any(c.name == container and c.restart_count >= 1
+               for c in status.container_statuses or []):
+            return
+        await asyncio.sleep(0.5)
+    raise SystemExit(f"{pod}: {container} did not restart within {timeout:.0f} s")
 
 
 async def crash_lifecycle(pilot, app) -> None:
@@ -199,7 +210,7 @@ async def main(only: list[str]) -> None:
                 raise
     subprocess.run([str(HERE.parent / "sandbox" / "sandbox"), "zoo"], check=True,
                    capture_output=True, timeout=300)
-    await asyncio.sleep(6)  # let the sandbox make the sidecar crash at least once
+    await crashed_once(conn, "checkout-crashing-sidecar", "metrics")
     try:
         for name, size, steps in SHOTS:
             if not only or name in only:
