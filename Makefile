@@ -93,5 +93,9 @@ COMPAT_ENV = PODTUI_SANDBOX_K8S=$(K8S) PODTUI_SANDBOX_DIR=/tmp/podtui-compat-$(K
 test-compat: setup
 	@test -n "$(K8S)" || { echo "make test-compat K8S=v1.MINOR.PATCH"; exit 2; }
 	$(COMPAT_ENV) $(SANDBOX) up
-	$(COMPAT_ENV) $(PY) -m pytest -ra -p no:cacheprovider tests/integration tests/ui $(PYTEST_ARGS); \
-		status=$$?; $(COMPAT_ENV) $(SANDBOX) down; exit $$status
+	status=0; \
+	$(COMPAT_ENV) $(PY) -m pytest -ra -n 2 -p no:cacheprovider -m "not disruptive" \
+		tests/integration tests/ui $(PYTEST_ARGS) || status=1; \
+	$(COMPAT_ENV) $(PY) -m pytest -ra -p no:cacheprovider -m disruptive \
+		tests/integration tests/ui $(PYTEST_ARGS) || status=1; \
+	$(COMPAT_ENV) $(SANDBOX) down; exit $$status
