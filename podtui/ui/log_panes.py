@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.logs import LogFollower, LogStatus
 from podtui.ui.log_view import LogView
+from podtui.ui.log_view.widget import STREAMING
 
 
 @dataclass
@@ -27,7 +28,7 @@ def state_label(status: LogStatus, previous: bool = False) -> tuple[str, bool]:
             return "waiting for output", False
         return "connecting…", False
     if state == cluster_logs.STREAMING:
-        return ("previous instance" if previous else "streaming"), False
+        return ("previous instance" if previous else STREAMING), False
     if state == cluster_logs.RECONNECTING:
         if status.error:
             return f"reconnecting: {status.message}", True

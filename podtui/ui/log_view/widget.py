@@ -51,6 +51,9 @@ from podtui.ui.log_view.text import (
     write_lines,
 )
 
+# The state a pane shows while its stream is open (podtui/ui/log_panes.state_label).
+STREAMING = "streaming"
+
 
 class LogView(RowsMixin, SearchMixin, PaintMixin, QuietMixin, ScrollView, can_focus=True):
     """A bounded, fast log pane. Feed it with `add_lines()` from the event loop."""
@@ -228,8 +231,13 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, QuietMixin, ScrollView, can_fo
     def border_text(self) -> tuple[str, str]:
         """(title, subtitle) as plain text: what the border shows."""
         title = self._title
-        if self._state:
-            title = f"{title} · {self._state}" if title else self._state
+        state = self._state
+        if state == STREAMING and not self._entries:
+            # A real kubelet answers at once, even for a container that has printed
+            # nothing (the seed's node writes only to its file): say so, not just "streaming".
+            state = f"{state} · no output yet"
+        if state:
+            title = f"{title} · {state}" if title else state
         bits = []
         if self._term:
             where = ""
