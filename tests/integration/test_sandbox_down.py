@@ -112,3 +112,17 @@ def test_a_second_instance_runs_beside_the_first_and_down_leaves_nothing(tmp_pat
     assert down.returncode == 0, down.stderr
     assert leftovers(state, SECOND["PODTUI_SANDBOX_PORT"]) == []
     assert conn.core.read_namespaced_pod("seed-sidecar-logs", "default").status.phase == "Running"
+
+
+def test_up_without_root_stops_with_one_line_naming_it(tmp_path):
+    """A machine (or user) that cannot run containers: one line, before anything starts."""
+    state = tmp_path / "sb"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PODTUI_SANDBOX_DIR": str(state),
+           **SECOND}
+    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           str(SANDBOX), "up"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "sandbox: error: the real node needs root (kubelet, containerd and runc run as root)"]
+    assert not state.exists()
