@@ -71,3 +71,39 @@ def test_containers_report_container_and_image_ids_as_a_kubelet_does(conn, names
     assert all(s.image_id.startswith("docker.io/library/busybox@sha256:")
                for s in pod.status.container_statuses)
 
+
+
+def expected_release() -> str:
+    """The release the sandbox was built from: a compatibility run's, else the pinned one."""
+    import os
+    import re
+    from pathlib import Path
+
+    if os.environ.get("PODTUI_SANDBOX_K8S"):
+        return os.environ["PODTUI_SANDBOX_K8S"]
+    go_mod = Path(__file__).resolve().parents[2] / "sandbox" / "k8s" / "go.mod"
+    return re.search(r"k8s\.io/kubernetes (v\S+)", go_mod.read_text()).group(1)
+
+
+def test_every_part_reports_its_real_version(conn):
+    """Stamped as a release build is: kubectl version parses it (an unstamped build reports
+    v0.0.0-master+$Format:%H$, which it cannot), podtui reads the same, and the real node's
+    kubelet is of the same release."""
+    import json
+    import subprocess
+
+    from podtui.cluster.server_version import fetch
+    from tests.conftest import ADMIN_KUBECONFIG, KUBECTL
+
+    done = subprocess.run([KUBECTL, "--kubeconfig", str(ADMIN_KUBECONFIG), "version", "-o",
+                           "json"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    versions = json.loads(done.stdout)
+    release = expected_release()
+    assert versions["serverVersion"]["gitVersion"] == release
+    assert versions["clientVersion"]["gitVersion"] == release
+    version = fetch(conn)
+    assert version.known and version.label == release
+    node = conn.core.read_node("localhost")
+    assert node.status.node_info.kubelet_version == release
+    assert node.status.node_info.container_runtime_version.startswith("containerd://2.")
