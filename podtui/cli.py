@@ -26,6 +26,11 @@ HIDDEN = ("__complete",)
 CONNECTED = ("logs", "top", "create")
 #: Inside a pod (cli_inside): exec, shell, port-forward, debug.
 INSIDE = ("exec", "shell", "port-forward", "debug")
+#: Whose output is not cluster text shown on a terminal: exec's is the user's own command's
+#: (`ls --color` must stay coloured), completion's a script for the shell to read. Every
+#: other subcommand's prints show control characters visibly on a terminal
+#: (podtui.terminal_text); the shells hand the terminal over by its file descriptors.
+OWN_OUTPUT = ("exec", "completion")
 
 
 def global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -66,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"podtui: {message}", file=sys.stderr)
+    from podtui.terminal_text import guard
+
+    print(f"podtui: {message}", file=guard(sys.stderr))
     return 1
 
 
@@ -108,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         conn = _connect(args, settings)
     except ClusterError as exc:
         for line in settings.problems:
-            print(f"podtui: {line}", file=sys.stderr)
+            _fail(line)
         return _fail(str(exc))
     from podtui.cluster.pod_feed import PodFeed
 
@@ -123,11 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         app.run()
     except Exception as exc:  # noqa: BLE001 - outside the app's loop: the same one line
         from podtui.crash import crash_line
+        from podtui.terminal_text import guard
 
-        print(crash_line(exc, conn.secrets()), file=sys.stderr)
+        print(crash_line(exc, conn.secrets()), file=guard(sys.stderr))
         return 1
+    from podtui.terminal_text import guard
+
     if app.crash_line:  # an error inside the app (PodTuiApp._handle_exception)
-        print(app.crash_line, file=sys.stderr)
+        print(app.crash_line, file=guard(sys.stderr))
     inside = getattr(app, "_inside_actions", None)  # port-forwards end with the app
     if inside is not None and (active := [f for f in inside.forwards if f.active]):
         inside.stop_all()
@@ -172,8 +182,6 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
 
 
 def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int:
-    from podtui.cluster.errors import ClusterError, describe
-
     command: list[str] = []  # exec: what follows --
     if name == "exec" and "--" in rest:  # COMMAND's own options stay its own
         rest, command = rest[:rest.index("--")], rest[rest.index("--") + 1:]
@@ -182,6 +190,17 @@ def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int
     for key, value in vars(outer).items():  # given before the subcommand, not after it
         if key not in ("command", "rest") and not hasattr(args, key):
             setattr(args, key, value)
+    if name in OWN_OUTPUT:
+        return _run_subcommand(name, args)
+    from podtui.terminal_text import guarded_std
+
+    with guarded_std(raw=getattr(args, "raw", False)):
+        return _run_subcommand(name, args)
+
+
+def _run_subcommand(name: str, args: argparse.Namespace) -> int:
+    from podtui.cluster.errors import ClusterError, describe
+
     try:
         if name == "completion":
             from podtui import cli_complete

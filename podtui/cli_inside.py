@@ -15,6 +15,7 @@ import time
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError
+from podtui.terminal_text import guard
 
 NAMES = ("exec", "shell", "port-forward", "debug")
 
@@ -77,8 +78,8 @@ def _exec(conn: Connection, namespace: str, args) -> int:
     sys.stdout.write(result.stdout)
     sys.stdout.flush()
     sys.stderr.write(result.stderr)
-    if result.exit_code is None:
-        print(f"podtui exec: {result.error}", file=sys.stderr)
+    if result.exit_code is None:  # podtui's line, not the command's: the server's text
+        print(f"podtui exec: {result.error}", file=guard(sys.stderr))
         return 1
     return result.exit_code
 

@@ -5,7 +5,8 @@ The logs of several containers of one pod as one stream, each line prefixed with
 by timestamp across containers; with `-f` they go through a small reorder window
 (`--sort-window`, 250 ms) that prints them in timestamp order too, or as they come with
 `--no-sort` (and resumed without gap or duplicate when a stream drops). Errors are one line
-on stderr, exit 1.
+on stderr, exit 1. On a terminal, control characters are shown, not obeyed
+(podtui.terminal_text); `--raw` or a pipe passes the bytes through.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.logs.reorder import DEFAULT_WINDOW
+from podtui.terminal_text import guard
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-sort", action="store_true", help="with -f: print lines as they arrive"
     )
+    parser.add_argument(
+        "--raw", action="store_true",
+        help="write the containers' bytes to a terminal as they are, escape sequences "
+        "included (by default a terminal shows control characters as \\x1b, \\r, ...; "
+        "piped output is always raw)",
+    )
 
 
 def format_line(container: str, line: cluster_logs.LogLine, timestamps: bool) -> str:
@@ -64,8 +72,9 @@ def format_line(container: str, line: cluster_logs.LogLine, timestamps: bool) ->
 
 def run(conn: Connection, args: argparse.Namespace, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    raw = getattr(args, "raw", False)
+    out = guard(out or sys.stdout, raw)
+    err = guard(err or sys.stderr, raw)
     namespace = getattr(args, "namespace", None) or conn.namespace
 
     def fail(message: str) -> int:

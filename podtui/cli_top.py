@@ -48,7 +48,8 @@ def print_table(table: list[list[str]], out: TextIO) -> None:
         out.write("\n")
 
 
-def run(conn: Connection, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run(conn: Connection, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # at call time: cli.py guards it on a terminal
     if args.pod and args.all_namespaces:
         raise ClusterError("a pod name and -A/--all-namespaces do not go together")
     namespace = None if args.all_namespaces else conn.namespace
