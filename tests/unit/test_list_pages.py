@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import orjson
 import pytest
@@ -102,14 +103,21 @@ def test_a_failed_fetch_raises_when_its_page_is_due():
 
 
 def test_closing_early_does_not_wait_for_the_page_on_its_way():
-    release = threading.Event()
+    asked, release = threading.Event(), threading.Event()
 
     def fetch(token: str) -> bytes:
         if token:
-            release.wait(10)
+            asked.set()
+            release.wait(5)
         return page([pod("a")], "next")
 
     pages = pages_ahead(fetch)
     next(pages)
-    pages.close()  # returns at once; the helper thread ends when its fetch does
+    assert asked.wait(5), "the next page was never requested"
+    started = time.monotonic()
+    pages.close()  # the helper thread ends when its fetch does, later
+    took = time.monotonic() - started
+    still_fetching = not release.is_set()
     release.set()
+    assert still_fetching
+    assert took < 1, f"close() waited {took:.1f}s for the page on its way"
