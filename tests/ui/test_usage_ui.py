@@ -6,22 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import uuid
 
+import orjson
 from textual.widgets import Static
 
-from podtui.anatomy import cpu_text, memory_text, percent
+from podtui.anatomy import cpu_text, memory_text
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
 from podtui.ui.pod_detail import PodDetailScreen
-from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, wait_for
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
 from tests.integration.test_usage import (
     kubectl_top,
     metrics_timestamp,
     on_real_node,
     real_pod,
 )
-from tests.ui.helpers import open_pod, row, status_text, table, table_text, until, widget_text
+from tests.ui.helpers import open_pod, status_text, table, table_text, until, widget_text
 
 DEMO_NS, DEMO = "metrics-demo", "usage-demo"
 
@@ -39,7 +41,26 @@ def cells(app: PodTuiApp, name: str) -> dict[str, str]:
     return values
 
 
+def metrics_of(conn, namespace: str, pod: str) -> dict:
+    """The metrics API's PodMetrics, as served (not through podtui's reader)."""
+    return orjson.loads(conn.request(
+        "GET", f"/apis/metrics.k8s.io/v1beta1/namespaces/{namespace}/pods/{pod}").data)
+
+
+BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+
+
+def memory_bytes(quantity: str) -> int:
+    """metrics-server's memory quantities: plain bytes or a binary suffix."""
+    unit = BINARY.get(quantity[-2:])
+    return int(quantity[:-2]) * unit if unit else int(quantity)
+
+
 async def test_list_columns_are_the_metrics_apis_numbers(conn, admin_kubeconfig):
+    """usage-demo (KWOK's emulation, sandbox/render_config.py): app 120m and cache 35m of
+    CPU, with some jitter, against requests of 100m and 50m; memory limits of 128Mi each,
+    its memory climbing. CPU and MEM are kubectl top's, the percentages the served
+    quantities' over those literal requests and limits, all read on the app's scrape."""
     app = PodTuiApp(connect(admin_kubeconfig, namespace=DEMO_NS))
     async with app.run_test(size=(160, 40)) as pilot:
         await until(pilot, lambda: table(app).usage, "the first usage report", timeout=60)
@@ -49,15 +70,25 @@ async def test_list_columns_are_the_metrics_apis_numbers(conn, admin_kubeconfig)
             api = read_usage(conn, DEMO_NS)[(DEMO_NS, DEMO)]
             return api if (table(app).usage or {}).get((DEMO_NS, DEMO)) == api else None
 
-        usage = await until(pilot, same_scrape, "the app and the API on one scrape", 40)
-        shown = cells(app, DEMO)
-        assert table(app).usage[(DEMO_NS, DEMO)] == usage  # still that scrape when read
-        budget = row(app, DEMO).budget
-        assert shown["CPU"] == cpu_text(usage.total.cpu)
-        assert shown["MEM"] == memory_text(usage.total.memory)
-        assert shown["%CPU/R"] == str(percent(usage.total.cpu, budget.cpu_request))
+        for _attempt in range(5):
+            usage = await until(pilot, same_scrape, "the app and the API on one scrape", 40)
+            served = metrics_of(conn, DEMO_NS, DEMO)
+            pods, _containers = await asyncio.to_thread(kubectl_tops, admin_kubeconfig, DEMO_NS)
+            shown = cells(app, DEMO)
+            if (table(app).usage[(DEMO_NS, DEMO)] == usage
+                    and metrics_of(conn, DEMO_NS, DEMO)["timestamp"] == served["timestamp"]):
+                break
+        else:
+            raise AssertionError("metrics-server scraped between every pair of reads")
+        assert pods[1][0] == DEMO
+        assert shown["CPU"] == pods[1][1]
+        assert 145 <= int(shown["CPU"].removesuffix("m")) <= 165  # 155m, KWOK's jitter aside
+        assert shown["MEM"] == pods[1][2]
+        nanocores = sum(int(c["usage"]["cpu"].removesuffix("n")) for c in served["containers"])
+        assert shown["%CPU/R"] == str(nanocores * 100 // 150_000_000)  # rounded down, as k9s
         # Both containers set a memory limit: the pod has one (their sum), so %MEM/L shows.
-        assert shown["%MEM/L"] == str(percent(usage.total.memory, budget.memory_limit))
+        used = sum(memory_bytes(c["usage"]["memory"]) for c in served["containers"])
+        assert shown["%MEM/L"] == str(used * 100 // (256 * 2**20))
 
         await pilot.press("M")  # k9s: shift-M sorts by memory, heaviest first
         assert table(app).sort_key == "mem"
@@ -158,36 +189,43 @@ async def test_containers_view_shows_usage_per_container(conn, admin_kubeconfig)
         assert cpu_text(usage.container("cache").cpu) in lines[cache_cpu]
 
 
-async def test_without_metrics_access_the_app_goes_on_with_na():
+async def test_without_metrics_access_the_app_goes_on_with_na(conn):
     """The namespace-limited user may list pods but not read metrics.k8s.io."""
-    conn = connect(str(LIMITED_KUBECONFIG))
-    app = PodTuiApp(conn)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await until(pilot, lambda: table(app).usage_problem, "the usage feed's report",
-                    timeout=30)
-        assert table(app).usage_problem == f"{UNAVAILABLE} (forbidden)"
-        assert "metrics n/a" in status_text(app)
-        message = str(app.pod_list.query_one("#message", Static).render())
-        assert UNAVAILABLE in message
-        if table(app).rows:  # every row says n/a, the rest is as before
-            name = next(iter(table(app).rows.values())).name
-            assert cells(app, name)["CPU"] == "n/a"
+    limited = connect(str(LIMITED_KUBECONFIG))
+    name = f"na-{uuid.uuid4().hex[:6]}"  # team-a is shared with other tests
+    conn.core.create_namespaced_pod(limited.namespace, make_pod(name))
+    try:
+        app = PodTuiApp(limited)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await until(pilot, lambda: table(app).usage_problem, "the usage feed's report",
+                        timeout=30)
+            assert table(app).usage_problem == f"{UNAVAILABLE} (forbidden)"
+            assert "metrics n/a" in status_text(app)
+            message = str(app.pod_list.query_one("#message", Static).render())
+            assert UNAVAILABLE in message
+            await until(pilot, lambda: f" {name} " in table_text(app), "the pod's row")
+            assert cells(app, name)["CPU"] == "n/a"  # and the rest is as before
             assert cells(app, name)["STATUS"]
+    finally:
+        conn.core.delete_namespaced_pod(name, limited.namespace, grace_period_seconds=0)
 
 
-async def test_usage_feed_of_one_pod_keeps_its_history(conn):
+def test_usage_feed_of_one_pod_keeps_its_history(conn):
+    """Two of metrics-server's scrapes of the seed pod, oldest first, the last one current."""
     feed = UsageFeed(conn, "default", SEED_POD, period=0.2)
     feed.start()
-    try:
-        snapshot = None
-        for _ in range(100):
-            snapshot = feed.take() or snapshot
-            if snapshot and snapshot.history:
-                break
-            import time
+    latest = None
 
-            time.sleep(0.1)
+    def two_scrapes():
+        nonlocal latest
+        latest = feed.take() or latest
+        return latest is not None and len(latest.history) >= 2
+
+    try:
+        wait_for(two_scrapes, "two scrapes of the seed pod", timeout=90, interval=0.2)
     finally:
         feed.stop()
-    assert snapshot is not None and snapshot.problem == ""
-    assert snapshot.history[-1] == snapshot.pods[("default", SEED_POD)]
+    assert latest.problem == ""
+    stamps = [usage.timestamp for usage in latest.history]
+    assert None not in stamps and stamps == sorted(set(stamps)), stamps
+    assert latest.history[-1] == latest.pods[("default", SEED_POD)]
