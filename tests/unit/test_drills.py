@@ -54,18 +54,32 @@ def test_result_says_what_it_looked_at_and_found():
     ("one_of", ["Memory", "HugePages"], "emptyDir.medium", ("volume", "logs"), True),
     ("none_of", ["Memory"], "emptyDir.medium", ("volume", "logs"), False),
     ("matches", "^busybox(:|$)", "image", ("container", "shipper"), True),
-    ("equals", "/var/log/app", "mountPath", ("container", "app"), None),  # see below
     ("exists", False, "readOnly", ("container", "app"), True),
     ("exists", True, "status", ("container", "app"), False),
+    # Each predicate both ways: the cases above only pass or only fail for some.
+    ("matches", "^busybox(:|$)", "image", ("container", "app"), False),  # nginx:1.27
+    ("count", 1, "ports", ("container", "app"), False),
+    ("count", 0, "spec.volumes[*].name", None, False),
+    ("one_of", ["HugePages"], "emptyDir.medium", ("volume", "logs"), False),
+    ("none_of", ["HugePages"], "emptyDir.medium", ("volume", "logs"), True),
+    ("at_least", "200Mi", "resources.requests.memory", ("container", "app"), False),
+    ("at_least", "0.5", "resources.requests.cpu", ("container", "app"), True),  # 500m
+    ("at_most", "128Mi", "resources.requests.memory", ("container", "app"), True),
+    ("exists", True, "image", ("container", "app"), True),
+    ("exists", False, "image", ("container", "app"), False),
 ])
 def test_predicates(predicate, expected, path, scope, passed):
-    if passed is None:  # mount inside a container
-        c = Check("s", (("pod", "web"), ("container", "app"), ("mount", "logs")), "mountPath",
-                  predicate, expected)
-        assert evaluate(c, SNAP).passed
-        return
     parts = (scope,) if scope else ()
     assert evaluate(check(predicate, expected, path, *parts), SNAP).passed is passed
+
+
+@pytest.mark.parametrize("mount, expected, passed", [
+    ("logs", "/var/log/app", True), ("logs", "/var/log", False), ("nope", "/var/log/app", False),
+])
+def test_a_mount_inside_a_container(mount, expected, passed):
+    c = Check("s", (("pod", "web"), ("container", "app"), ("mount", mount)), "mountPath",
+              "equals", expected)
+    assert evaluate(c, SNAP).passed is passed
 
 
 def test_missing_objects_and_parts_are_named():
@@ -85,12 +99,30 @@ def test_job_containers_come_from_the_pod_template():
 
 
 def test_odd_data_never_raises():
-    for value in (None, [], "x", {"spec": []}, {"spec": {"containers": "nope"}}):
+    """Not a pod object, or a spec of the wrong shape: a failed check that says why."""
+    not_found = "pod `web` not found"
+    no_app = "container `app` not found"
+    no_volumes = "pod `web`: spec.volumes[*].name has 0 items, expected 1 item"
+    verdicts = {
+        None: (not_found, not_found, not_found),
+        "x": (not_found, not_found, not_found),
+        "list": (not_found, not_found, not_found),
+        "spec list": (no_app, no_volumes, "pod `web`: spec is empty, expected it to match `(`"),
+        "containers str": (no_app, no_volumes, "pod `web`: spec is `{\"containers\":\"nope\"}`, "
+                           "expected it to match `(`"),
+    }
+    values = {None: None, "x": "x", "list": [], "spec list": {"spec": []},
+              "containers str": {"spec": {"containers": "nope"}}}
+    for key, value in values.items():
         snap = {"pod": {"web": value}}
-        for c in (check("equals", "x", "image", ("container", "app")),
-                  check("count", 1, "spec.volumes[*].name"),
-                  check("matches", "(", "spec")):
-            evaluate(c, snap)  # no exception, a result
+        results = [evaluate(c, snap) for c in (check("equals", "x", "image", ("container", "app")),
+                                               check("count", 1, "spec.volumes[*].name"),
+                                               check("matches", "(", "spec"))]
+        assert [r.passed for r in results] == [False] * 3, key
+        assert tuple(r.detail for r in results) == verdicts[key], key
+    bad_pattern = evaluate(check("matches", "(", "metadata.name"), SNAP)
+    assert not bad_pattern.passed
+    assert bad_pattern.detail.startswith("pod `web`: cannot test metadata.name: missing ),")
 
 
 def test_show_values():
