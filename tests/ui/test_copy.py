@@ -4,15 +4,19 @@ sandbox): the bytes the app writes to the terminal, and what the status line say
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
+import re
 import shlex
 import subprocess
 
+import yaml
+
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.clipboard import osc52, tmux_passthrough
 from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen, pod_yaml
+from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen
 from podtui.ui.pod_list import MessageLine
 from tests.conftest import KUBECTL, SEED_POD
 from tests.ui.helpers import open_pod, plain, until
@@ -27,6 +31,16 @@ def capture_writes(app: PodTuiApp) -> list[str]:
     return writes
 
 
+OSC_52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+TMUX = re.compile(r"\x1bPtmux;((?:[^\x1b]|\x1b\x1b)*)\x1b\\")
+
+
+def clipboard_of(written: str) -> list[str]:
+    """What each OSC 52 sequence in `written` asks the terminal to copy, decoded here."""
+    return [base64.b64decode(payload, validate=True).decode("utf-8")
+            for payload in OSC_52.findall(written)]
+
+
 def notices(app: PodTuiApp) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
 
@@ -37,7 +51,9 @@ async def test_c_on_the_pod_list_copies_the_selected_pod_name(admin_kubeconfig, 
     async with app.run_test(size=(80, 24)) as pilot:
         writes = capture_writes(app)
         await open_pod(pilot, app, SEED_POD, key="c")
-        assert "".join(writes) == osc52(SEED_POD)
+        written = "".join(writes)
+        assert OSC_52.fullmatch(written), repr(written)  # nothing else, one sequence
+        assert clipboard_of(written) == [SEED_POD]
         assert app.clipboard == SEED_POD
         line = app.pod_list.query_one(MessageLine)
         assert line.display and plain(line) == f"copied pod name {SEED_POD}"
@@ -50,7 +66,13 @@ async def test_inside_tmux_the_sequence_also_goes_through_passthrough(admin_kube
     async with app.run_test(size=(80, 24)) as pilot:
         writes = capture_writes(app)
         await open_pod(pilot, app, SEED_POD, key="c")
-        assert "".join(writes) == osc52(SEED_POD) + tmux_passthrough(osc52(SEED_POD))
+        written = "".join(writes)
+        direct = OSC_52.match(written)
+        assert direct, repr(written)
+        wrapped = TMUX.fullmatch(written, direct.end())
+        assert wrapped, repr(written)  # ESCs doubled inside tmux's passthrough
+        inner = wrapped.group(1).replace("\x1b\x1b", "\x1b")
+        assert clipboard_of(direct.group(0)) == clipboard_of(inner) == [SEED_POD]
 
 
 async def test_c_copies_the_yaml_and_the_last_kubectl_command_which_kubectl_runs(
@@ -63,7 +85,11 @@ async def test_c_copies_the_yaml_and_the_last_kubectl_command_which_kubectl_runs
                              "the YAML screen")
         writes = capture_writes(app)
         await pilot.press("c")
-        assert "".join(writes) == osc52(pod_yaml(screen.pod))
+        (copied,) = clipboard_of("".join(writes))
+        served = await asyncio.to_thread(served_pod, admin_kubeconfig)
+        assert screen.pod["metadata"]["resourceVersion"] == served["metadata"]["resourceVersion"]
+        served["metadata"].pop("managedFields", None)  # left out of the YAML view
+        assert yaml.safe_load(copied) == served
         assert f"copied {SEED_POD}.yaml" in notices(app)
         await pilot.press("escape")
 
@@ -80,6 +106,13 @@ async def test_c_copies_the_yaml_and_the_last_kubectl_command_which_kubectl_runs
             env={**os.environ, "KUBECONFIG": admin_kubeconfig}, timeout=60)
         assert result.returncode == 0, result.stderr
         assert f"Name:             {SEED_POD}" in result.stdout
+
+
+def served_pod(kubeconfig: str) -> dict:
+    done = subprocess.run([KUBECTL, "--kubeconfig", kubeconfig, "get", "pod", SEED_POD, "-n",
+                           "default", "-o", "json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 async def test_c_on_the_logs_copies_the_current_match_else_the_lines_on_screen(conn,
