@@ -7,6 +7,7 @@ import shlex
 import socket
 import subprocess
 import urllib.request
+from datetime import datetime
 
 import pytest
 import yaml
@@ -36,15 +37,33 @@ def pod_names(conn, namespace: str) -> set[str]:
 
 
 def test_read_commands(conn, namespace, admin_kubeconfig):
-    conn.core.create_namespaced_pod(namespace, make_pod("two", ["app", "side"]))
+    """Each command's output, as the pod's containers printed it."""
+    pod = make_pod("two", ["app", "side"])
+    for container, count in zip(pod["spec"]["containers"], (7, 2), strict=True):
+        name = container["name"]
+        container["command"] = ["sh", "-c", f"for i in $(seq {count}); do echo {name} $i; done; "
+                                "exec sleep 3600"]
+    conn.core.create_namespaced_pod(namespace, pod)
     wait_for(lambda: conn.core.read_namespaced_pod("two", namespace).status.phase == "Running",
              "the pod to run")
     described = run(kubectl.describe(namespace, "two"), admin_kubeconfig)
     assert f"Namespace:        {namespace}" in described and "Name:             two" in described
+    assert "\n  app:\n" in described and "\n  side:\n" in described
     got = yaml.safe_load(run(kubectl.get_yaml(namespace, "two"), admin_kubeconfig))
     assert got["metadata"]["uid"] == conn.core.read_namespaced_pod("two", namespace).metadata.uid
-    run(kubectl.logs(namespace, "two", ["app"], timestamps=True, tail=5), admin_kubeconfig)
-    run(kubectl.logs(namespace, "two", ["app", "side"], since="5m"), admin_kubeconfig)
+    assert [c["name"] for c in got["spec"]["containers"]] == ["app", "side"]
+
+    both = kubectl.logs(namespace, "two", ["app", "side"], since="5m")
+    merged = wait_for(lambda: (out := run(both, admin_kubeconfig)).count("\n") == 9 and out,
+                      "both containers' lines")
+    assert sorted(merged.splitlines()) == sorted(
+        [f"[pod/two/app] app {i}" for i in range(1, 8)]
+        + [f"[pod/two/side] side {i}" for i in range(1, 3)])
+    lines = run(kubectl.logs(namespace, "two", ["app"], timestamps=True, tail=5),
+                admin_kubeconfig).splitlines()
+    assert [line.split(" ", 1)[1] for line in lines] == [f"app {i}" for i in range(3, 8)]
+    for line in lines:  # RFC 3339 with nanoseconds, as --timestamps prints them
+        datetime.fromisoformat(line.split(" ", 1)[0])
 
 
 def test_delete_commands(conn, namespace, admin_kubeconfig):
