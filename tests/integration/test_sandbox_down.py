@@ -73,6 +73,29 @@ SECOND = {"PODTUI_SANDBOX_PORT": "17443", "PODTUI_SANDBOX_ETCD_PORT": "13379",
           "PODTUI_SANDBOX_KWOK_PORT": "11247"}
 
 
+def free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def second_instance_ports() -> dict[str, str]:
+    """Ports for another instance that nothing on this machine holds (another run of these
+    tests may have its own second instance up)."""
+    for shift in range(0, 2000, 100):
+        api, etcd, kwok = 17443 + shift, 13379 + shift, 11247 + shift
+        # The API port, +1 for metrics-server, -6193 the kubelet, -6195 the registry.
+        if all(free(p) for p in (api, api + 1, api - 6193, api - 6195, etcd, etcd + 1, kwok)):
+            return {"PODTUI_SANDBOX_PORT": str(api), "PODTUI_SANDBOX_ETCD_PORT": str(etcd),
+                    "PODTUI_SANDBOX_KWOK_PORT": str(kwok)}
+    pytest.fail("no free ports for a second sandbox instance")
+
+
 def leftovers(state: Path, port: str) -> list[str]:
     """What a stopped instance could leave on the machine."""
     found = [f"mount {line.split()[4]}" for line in Path("/proc/self/mountinfo").read_text()
@@ -94,7 +117,8 @@ def test_a_second_instance_runs_beside_the_first_and_down_leaves_nothing(tmp_pat
     """Its own ports, cgroup, bridge and pod subnet; after `down`, no process, mount,
     cgroup or bridge of it remains, and the first instance still answers."""
     state = tmp_path / "sb2"
-    env = {**os.environ, "PODTUI_SANDBOX_DIR": str(state), **SECOND}
+    ports = second_instance_ports()
+    env = {**os.environ, "PODTUI_SANDBOX_DIR": str(state), **ports}
     up = subprocess.run([str(SANDBOX), "up"], env=env, capture_output=True, text=True,
                         timeout=300)
     try:
@@ -105,12 +129,12 @@ def test_a_second_instance_runs_beside_the_first_and_down_leaves_nothing(tmp_pat
                             check=True).stdout
         first_ip = conn.core.read_namespaced_pod("seed-sidecar-logs", "default").status.pod_ip
         assert ip and ip.rsplit(".", 1)[0] != first_ip.rsplit(".", 1)[0]
-        assert leftovers(state, SECOND["PODTUI_SANDBOX_PORT"])  # the check sees a live one
+        assert leftovers(state, ports["PODTUI_SANDBOX_PORT"])  # the check sees a live one
     finally:
         down = subprocess.run([str(SANDBOX), "down"], env=env, capture_output=True,
                               text=True, timeout=120)
     assert down.returncode == 0, down.stderr
-    assert leftovers(state, SECOND["PODTUI_SANDBOX_PORT"]) == []
+    assert leftovers(state, ports["PODTUI_SANDBOX_PORT"]) == []
     assert conn.core.read_namespaced_pod("seed-sidecar-logs", "default").status.phase == "Running"
 
 
