@@ -448,9 +448,13 @@ def test_a_failing_readiness_probe_makes_the_pod_not_ready(conn, namespace, podt
     assert app["ready"] is False and "running" in app["state"] and app["restartCount"] == 0
     ready = next(c for c in shown["status"]["conditions"] if c["type"] == "Ready")
     assert (ready["status"], ready["reason"]) == ("False", "ContainersNotReady")
-    readiness = [(c["Ready"], c["Status"]) for _t, c, _p in printed.of("probed")]
-    ready_from = readiness.index(("1/1", "Running"))  # once the probe first passed
-    assert ("0/1", "Running") in readiness[ready_from:], readiness
+    def unready_after_ready():
+        readiness = [(c["Ready"], c["Status"]) for _t, c, _p in printed.of("probed")]
+        ready_from = readiness.index(("1/1", "Running"))  # once the probe first passed
+        return ("0/1", "Running") in readiness[ready_from:]
+
+    # The Table's watch may trail the GET that saw the change.
+    wait_for(unready_after_ready, "the Table's watch to print 0/1 Running after 1/1")
     same_history(podtui, printed, "probed")
 
     conn.core.create_namespaced_pod(namespace, pod(
