@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LIMITED_KUBECONFIG, make_pod
+from tests.conftest import LIMITED_KUBECONFIG, make_pod, wait_for
 from tests.kubeconfigs import limited_token
 from tests.terminal import ESCAPES, LEAVE_ALT_SCREEN, Terminal
 
@@ -116,6 +116,9 @@ def test_an_idle_pod_list_sends_only_the_cells_that_change(conn, namespace, admi
     and the status bar are not sent again, only the ages' new digits."""
     for name in ("quiet-a", "quiet-b"):
         conn.core.create_namespaced_pod(namespace, make_pod(name))
+    # Real containers: on a loaded machine they may take longer to start than a screen waits.
+    wait_for(lambda: [p.status.phase for p in conn.core.list_namespaced_pod(namespace).items]
+             == ["Running", "Running"], "both pods running on the real node", timeout=120)
     term = _podtui(admin_kubeconfig, namespace, env)
     try:
         term.wait_for(lambda t: "2 pods (2 running)" in t, "both pods running")
