@@ -159,6 +159,39 @@ def sandbox_cmd(*args: str) -> None:
     subprocess.run([str(script), *args], check=True, capture_output=True, timeout=120)
 
 
+# What kubectl asks for: the API server's printer, whose READY and STATUS podtui must equal.
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+
+
+def server_table(conn, namespace: str) -> dict[str, tuple[dict, dict]]:
+    """name -> (the cells `kubectl get pods` prints by column, the pod they were printed from)."""
+    import orjson
+
+    response = conn.request("GET", f"/api/v1/namespaces/{namespace}/pods",
+                            query=[("includeObject", "Object")], accept=TABLE)
+    data = orjson.loads(response.data)
+    assert data["kind"] == "Table", data.get("kind")
+    columns = [c["name"] for c in data["columnDefinitions"]]
+    rows = {}
+    for row in data["rows"]:
+        cells = dict(zip(columns, row["cells"], strict=True))
+        rows[cells["Name"]] = (cells, row["object"])
+    return rows
+
+
+def read_pod(conn, namespace: str, name: str) -> dict | None:
+    """The pod as the server sends it (JSON), or None once it is gone."""
+    import orjson
+
+    try:
+        response = conn.core.read_namespaced_pod(name, namespace, _preload_content=False)
+    except Exception as exc:  # noqa: BLE001
+        if getattr(exc, "status", None) == 404:
+            return None
+        raise
+    return orjson.loads(response.data)
+
+
 def make_pod(name: str, containers: list[str] | None = None, **labels: str) -> dict:
     """A small pod manifest (plain dict, as the API takes it)."""
     return {

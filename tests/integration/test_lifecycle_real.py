@@ -22,9 +22,8 @@ from podtui.anatomy import PodSummary, parse_time, summarize
 from podtui.cluster.pod_actions import create_pod, delete_pod
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.templates import load_templates, render
-from tests.conftest import wait_for
+from tests.conftest import TABLE, read_pod, server_table, wait_for
 
-TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 #: A pod's start on the real node (image already there) takes seconds; a pull back-off or
 #: a crash loop's second restart tens of seconds.
 START = 90
@@ -78,17 +77,6 @@ def podtui(conn, namespace):
     watched.feed.stop()
 
 
-def server_table(conn, namespace: str) -> dict[str, tuple[dict, dict]]:
-    """name -> (the cells `kubectl get pods` prints, the pod they were printed from)."""
-    response = conn.request("GET", f"/api/v1/namespaces/{namespace}/pods",
-                            query=[("includeObject", "Object")], accept=TABLE)
-    data = orjson.loads(response.data)
-    columns = [c["name"] for c in data["columnDefinitions"]]
-    rows = {}
-    for row in data["rows"]:
-        cells = dict(zip(columns, row["cells"], strict=True))
-        rows[cells["Name"]] = (cells, row["object"])
-    return rows
 
 
 def same_as_the_server(conn, podtui: Watched, namespace: str, name: str,
@@ -197,14 +185,6 @@ def statuses(pod: dict) -> dict[str, dict]:
     return {c["name"]: c for c in every}
 
 
-def read(conn, namespace: str, name: str) -> dict | None:
-    try:
-        response = conn.core.read_namespaced_pod(name, namespace, _preload_content=False)
-    except Exception as exc:  # noqa: BLE001
-        if getattr(exc, "status", None) == 404:
-            return None
-        raise
-    return orjson.loads(response.data)
 
 
 def log(conn, namespace: str, name: str, container: str, previous: bool = False) -> str:
@@ -252,14 +232,14 @@ def test_graceful_delete_waits_for_the_containers_and_the_app_hears_sigterm(
     wait_for(lambda: "listening on port 3000" in log(conn, namespace, "tailer", "busybox"),
              "node's first line, through the shared file, in busybox's log")
 
-    before = read(conn, namespace, "tailer")
+    before = read_pod(conn, namespace, "tailer")
     grace = before["spec"]["terminationGracePeriodSeconds"]
     assert grace == 30  # the API server's default: the template sets none
     asked = datetime.now(UTC)
     result = delete_pod(conn, namespace, "tailer", force=False)
     assert result.ok and result.message == f"{namespace}/tailer: deleting (graceful)"
 
-    marked = read(conn, namespace, "tailer")
+    marked = read_pod(conn, namespace, "tailer")
     assert marked is not None, "a graceful delete keeps the pod until its containers stopped"
     assert marked["metadata"]["uid"] == before["metadata"]["uid"]
     assert marked["metadata"]["deletionGracePeriodSeconds"] == grace
@@ -275,9 +255,9 @@ def test_graceful_delete_waits_for_the_containers_and_the_app_hears_sigterm(
 
     wait_for(lambda: "SIGTERM: shutting down" in log(conn, namespace, "tailer", "busybox"),
              "the app's SIGTERM line in busybox's log", grace)
-    assert read(conn, namespace, "tailer") is not None  # the grace period is not over
+    assert read_pod(conn, namespace, "tailer") is not None  # the grace period is not over
 
-    wait_for(lambda: read(conn, namespace, "tailer") is None, "the pod to go", grace + 60)
+    wait_for(lambda: read_pod(conn, namespace, "tailer") is None, "the pod to go", grace + 60)
     took = (datetime.now(UTC) - asked).total_seconds()
     assert took >= grace - 2, f"gone after {took:.1f}s: the grace period was not waited"
     wait_for(lambda: podtui.row("tailer") is None, "the row to go")
@@ -321,7 +301,7 @@ def test_forced_delete_is_gone_at_once(conn, namespace, podtui, printed):
     since = conn.core.list_namespaced_pod(namespace).metadata.resource_version
     result = delete_pod(conn, namespace, "forced", force=True)
     assert result.ok and result.message == f"{namespace}/forced: force-deleted (grace 0)"
-    assert read(conn, namespace, "forced") is None  # at once
+    assert read_pod(conn, namespace, "forced") is None  # at once
     events = _events_until_deleted(conn, namespace, "forced", since)
     assert events[-1][0] == "DELETED"
     # The one request marks the pod (grace 0: its deletionTimestamp is the delete's time,
@@ -370,9 +350,9 @@ def test_a_container_over_its_memory_limit_is_oom_killed_and_restarted(conn, nam
     def previous_instance():
         """The previous instance's log with the lastState that describes it, read so that
         no restart came in between (the same last containerID before and after)."""
-        first = statuses(read(conn, namespace, "hog"))["hog"]
+        first = statuses(read_pod(conn, namespace, "hog"))["hog"]
         text = log(conn, namespace, "hog", "hog", previous=True)
-        again = statuses(read(conn, namespace, "hog"))["hog"]
+        again = statuses(read_pod(conn, namespace, "hog"))["hog"]
         term = (first.get("lastState") or {}).get("terminated") or {}
         same = term.get("containerID") and term == (again.get("lastState") or {}).get(
             "terminated")
@@ -389,7 +369,7 @@ def test_a_container_over_its_memory_limit_is_oom_killed_and_restarted(conn, nam
     assert said <= parse_time(term["finishedAt"]) + timedelta(seconds=1)
 
     before = restarts
-    wait_for(lambda: statuses(read(conn, namespace, "hog"))["hog"]["restartCount"] > before,
+    wait_for(lambda: statuses(read_pod(conn, namespace, "hog"))["hog"]["restartCount"] > before,
              "the restart count to grow", START + 60)
 
 

@@ -24,7 +24,7 @@ from podtui.anatomy import summarize
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.pod_actions import create_pod, delete_pod
 from podtui.cluster.templates import Template, load_templates, render
-from tests.conftest import wait_for
+from tests.conftest import TABLE, read_pod, wait_for
 from tests.unit.test_templates import BUILTIN_NAMES
 
 POLICY_TEMPLATE = """\
@@ -69,16 +69,6 @@ def pod_names(conn, namespace: str) -> list[str]:
     return sorted(p.metadata.name for p in conn.core.list_namespaced_pod(namespace).items)
 
 
-def read(conn, namespace: str, name: str) -> dict | None:
-    import orjson
-
-    try:
-        response = conn.core.read_namespaced_pod(name, namespace, _preload_content=False)
-    except Exception as exc:  # noqa: BLE001
-        if getattr(exc, "status", None) == 404:
-            return None
-        raise
-    return orjson.loads(response.data)
 
 
 def statuses(pod: dict) -> dict[str, dict]:
@@ -87,7 +77,6 @@ def statuses(pod: dict) -> dict[str, dict]:
     return {c["name"]: c for c in every}
 
 
-TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 
 
 def printed(conn, namespace: str, name: str) -> tuple[dict, dict] | None:
@@ -240,7 +229,8 @@ def test_crashing_sidecar_crash_loops_while_the_app_keeps_running(conn, namespac
     # and it keeps going: the restart count grows
     first = sidecar["restartCount"]
     wait_for(
-        lambda: statuses(read(conn, namespace, "crashy"))["flaky-sidecar"]["restartCount"] > first,
+        lambda: statuses(read_pod(conn, namespace, "crashy"))["flaky-sidecar"]["restartCount"]
+        > first,
         "another restart",
         60,
     )
@@ -267,8 +257,8 @@ def test_kill_gracefully_and_forced(conn, namespace):
     for name in ("gentle", "forced"):
         create_pod(conn, render(pair, {"namespace": namespace, "name": name}))
     for name in ("gentle", "forced"):
-        wait_for(lambda n=name: running(read(conn, namespace, n)), f"{name} to run", 120)
-    before = read(conn, namespace, "gentle")
+        wait_for(lambda n=name: running(read_pod(conn, namespace, n)), f"{name} to run", 120)
+    before = read_pod(conn, namespace, "gentle")
     assert before is not None and "terminationGracePeriodSeconds" in before["spec"]
     grace = before["spec"]["terminationGracePeriodSeconds"]
     assert grace > 0
@@ -277,8 +267,8 @@ def test_kill_gracefully_and_forced(conn, namespace):
     result = delete_pod(conn, namespace, "gentle", force=False)
     assert result.ok, result.message
     assert result.message == f"{namespace}/gentle: deleting (graceful)"
-    assert read(conn, namespace, "gentle")["metadata"]["deletionTimestamp"]  # still there
-    wait_for(lambda: read(conn, namespace, "gentle") is None, "the graceful pod to go",
+    assert read_pod(conn, namespace, "gentle")["metadata"]["deletionTimestamp"]  # still there
+    wait_for(lambda: read_pod(conn, namespace, "gentle") is None, "the graceful pod to go",
              grace + 60)
     events = _deletion_events(conn, namespace, "gentle", since)
     # graceful: first marked Terminating with the pod's own grace period, then removed
@@ -292,7 +282,7 @@ def test_kill_gracefully_and_forced(conn, namespace):
     result = delete_pod(conn, namespace, "forced", force=True)
     assert result.ok, result.message
     assert result.message == f"{namespace}/forced: force-deleted (grace 0)"
-    assert read(conn, namespace, "forced") is None  # gone at once, no grace period
+    assert read_pod(conn, namespace, "forced") is None  # gone at once, no grace period
     events = _deletion_events(conn, namespace, "forced", since)
     assert events[-1][0] == "DELETED"
     assert events[-1][1]["metadata"].get("deletionGracePeriodSeconds") == 0
@@ -308,7 +298,7 @@ def test_kill_gracefully_and_forced(conn, namespace):
 def test_existing_name_is_a_409_and_creates_nothing(conn, namespace):
     manifest = render(template("adapter"), {"namespace": namespace, "name": "taken"})
     create_pod(conn, manifest)
-    uid = read(conn, namespace, "taken")["metadata"]["uid"]
+    uid = read_pod(conn, namespace, "taken")["metadata"]["uid"]
     for dry_run in (True, False):
         with pytest.raises(ClusterError) as caught:
             create_pod(conn, manifest, dry_run=dry_run)
@@ -317,7 +307,7 @@ def test_existing_name_is_a_409_and_creates_nothing(conn, namespace):
             f"cannot create pod {namespace}/taken: a pod with that name already exists"
         )
     assert pod_names(conn, namespace) == ["taken"]
-    assert read(conn, namespace, "taken")["metadata"]["uid"] == uid  # not replaced
+    assert read_pod(conn, namespace, "taken")["metadata"]["uid"] == uid  # not replaced
 
 
 def test_a_value_the_server_rejects_is_named_by_the_dry_run(conn, namespace, tmp_path):

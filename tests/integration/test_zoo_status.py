@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from podtui.anatomy import summarize
 from podtui.ui import clock
 from sandbox import zoo as zoo_data
-
-TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+from tests.conftest import server_table
 
 #: Every STATUS `kubectl get pods` names that issue 11 asks the zoo to show.
 REQUIRED = {"Completed", "Error", "OOMKilled", "Signal:9", "ExitCode:3", "Init:1/2",
@@ -22,17 +19,7 @@ REQUIRED = {"Completed", "Error", "OOMKilled", "Signal:9", "ExitCode:3", "Init:1
 
 @pytest.fixture(scope="module")
 def table(conn, zoo) -> dict[str, tuple[dict, dict]]:
-    """name -> (the server's cells by column, the pod it printed)."""
-    response = conn.request("GET", f"/api/v1/namespaces/{zoo}/pods",
-                            query=[("includeObject", "Object")], accept=TABLE)
-    data = json.loads(response.data)
-    assert data["kind"] == "Table"
-    columns = [c["name"] for c in data["columnDefinitions"]]
-    rows = {}
-    for row in data["rows"]:
-        cells = dict(zip(columns, row["cells"], strict=True))
-        rows[cells["Name"]] = (cells, row["object"])
-    return rows
+    return server_table(conn, zoo)
 
 
 @pytest.mark.parametrize("name", zoo_data.names())
