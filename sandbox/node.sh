@@ -125,6 +125,8 @@ check_node_host() {
         die "no writable cgroup v1 '$c' hierarchy at /sys/fs/cgroup/$c (the kubelet needs it)"
     done
     command -v ip >/dev/null || die "iproute2's 'ip' is missing (the pods' bridge is made with it)"
+    # The kubelet's deepest socket (pod-resources/<10 digits>) must fit a socket path's 107 bytes.
+    [ ${#STATE} -le 64 ] || die "PODTUI_SANDBOX_DIR is too long for the kubelet's sockets (${#STATE} > 64 characters): $STATE"
     log "cgroup v1 (hybrid) here: kubelet failCgroupV1=false, cgroupDriver=cgroupfs; runc SystemdCgroup=false"
     command -v mount >/dev/null || die "'mount' is missing (the kubelet mounts pod volumes)"
 }

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import wait_for
+from tests.conftest import read_pod, wait_for
 from tests.integration.test_cli_errors import one_line_error
-from tests.integration.test_templates_cluster import POLICY_TEMPLATE, pod_names, printed, read
+from tests.integration.test_templates_cluster import POLICY_TEMPLATE, pod_names, printed
 from tests.unit.test_templates import BUILTIN_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -119,7 +119,7 @@ def test_create_dry_run_then_create(podtui, conn, namespace):
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"pod/localhost-pair created in {namespace}\n"
     assert result.stderr == ""
-    pod = read(conn, namespace, "localhost-pair")
+    pod = read_pod(conn, namespace, "localhost-pair")
     assert [c["name"] for c in pod["spec"]["containers"]] == ["server", "client"]
     # and it runs on the real node, both containers ready, as the server prints it
     wait_for(lambda: (row := printed(conn, namespace, "localhost-pair"))
@@ -142,7 +142,7 @@ def test_create_errors_create_nothing(podtui, conn, namespace, user_templates):
     (user_templates / "policy.yaml").write_text(POLICY_TEMPLATE)
     ns = f"namespace={namespace}"
     assert podtui("create", "adapter", "--set", ns, "--set", "name=taken").returncode == 0
-    uid = read(conn, namespace, "taken")["metadata"]["uid"]
+    uid = read_pod(conn, namespace, "taken")["metadata"]["uid"]
 
     cases = [
         (["adapter", "--set", "name=taken"],
@@ -169,7 +169,7 @@ def test_create_errors_create_nothing(podtui, conn, namespace, user_templates):
         else:
             assert line == expected
     assert pod_names(conn, namespace) == ["taken"]
-    assert read(conn, namespace, "taken")["metadata"]["uid"] == uid
+    assert read_pod(conn, namespace, "taken")["metadata"]["uid"] == uid
 
 
 def test_create_in_a_missing_namespace_is_one_line(podtui):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -113,10 +114,11 @@ def leftovers(state: Path, port: str) -> list[str]:
     return found
 
 
-def test_a_second_instance_runs_beside_the_first_and_down_leaves_nothing(tmp_path, conn):
+def test_a_second_instance_runs_beside_the_first_and_down_leaves_nothing(conn):
     """Its own ports, cgroup, bridge and pod subnet; after `down`, no process, mount,
     cgroup or bridge of it remains, and the first instance still answers."""
-    state = tmp_path / "sb2"
+    # Short: the kubelet's sockets live under it, and a socket path holds 107 bytes at most.
+    state = Path(tempfile.mkdtemp(prefix="podtui-sb2-", dir="/tmp"))
     ports = second_instance_ports()
     env = {**os.environ, "PODTUI_SANDBOX_DIR": str(state), **ports}
     up = subprocess.run([str(SANDBOX), "up"], env=env, capture_output=True, text=True,
