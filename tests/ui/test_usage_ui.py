@@ -122,7 +122,9 @@ async def test_real_nodes_containers_show_what_kubectl_top_shows(conn, admin_kub
     async def on_one_scrape(pilot, shown, read):
         """kubectl's two tables and `read()` of the screen, while the app shows the scrape
         the API had when kubectl read it."""
-        for _attempt in range(5):
+        # kubectl top takes seconds on a loaded machine: a scrape (every 15 s) may land
+        # between the reads, so try again on the next one.
+        for _attempt in range(10):
             usage = await until(pilot, lambda: (u := shown()) is not None and u == api() and u,
                                 "the app on the API's scrape", 40)
             tops = await asyncio.to_thread(kubectl_tops, admin_kubeconfig, namespace)
