@@ -209,7 +209,7 @@ async def test_expired_watch_relists_without_a_visible_glitch(conn, namespace,
             await until(pilot, lambda: "● reconnecting" in status_text(app), "reconnecting")
         finally:
             await asyncio.to_thread(sandbox_cmd, "start", "kube-apiserver")
-        await until(pilot, relisted, "a re-list after 410 Gone", 90)
+        await until(pilot, relisted, "a re-list after 410 Gone", 180)
         await until(pilot, lambda: "● live" in status_text(app), "live", 60)
         samples.append(table_text(app))
 
