@@ -192,7 +192,8 @@ class PodTuiApp(App):
 
     def on_access_checked(self, message: AccessChecked) -> None:
         self.allowed = message.allowed
-        self.screen.refresh_bindings()
+        if self.screen_stack:  # the answer may come as the app ends, its screens gone
+            self.screen.refresh_bindings()
 
     def on_inside_access_checked(self, message: InsideAccessChecked) -> None:
         from podtui.ui.inside import inside

@@ -110,7 +110,8 @@ class InsideActions:
         """The app's handler of InsideAccessChecked, on its event loop."""
         self.access[key] = access
         self._checking.discard(key)
-        self.app.screen.refresh_bindings()
+        if self.app.screen_stack:  # the answer may come as the app ends, its screens gone
+            self.app.screen.refresh_bindings()
 
     # --- pickers -----------------------------------------------------------------------
 
