@@ -61,16 +61,12 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo
 
-# Builds (or reuses) the sandbox, starts it, runs every test, stops it: the suite in two
-# workers on the newest client, then the tests that stop or restart a sandbox component
-# alone (tests/conftest.py DISRUPTIVE), then the client-facing tests on the lowest client.
+# Builds (or reuses) the sandbox and runs every test on two instances at once
+# (tests/run_suite): the suite in two workers on the newest client on one; the tests that
+# stop or restart a sandbox component (tests/conftest.py DISRUPTIVE), then the client-facing
+# tests on the lowest client, on the other. Both are stopped afterwards.
 test: setup lint setup-lowest
-	$(SANDBOX) up
-	status=0; \
-	$(PY) -m pytest -ra -n 2 -p no:cacheprovider -m "not disruptive" $(PYTEST_ARGS) || status=1; \
-	$(PY) -m pytest -ra -p no:cacheprovider -m disruptive $(PYTEST_ARGS) || status=1; \
-	$(MAKE) --no-print-directory test-client-lowest || status=1; \
-	$(SANDBOX) down; exit $$status
+	tests/run_suite $(PY) $(PYTEST_ARGS)
 
 screenshots: setup sandbox-up
 	$(PY) screenshots/make_screenshots.py
