@@ -309,9 +309,10 @@ pull_images() {
             || die "could not pull $ref from the sandbox's registry (see $STATE/logs/registry.log)"
         # The CRI plugin names a pulled image by its digest too (what imageID reports);
         # ctr's pull names it by tag only.
-        digest="$("${ctr[@]}" images ls "name==$ref" | awk 'NR == 2 { print $3 }')"
-        "${ctr[@]}" images tag --force "$ref" "${ref%:*}@$digest" >/dev/null
-        "${ctr[@]}" images label "$ref" io.cri-containerd.pinned=pinned >/dev/null
+        # ctr warns on every call that cgroup v1 is deprecated (docs/sandbox.md says so once).
+        digest="$("${ctr[@]}" images ls "name==$ref" 2> >(grep -v DEPRECATION >&2) | awk 'NR == 2 { print $3 }')"
+        "${ctr[@]}" images tag --force "$ref" "${ref%:*}@$digest" >/dev/null 2> >(grep -v DEPRECATION >&2)
+        "${ctr[@]}" images label "$ref" io.cri-containerd.pinned=pinned >/dev/null 2> >(grep -v DEPRECATION >&2)
     done < "$imgs/images.txt"
 }
 
