@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from podtui import cli
+from podtui.cli import main as cli
 from podtui.terminal_text import VisibleStream, guard, guarded_std, visible
 
 OSC_52 = "\x1b]52;c;cHduZWQ=\x07"

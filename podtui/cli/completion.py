@@ -104,7 +104,7 @@ class Line:
     global options, and the option waiting for a value (if any)."""
 
     def __init__(self, words: list[str]) -> None:
-        from podtui.cli import SUBCOMMANDS, build_parser, subcommand_parser
+        from podtui.cli.main import SUBCOMMANDS, build_parser, subcommand_parser
 
         self.command: str | None = None
         self.positionals: list[str] = []
@@ -143,7 +143,7 @@ class Line:
 
 def candidates(before: list[str], current: str) -> list[str]:
     """What may come in place of `current`, given the words typed before it."""
-    from podtui.cli import SUBCOMMANDS
+    from podtui.cli.main import SUBCOMMANDS
 
     line = Line(before)
     values: Callable[[Line], list[str]] | None = None
@@ -192,7 +192,7 @@ def _contexts(line: Line) -> list[str]:
 
 
 def _containers(line: Line) -> list[str]:
-    from podtui.cli import INSIDE
+    from podtui.cli.main import INSIDE
 
     if line.command not in ("logs", *INSIDE) or not line.positionals:
         return []
@@ -217,7 +217,7 @@ def _parameters(line: Line) -> list[str]:
     """`--set NAME=`: the parameters of the template on the line."""
     if not line.positionals:
         return []
-    from podtui.cli_templates import find_template
+    from podtui.cli.templates import find_template
 
     return [f"{p.name}=" for p in find_template(line.positionals[0]).parameters]
 

@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("-A/--all-namespaces is an option of the dashboard, not of "
                          f"podtui {args.command}")
         if args.command == "__complete":  # the words typed so far, not parsed as options
-            from podtui import cli_complete
+            from podtui.cli import completion as cli_complete
 
             return cli_complete.complete(args.rest)
         return run_subcommand(args.command, args.rest, args)
@@ -152,30 +152,30 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"podtui {name}")
     global_options(parser, argparse.SUPPRESS)
     if name == "logs":
-        from podtui import cli_logs
+        from podtui.cli import logs as cli_logs
 
         cli_logs.add_arguments(parser)
     elif name == "top":
-        from podtui import cli_top
+        from podtui.cli import top as cli_top
 
         cli_top.add_arguments(parser)
     elif name in ("templates", "render", "create"):
-        from podtui import cli_templates
+        from podtui.cli import templates as cli_templates
 
         cli_templates.add_arguments(name, parser)
     elif name in INSIDE:
-        from podtui import cli_inside
+        from podtui.cli import inside as cli_inside
 
         cli_inside.add_arguments(name, parser)
     elif name == "drill":
-        from podtui import cli_drills
+        from podtui.cli import drills as cli_drills
 
         cli_drills.add_arguments(parser)
     elif name == "config":
         parser.description = ("Print the effective configuration and where each value comes "
                               "from (the config file, else the default).")
     elif name == "completion":
-        from podtui import cli_complete
+        from podtui.cli import completion as cli_complete
 
         cli_complete.add_arguments(parser)
     return parser
@@ -203,7 +203,7 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
 
     try:
         if name == "completion":
-            from podtui import cli_complete
+            from podtui.cli import completion as cli_complete
 
             return cli_complete.print_script(args.shell)
         from podtui import config
@@ -215,31 +215,31 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
             return config.print_effective(settings, sys.stdout, all_bindings(), clashes,
                                           action_clashes)
         if name == "logs":
-            from podtui import cli_logs
+            from podtui.cli import logs as cli_logs
             from podtui.cluster.names import check_pod_name
 
             check_pod_name(args.pod)  # before it goes into a URL path
             return cli_logs.run(_connect(args, settings), args)
         if name == "top":
-            from podtui import cli_top
+            from podtui.cli import top as cli_top
             from podtui.cluster.names import check_pod_name
 
             if args.pod:
                 check_pod_name(args.pod)
             return cli_top.run(_connect(args, settings), args)
         if name in INSIDE:
-            from podtui import cli_inside
+            from podtui.cli import inside as cli_inside
             from podtui.cluster.names import check_pod_name
 
             check_pod_name(args.pod)
             return cli_inside.run(name, _connect(args, settings), args, settings.shells)
         if name == "drill":
-            from podtui import cli_drills
+            from podtui.cli import drills as cli_drills
 
             args.namespace = None  # each attempt has its own namespace
             needs = args.action in cli_drills.CLUSTER_ACTIONS
             return cli_drills.run(_connect(args, settings) if needs else None, args)
-        from podtui import cli_templates
+        from podtui.cli import templates as cli_templates
 
         conn = _connect(args, settings) if name in CONNECTED else None
         return cli_templates.run(name, conn, args)
