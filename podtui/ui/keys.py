@@ -21,12 +21,12 @@ class AppBindings(DOMNode):
 
 
 def binding_classes() -> list[type[DOMNode]]:
-    """The App's bindings and every screen and widget class of podtui.ui that declares
-    bindings."""
+    """The App's bindings and every screen and widget class of podtui.ui (its
+    subpackages too) that declares bindings."""
     import podtui.ui
 
     classes: list[type[DOMNode]] = [AppBindings]
-    for info in pkgutil.iter_modules(podtui.ui.__path__, "podtui.ui."):
+    for info in pkgutil.walk_packages(podtui.ui.__path__, "podtui.ui."):
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if (issubclass(cls, DOMNode) and cls.__module__ == module.__name__
