@@ -15,7 +15,7 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
 from podtui.config import Settings, config_path
-from podtui.ui import keymap
+from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import (
     AccessChecked,
     DebugContainerReady,
@@ -23,7 +23,7 @@ from podtui.ui.messages import (
     Said,
     ServerVersionKnown,
 )
-from podtui.ui.pod_list import PodListScreen
+from podtui.ui.screens.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 
 #: Allocations (net) between collections of the youngest GC generation (CPython: 700).
@@ -89,11 +89,11 @@ class PodTuiApp(App):
         else:
             self._theme_errors.append(f"unknown theme {self._wanted_theme!r}")
         if self.settings.keys:
-            from podtui.ui.keys import all_bindings, clashes
+            from podtui.ui.keys.remap import all_bindings, clashes
 
             self.settings.check_keys(set(all_bindings()), clashes)
         if self.settings.actions:  # before the screens bind them
-            from podtui.ui.keys import action_clashes
+            from podtui.ui.keys.remap import action_clashes
 
             self.settings.check_actions(action_clashes)
         if self.settings.keys:
@@ -297,7 +297,7 @@ class PodTuiApp(App):
                           lambda ctx: ctx and self.switch_context(ctx))
 
     def _show_picker(self, title: str, items: list[str], current: str, done) -> None:
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         self.push_screen(PickerScreen(title, items, current), done)
 
@@ -308,24 +308,24 @@ class PodTuiApp(App):
         self.say(f"theme {self.theme}", error=False)
 
     def action_help(self) -> None:
-        from podtui.ui.help import HelpScreen
+        from podtui.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     def open_detail(self, pod: dict) -> None:
-        from podtui.ui.pod_detail import PodDetailScreen
+        from podtui.ui.screens.pod_detail import PodDetailScreen
 
         self.last_kubectl = kubectl.describe(*_where(pod))
         self.push_screen(PodDetailScreen(pod))
 
     def open_yaml(self, pod: dict) -> None:
-        from podtui.ui.pod_detail import PodYamlScreen
+        from podtui.ui.screens.pod_detail import PodYamlScreen
 
         self.last_kubectl = kubectl.get_yaml(*_where(pod))
         self.push_screen(PodYamlScreen(pod))
 
     def open_logs(self, pod: dict, containers: list[str] | None = None) -> None:
-        from podtui.ui.logs_screen import LogsScreen
+        from podtui.ui.screens.logs import LogsScreen
 
         metadata = pod.get("metadata") or {}
         spec = pod.get("spec") or {}
@@ -352,7 +352,7 @@ class PodTuiApp(App):
     def open_drill(self, drill_id: str | None = None, seed: str | None = None) -> None:
         """`:drill [ID [SEED]]` or `D`: an exam drill (without an id, pick one)."""
         from podtui.drills.loader import load_drills
-        from podtui.ui.drill_screen import DrillScreen
+        from podtui.ui.screens.drill import DrillScreen
 
         drills, errors = load_drills()
         for error in errors:
@@ -375,7 +375,7 @@ class PodTuiApp(App):
         if self.readonly:
             self.say("read-only mode: creating pods is disabled")
             return
-        from podtui.ui.new_pod import TemplatePickerScreen
+        from podtui.ui.screens.new_pod import TemplatePickerScreen
 
         self.push_screen(TemplatePickerScreen())
 
@@ -386,7 +386,7 @@ class PodTuiApp(App):
         pods = [p for p in pods if p]
         if not pods:
             return
-        from podtui.ui.dialogs import ConfirmDeleteScreen
+        from podtui.ui.dialogs.confirm_delete import ConfirmDeleteScreen
 
         def chosen(choice: str | None) -> None:
             if choice in ("graceful", "force"):

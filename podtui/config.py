@@ -249,7 +249,7 @@ def print_effective(settings: Settings, out: TextIO, bindings: dict[str, tuple[s
     """`podtui config`: every setting, TOML-like, with where its value comes from.
 
     `bindings` (id -> default keys, description), `clashes` and `action_clashes` are
-    podtui.ui.keys' (the keymap is Textual's; this module stays below it)."""
+    podtui.ui.keys.remap' (the keymap is Textual's; this module stays below it)."""
     settings.check_keys(set(bindings), clashes)
     if action_clashes is not None:
         settings.check_actions(action_clashes)

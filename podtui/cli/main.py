@@ -210,7 +210,7 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
 
         settings = config.load(report=name != "config")
         if name == "config":
-            from podtui.ui.keys import action_clashes, all_bindings, clashes
+            from podtui.ui.keys.remap import action_clashes, all_bindings, clashes
 
             return config.print_effective(settings, sys.stdout, all_bindings(), clashes,
                                           action_clashes)

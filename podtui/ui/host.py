@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from podtui.cluster.pod_feed import PodFeed
     from podtui.cluster.usage_feed import UsageFeed
     from podtui.config import Settings
-    from podtui.ui.pod_list import PodListScreen
+    from podtui.ui.screens.pod_list import PodListScreen
 
 
 @runtime_checkable

@@ -116,7 +116,7 @@ class InsideActions:
     # --- pickers -----------------------------------------------------------------------
 
     def _pick(self, title: str, items: list[str], current: str, done) -> None:
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         if len(items) == 1:
             done(items[0])
@@ -124,7 +124,7 @@ class InsideActions:
         self.app.push_screen(PickerScreen(title, items, current, mark="default"), done)
 
     def _prompt(self, title: str, done, value: str = "", placeholder: str = "") -> None:
-        from podtui.ui.run_panes import PromptScreen
+        from podtui.ui.screens.run_panes import PromptScreen
 
         self.app.push_screen(PromptScreen(title, value, placeholder), done)
 
@@ -193,7 +193,7 @@ class InsideActions:
                    default_container(pod), chosen)
 
     def show_runs(self, namespace: str, pod: str, containers: list[str], line: str) -> None:
-        from podtui.ui.run_panes import RunPanesScreen, RunSpec
+        from podtui.ui.screens.run_panes import RunPanesScreen, RunSpec
 
         try:
             command = tuple(shlex.split(line))
@@ -208,7 +208,7 @@ class InsideActions:
                      error=False)
 
     def volumes_inside(self, pod: dict) -> None:
-        from podtui.ui.run_panes import RunPanesScreen, RunSpec
+        from podtui.ui.screens.run_panes import RunPanesScreen, RunSpec
 
         namespace, name = _names(pod)
         views = [v for v in volume_views(pod) if v.container in exec_containers(pod)]
@@ -242,7 +242,7 @@ class InsideActions:
         self.app.push_screen(self._port_picker(name, [*labels, OTHER_PORT]), chosen)
 
     def _port_picker(self, name: str, items: list[str]):
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         return PickerScreen(f"Forward which port of {name} to 127.0.0.1?", items,
                             items[0] if items else "")
@@ -275,7 +275,7 @@ class InsideActions:
         self.app.post_message(Said(line))  # from any thread; a no-op once the app ended
 
     def show_forwards(self) -> None:
-        from podtui.ui.forwards import ForwardsScreen
+        from podtui.ui.screens.forwards import ForwardsScreen
 
         self.app.push_screen(ForwardsScreen(lambda: list(self.forwards)))
 

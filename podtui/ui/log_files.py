@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from podtui.ui.log_view import write_lines
+from podtui.ui.widgets.log_view import write_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

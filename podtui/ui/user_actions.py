@@ -27,9 +27,9 @@ from podtui.actions.placeholders import (
 from podtui.actions.process import Captured, run_foreground
 from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import default_container
-from podtui.ui.action_panes import Run
-from podtui.ui.keys import action_keys
+from podtui.ui.keys.remap import action_keys
 from podtui.ui.messages import Said
+from podtui.ui.screens.action_panes import Run
 
 if TYPE_CHECKING:
     from podtui.ui.host import Host
@@ -147,7 +147,7 @@ class UserActions:
         if len(items) == 1:
             chosen(items[0])
             return
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         name = (pod.get("metadata") or {}).get("name", "")
         self.app.push_screen(PickerScreen(f"{action.title}: which container of {name}?",
@@ -175,14 +175,14 @@ class UserActions:
         if not action.confirm:
             self.run(action, runs)
             return
-        from podtui.ui.action_confirm import ConfirmActionScreen
+        from podtui.ui.dialogs.confirm_action import ConfirmActionScreen
 
         self.app.push_screen(ConfirmActionScreen(action.confirm, [r.argv for r in runs]),
                              lambda yes: self.run(action, runs) if yes else None)
 
     def run(self, action: Action, runs: list[Run]) -> None:
         if action.mode == "panes":
-            from podtui.ui.action_panes import ActionPanesScreen
+            from podtui.ui.screens.action_panes import ActionPanesScreen
 
             self.app.push_screen(ActionPanesScreen(action.title, runs))
         elif action.mode == "background":

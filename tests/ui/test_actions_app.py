@@ -19,13 +19,13 @@ from podtui import config
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pods import get_pod
-from podtui.ui.action_confirm import ConfirmActionScreen
-from podtui.ui.action_panes import ActionPane, ActionPanesScreen
-from podtui.ui.help import HelpScreen
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.picker import PickerScreen
-from podtui.ui.pod_detail import PodDetailScreen
-from podtui.ui.pod_list import PodListScreen
+from podtui.ui.dialogs.confirm_action import ConfirmActionScreen
+from podtui.ui.dialogs.picker import PickerScreen
+from podtui.ui.screens.action_panes import ActionPane, ActionPanesScreen
+from podtui.ui.screens.help import HelpScreen
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_list import PodListScreen
 from podtui.ui.user_actions import user_actions
 from tests.conftest import SEED_POD, wait_for
 from tests.ui.helpers import open_pod, plain, row, table, until, widget_text

@@ -23,13 +23,13 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pod_actions import create_pod
 from podtui.cluster.pods import get_pod
-from podtui.ui.forwards import ForwardsScreen
+from podtui.ui.dialogs.picker import PickerScreen
 from podtui.ui.inside import inside
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.picker import PickerScreen
-from podtui.ui.pod_detail import PodDetailScreen
-from podtui.ui.pod_list import PodListScreen
-from podtui.ui.run_panes import PromptScreen, RunPane, RunPanesScreen
+from podtui.ui.screens.forwards import ForwardsScreen
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_list import PodListScreen
+from podtui.ui.screens.run_panes import PromptScreen, RunPane, RunPanesScreen
 from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
 from tests.integration.test_inside import (
     HELLO,

@@ -23,7 +23,8 @@ from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
 from podtui.cluster.server_version import UNKNOWN
 from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
-from podtui.ui import clock, pod_list
+from podtui.ui import clock
+from podtui.ui.screens import pod_list
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pods"
 #: PodMetrics recorded from the sandbox's metrics-server, one list per scrape (15 s apart),
@@ -205,7 +206,7 @@ async def test_80_columns_status_bar_leaves_out_whole_parts(admin_kubeconfig, mo
     count; what does not fit is left out whole, never cut."""
     from textual.geometry import Region
 
-    from podtui.ui.pod_list import StatusBar
+    from podtui.ui.screens.pod_list import StatusBar
 
     app = PodTuiApp(recorded_connection(admin_kubeconfig), readonly=True)
     app.feed_factory = RecordedFeed

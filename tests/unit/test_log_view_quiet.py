@@ -10,8 +10,8 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from podtui.ui.log_view import LogView
 from podtui.ui.quiet_terminal import QuietScreen
+from podtui.ui.widgets.log_view import LogView
 from tests.painted import Painted
 from tests.unit.test_log_view import make_lines
 

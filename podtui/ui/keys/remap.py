@@ -11,7 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from podtui.ui import keymap
+from podtui.ui.keys import bindings as keymap
 
 
 class AppBindings(DOMNode):
@@ -75,9 +75,9 @@ def _screen_chain(screen: str) -> list[type[DOMNode]]:
     from textual.containers import VerticalScroll
     from textual.widgets import Tabs
 
-    from podtui.ui.pod_detail import PodDetailScreen
-    from podtui.ui.pod_list import PodListScreen
-    from podtui.ui.pod_table import PodTable
+    from podtui.ui.screens.pod_detail import PodDetailScreen
+    from podtui.ui.screens.pod_list import PodListScreen
+    from podtui.ui.widgets.pod_table import PodTable
 
     widgets = {"pod_list": [PodTable, PodListScreen],
                "pod_detail": [Tabs, VerticalScroll, PodDetailScreen]}[screen]

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from podtui.anatomy import PodSummary, PodUsage, cpu_text, memory_text, percent
 from podtui.ui import clock
-from podtui.ui.row_order import RowOrder
+from podtui.ui.widgets.row_order import RowOrder
 
 
 @dataclass(frozen=True)

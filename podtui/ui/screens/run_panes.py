@@ -18,7 +18,7 @@ from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.exec import ExecResult, run
-from podtui.ui.log_view.text import display_text
+from podtui.ui.widgets.log_view.text import display_text
 
 
 @dataclass(frozen=True)

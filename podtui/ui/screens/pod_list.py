@@ -12,13 +12,13 @@ from textual.markup import escape
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
-from podtui.ui import keymap
 from podtui.ui.clipboard import copy
 from podtui.ui.inside import InsideKeys
+from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
-from podtui.ui.pod_table import PodTable
 from podtui.ui.quiet_terminal import QuietScreen
 from podtui.ui.user_actions import ActionKeys
+from podtui.ui.widgets.pod_table import PodTable
 
 if TYPE_CHECKING:
     from podtui.cluster.pod_feed import PodFeed

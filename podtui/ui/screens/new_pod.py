@@ -377,7 +377,7 @@ class PodPreviewScreen(Screen):
         self.app.call_from_thread(self._created, pod)
 
     def _created(self, pod: dict) -> None:
-        from podtui.ui.pod_list import PodListScreen
+        from podtui.ui.screens.pod_list import PodListScreen
 
         metadata = pod.get("metadata") or {}
         name = metadata.get("name", self.pod_name)

@@ -24,7 +24,7 @@ from podtui.drills.live import LiveObjects
 from podtui.drills.loader import render_attempt
 from podtui.drills.model import Attempt, Drill
 from podtui.drills.params import new_seed
-from podtui.ui import keymap
+from podtui.ui.keys import bindings as keymap
 
 
 def reflow(task: str) -> str:

@@ -8,7 +8,7 @@ from bisect import bisect_right
 from textual.geometry import Size
 from textual.widget import Widget
 
-from podtui.ui.log_view.text import _TAG, _WIDTH, TS_WIDTH, _Entry
+from podtui.ui.widgets.log_view.text import _TAG, _WIDTH, TS_WIDTH, _Entry
 
 
 class RowsMixin:

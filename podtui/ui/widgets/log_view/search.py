@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from podtui.ui.log_view.text import _SHOWN
+from podtui.ui.widgets.log_view.text import _SHOWN
 
 
 class SearchMixin:

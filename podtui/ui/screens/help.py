@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from podtui.ui import keymap
+from podtui.ui.keys import bindings as keymap
 from podtui.ui.user_actions import help_bindings
 
 EXTRA = {

@@ -21,16 +21,17 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 
 from podtui.anatomy import Container, Event, Pod, describe, pod_from_json
 from podtui.cluster.event_feed import EventFeed
-from podtui.ui import clock, keymap
+from podtui.ui import clock
 from podtui.ui.clipboard import copy
-from podtui.ui.contained import Contained
 from podtui.ui.inside import InsideKeys
+from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import EventsChanged, PodsChanged, UsageChanged
-from podtui.ui.path_wrap import PathWrap
-from podtui.ui.pod_table import status_class
 from podtui.ui.themes import rich_style
-from podtui.ui.usage_view import usage_table
 from podtui.ui.user_actions import ActionKeys
+from podtui.ui.widgets.contained import Contained
+from podtui.ui.widgets.path_wrap import PathWrap
+from podtui.ui.widgets.pod_table import status_class
+from podtui.ui.widgets.usage_view import usage_table
 
 if TYPE_CHECKING:
     from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot

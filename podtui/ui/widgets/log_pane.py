@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.logs import LogFollower, LogStatus
-from podtui.ui.log_view import LogView
-from podtui.ui.log_view.widget import STREAMING
+from podtui.ui.widgets.log_view import LogView
+from podtui.ui.widgets.log_view.widget import STREAMING
 
 
 @dataclass

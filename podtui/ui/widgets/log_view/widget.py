@@ -32,11 +32,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from podtui.cluster.logs import LogLine
-from podtui.ui.log_view.paint import PaintMixin
-from podtui.ui.log_view.quiet import QuietMixin
-from podtui.ui.log_view.rows import RowsMixin
-from podtui.ui.log_view.search import SearchMixin
-from podtui.ui.log_view.text import (
+from podtui.ui.widgets.log_view.paint import PaintMixin
+from podtui.ui.widgets.log_view.quiet import QuietMixin
+from podtui.ui.widgets.log_view.rows import RowsMixin
+from podtui.ui.widgets.log_view.search import SearchMixin
+from podtui.ui.widgets.log_view.text import (
     _NS,
     _RAW,
     _SHOWN,

@@ -25,14 +25,14 @@ from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
 from podtui.cluster.inbox import Inbox
 from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogStatus
-from podtui.ui import keymap
 from podtui.ui.clipboard import copy
-from podtui.ui.container_picker import ContainerPicker
+from podtui.ui.dialogs.container_picker import ContainerPicker
+from podtui.ui.keys import bindings as keymap
 from podtui.ui.log_files import save_directory, save_lines
-from podtui.ui.log_panes import Pane, state_label
-from podtui.ui.log_view import DEFAULT_MAX_LINES, LogView
 from podtui.ui.messages import LogsWaiting, Throttle
 from podtui.ui.quiet_terminal import QuietScreen
+from podtui.ui.widgets.log_pane import Pane, state_label
+from podtui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
 
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100

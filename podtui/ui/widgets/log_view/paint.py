@@ -8,7 +8,7 @@ from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 
-from podtui.ui.log_view.text import _SHOWN, _TAG, TAG_COLOURS, short_time
+from podtui.ui.widgets.log_view.text import _SHOWN, _TAG, TAG_COLOURS, short_time
 
 
 class PaintMixin:
