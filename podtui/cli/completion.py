@@ -208,7 +208,7 @@ def _containers(line: Line) -> list[str]:
 
 
 def _templates(line: Line) -> list[str]:
-    from podtui.cluster.templates import load_templates
+    from podtui.templates import load_templates
 
     return list(dict.fromkeys(t.name for t in load_templates()[0]))
 

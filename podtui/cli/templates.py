@@ -21,7 +21,7 @@ from typing import TextIO
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, redact
-from podtui.cluster.templates import (
+from podtui.templates import (
     Template,
     TemplateError,
     load_templates,

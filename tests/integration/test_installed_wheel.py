@@ -80,7 +80,7 @@ def test_version(installed, script):
 
 
 def test_templates_are_the_checkouts(installed):
-    from podtui.cluster.templates import load_templates
+    from podtui.templates import load_templates
 
     result = run(installed, "podtui", "templates")
     assert result.returncode == 0 and result.stderr == "", result.stderr

@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from podtui.cluster.templates import (
+from podtui.templates import (
     Parameter,
     Template,
     TemplateError,

@@ -11,9 +11,9 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from podtui.cluster.names import DNS_LABEL, DNS_SUBDOMAIN
-from podtui.cluster.templates.model import Template, TemplateError
-from podtui.cluster.templates.placeholders import Prepared, check_placeholders, prepare
-from podtui.cluster.templates.values import show, validate_value
+from podtui.templates.model import Template, TemplateError
+from podtui.templates.placeholders import Prepared, check_placeholders, prepare
+from podtui.templates.values import show, validate_value
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"

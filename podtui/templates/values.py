@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from podtui.cluster.names import DNS_LABEL, DNS_SUBDOMAIN
-from podtui.cluster.templates.model import Parameter, TemplateError
+from podtui.templates.model import Parameter, TemplateError
 
 IDENT_RE = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 _INT_RE = re.compile(r"-?[0-9]+")

@@ -1,5 +1,5 @@
 """Template files: parsed and checked (errors carry the file's line), built-in ones
-from the podtui.templates package, the user's from their config directory."""
+from the podtui.templates.builtin package, the user's from their config directory."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from podtui.cluster.names import DNS_LABEL
-from podtui.cluster.templates.model import KINDS, Parameter, Template, TemplateError
-from podtui.cluster.templates.render import compose_yaml, render_checked, yaml_problem
-from podtui.cluster.templates.values import IDENT_RE, show, validate_value
+from podtui.templates.model import KINDS, Parameter, Template, TemplateError
+from podtui.templates.render import compose_yaml, render_checked, yaml_problem
+from podtui.templates.values import IDENT_RE, show, validate_value
 from podtui.xdg import config_dir
 
 _TEMPLATE_FIELDS = ("name", "title", "description", "parameters", "pod")
@@ -181,7 +181,7 @@ def default_user_dir() -> Path:
 
 
 def _builtin_files() -> list[tuple[str, str]]:
-    package = resources.files("podtui.templates")
+    package = resources.files("podtui.templates.builtin")
     entries = sorted(
         (e for e in package.iterdir() if e.name.endswith(".yaml") and e.is_file()),
         key=lambda e: e.name,

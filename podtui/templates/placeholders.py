@@ -8,7 +8,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from podtui.cluster.templates.model import Parameter, TemplateError
+from podtui.templates.model import Parameter, TemplateError
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
-from podtui.cluster.templates.model import Template
-from podtui.cluster.templates.render import INT_TAG, STR_TAG, Scalar, render_checked
+from podtui.templates.model import Template
+from podtui.templates.render import INT_TAG, STR_TAG, Scalar, render_checked
 
 
 class _Dumper(yaml.SafeDumper):
