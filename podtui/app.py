@@ -14,7 +14,7 @@ from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
-from podtui.config import Settings, config_path
+from podtui.settings.config import Settings, config_path
 from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import (
     AccessChecked,

@@ -131,8 +131,8 @@ class Line:
         self.parser = parser
 
     def connect(self):
-        from podtui import config
         from podtui.cluster.connection import connect
+        from podtui.settings import config
 
         conn = connect(self.options.get("kubeconfig"), self.options.get("context"),
                        self.options.get("namespace"))
@@ -223,7 +223,7 @@ def _parameters(line: Line) -> list[str]:
 
 
 def _themes(line: Line) -> list[str]:
-    from podtui.theme_files import theme_names
+    from podtui.settings.theme_files import theme_names
 
     return theme_names()
 

@@ -16,7 +16,7 @@ from podtui import __version__
 
 if TYPE_CHECKING:
     from podtui.cluster.connection import Connection
-    from podtui.config import Settings
+    from podtui.settings.config import Settings
 
 SUBCOMMANDS = ("logs", "top", "templates", "render", "create", "exec", "shell", "port-forward",
                "debug", "drill", "config", "completion")
@@ -107,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
             return cli_complete.complete(args.rest)
         return run_subcommand(args.command, args.rest, args)
-    from podtui import config
     from podtui.cluster.errors import ClusterError
+    from podtui.settings import config
 
     settings = config.load()  # its problems are shown in the app
     try:
@@ -206,7 +206,7 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
             from podtui.cli import completion as cli_complete
 
             return cli_complete.print_script(args.shell)
-        from podtui import config
+        from podtui.settings import config
 
         settings = config.load(report=name != "config")
         if name == "config":

@@ -55,9 +55,9 @@ from podtui.drills.model import (
     ParamSpec,
 )
 from podtui.drills.params import SAFE_VALUE, draw, namespace_for
+from podtui.settings.xdg import config_dir
 from podtui.templates.model import TemplateError
 from podtui.templates.render import compose_yaml, node_line, yaml_nodes, yaml_problem
-from podtui.xdg import config_dir
 
 FIELDS = ("id", "title", "tag", "minutes", "parameters", "task", "setup", "solution",
           "hints", "checks", "sandbox")

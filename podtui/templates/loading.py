@@ -11,10 +11,10 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from podtui.cluster.names import DNS_LABEL
+from podtui.settings.xdg import config_dir
 from podtui.templates.model import KINDS, Parameter, Template, TemplateError
 from podtui.templates.render import compose_yaml, render_checked, yaml_problem
 from podtui.templates.values import IDENT_RE, show, validate_value
-from podtui.xdg import config_dir
 
 _TEMPLATE_FIELDS = ("name", "title", "description", "parameters", "pod")
 _PARAMETER_FIELDS = ("name", "default", "description", "kind")

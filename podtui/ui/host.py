@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from podtui.cluster.connection import Connection
     from podtui.cluster.pod_feed import PodFeed
     from podtui.cluster.usage_feed import UsageFeed
-    from podtui.config import Settings
+    from podtui.settings.config import Settings
     from podtui.ui.screens.pod_list import PodListScreen
 
 

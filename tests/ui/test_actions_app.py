@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
-from podtui import config
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pods import get_pod
+from podtui.settings import config
 from podtui.ui.dialogs.confirm_action import ConfirmActionScreen
 from podtui.ui.dialogs.picker import PickerScreen
 from podtui.ui.screens.action_panes import ActionPane, ActionPanesScreen

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from podtui import config
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
+from podtui.settings import config
 from podtui.ui.screens.help import HelpScreen
 from podtui.ui.screens.logs import LogsScreen
 from podtui.ui.screens.pod_list import PodListScreen

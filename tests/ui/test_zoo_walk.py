@@ -17,7 +17,7 @@ from textual.worker_manager import WorkerManager
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.theme_files import BUILTIN_DIR
+from podtui.settings.theme_files import BUILTIN_DIR
 from podtui.ui.dialogs.confirm_delete import ConfirmDeleteScreen
 from podtui.ui.screens.logs import LogsScreen
 from podtui.ui.screens.pod_detail import SECTIONS, PodDetailScreen, PodYamlScreen

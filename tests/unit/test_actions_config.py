@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from podtui import config
 from podtui.actions import Action, Outcome, expand, parse_actions, pod_values, summary, unfilled
 from podtui.actions.placeholders import kubeconfig_file, why_empty
+from podtui.settings import config
 from podtui.ui.keys.remap import action_clashes
 
 POD = {"metadata": {"namespace": "shop", "name": "web-1"},

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from podtui import config
+from podtui.settings import config
 from podtui.ui.keys.remap import all_bindings, clashes
 
 EKS = "arn:aws:eks:eu-west-1:1234:cluster/lab"  # a context name that TOML must quote

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from podtui.xdg import config_dir
+from podtui.settings.xdg import config_dir
 
 if TYPE_CHECKING:
     from podtui.actions.model import Action

@@ -11,13 +11,13 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-from podtui.xdg import config_dir
+from podtui.settings.xdg import config_dir
 
 
 def _builtin_dir() -> Path:
     """The wheel ships themes/ as the package podtui.themes; a checkout (or an editable
     install) has it beside the podtui package."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # podtui/, above settings/
     installed = package / "themes"
     return installed if installed.is_dir() else package.parent / "themes"
 
