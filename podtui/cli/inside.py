@@ -13,9 +13,9 @@ import argparse
 import sys
 import time
 
+from podtui.cli.terminal_text import guard
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError
-from podtui.terminal_text import guard
 
 NAMES = ("exec", "shell", "port-forward", "debug")
 

@@ -6,7 +6,7 @@ by timestamp across containers; with `-f` they go through a small reorder window
 (`--sort-window`, 250 ms) that prints them in timestamp order too, or as they come with
 `--no-sort` (and resumed without gap or duplicate when a stream drops). Errors are one line
 on stderr, exit 1. On a terminal, control characters are shown, not obeyed
-(podtui.terminal_text); `--raw` or a pipe passes the bytes through.
+(podtui.cli.terminal_text); `--raw` or a pipe passes the bytes through.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import argparse
 import sys
 from typing import TextIO
 
+from podtui.cli.terminal_text import guard
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.logs.reorder import DEFAULT_WINDOW
-from podtui.terminal_text import guard
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

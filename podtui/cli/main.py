@@ -29,7 +29,7 @@ INSIDE = ("exec", "shell", "port-forward", "debug")
 #: Whose output is not cluster text shown on a terminal: exec's is the user's own command's
 #: (`ls --color` must stay coloured), completion's a script for the shell to read. Every
 #: other subcommand's prints show control characters visibly on a terminal
-#: (podtui.terminal_text); the shells hand the terminal over by its file descriptors.
+#: (podtui.cli.terminal_text); the shells hand the terminal over by its file descriptors.
 OWN_OUTPUT = ("exec", "completion")
 
 
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    from podtui.terminal_text import guard
+    from podtui.cli.terminal_text import guard
 
     print(f"podtui: {message}", file=guard(sys.stderr))
     return 1
@@ -129,12 +129,12 @@ def main(argv: list[str] | None = None) -> int:
                         all_namespaces=args.all_namespaces, feed=feed, settings=settings)
         app.run()
     except Exception as exc:  # noqa: BLE001 - outside the app's loop: the same one line
+        from podtui.cli.terminal_text import guard
         from podtui.crash import crash_line
-        from podtui.terminal_text import guard
 
         print(crash_line(exc, conn.secrets()), file=guard(sys.stderr))
         return 1
-    from podtui.terminal_text import guard
+    from podtui.cli.terminal_text import guard
 
     if app.crash_line:  # an error inside the app (PodTuiApp._handle_exception)
         print(app.crash_line, file=guard(sys.stderr))
@@ -192,7 +192,7 @@ def run_subcommand(name: str, rest: list[str], outer: argparse.Namespace) -> int
             setattr(args, key, value)
     if name in OWN_OUTPUT:
         return _run_subcommand(name, args)
-    from podtui.terminal_text import guarded_std
+    from podtui.cli.terminal_text import guarded_std
 
     with guarded_std(raw=getattr(args, "raw", False)):
         return _run_subcommand(name, args)
