@@ -15,6 +15,7 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
 from podtui.settings.config import Settings, config_path
+from podtui.ui.inside import InsideActions
 from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import (
     AccessChecked,
@@ -72,6 +73,7 @@ class PodTuiApp(App):
         self._wanted_theme = theme or self.settings.theme or DEFAULT_THEME
         #: The kubectl command of the last action (`c` on the detail screen copies it).
         self.last_kubectl = ""
+        self.inside_actions = InsideActions(self)
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -161,6 +163,15 @@ class PodTuiApp(App):
     def pod_list(self) -> PodListScreen:
         return next(s for s in self.screen_stack if isinstance(s, PodListScreen))
 
+    def pod(self, uid: str) -> dict | None:
+        feed = self.pod_list.feed
+        return feed.pod(uid) if feed else None
+
+    @property
+    def pods_synced(self) -> bool:
+        feed = self.pod_list.feed
+        return feed is not None and feed.cache.synced
+
     def say(self, text: str, error: bool = True) -> None:
         """One clear line on the current screen."""
         screen = self.screen
@@ -196,17 +207,13 @@ class PodTuiApp(App):
             self.screen.refresh_bindings()
 
     def on_inside_access_checked(self, message: InsideAccessChecked) -> None:
-        from podtui.ui.inside import inside
-
-        inside(self).checked(message.key, message.access)
+        self.inside_actions.checked(message.key, message.access)
 
     def on_said(self, message: Said) -> None:
         self.say(message.text, message.error)
 
     def on_debug_container_ready(self, message: DebugContainerReady) -> None:
-        from podtui.ui.inside import inside
-
-        inside(self).open_shell(message.namespace, message.pod, message.container,
+        self.inside_actions.open_shell(message.namespace, message.pod, message.container,
                                 message.equivalent)
 
     def may(self, verb: str) -> bool:

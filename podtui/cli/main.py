@@ -94,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if app.crash_line:  # an error inside the app (PodTuiApp._handle_exception)
         print(app.crash_line, file=guard(sys.stderr))
-    inside = getattr(app, "_inside_actions", None)  # port-forwards end with the app
-    if inside is not None and (active := [f for f in inside.forwards if f.active]):
+    inside = app.inside_actions  # port-forwards end with the app
+    if active := [f for f in inside.forwards if f.active]:
         inside.stop_all()
         print(f"podtui: stopped {len(active)} port-forward(s): "
               + ", ".join(f"127.0.0.1:{f.local} -> {f.pod}:{f.remote}" for f in active),

@@ -2,8 +2,9 @@
 command, `F` port-forward, `f` the active forwards, `e` debug container, and in the detail
 `v` every volume listed from every container that mounts it.
 
-One InsideActions per app (`inside(app)`) keeps the forwards and what the server allows per
-namespace; every action says its kubectl equivalent on the status line.
+One InsideActions per app (`app.inside_actions`, declared on ui.host.Host) keeps the
+forwards and what the server allows per namespace; every action says its kubectl
+equivalent on the status line.
 """
 
 from __future__ import annotations
@@ -36,14 +37,6 @@ ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
 REFUSED_KEYS = {"s": "shell", "x": "run", "F": "port_forward", "e": "debug", "v": "volumes_inside"}
 ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
-
-
-def inside(app: Host) -> InsideActions:
-    actions = getattr(app, "_inside_actions", None)
-    if actions is None:
-        actions = InsideActions(app)
-        app._inside_actions = actions
-    return actions
 
 
 def _names(pod: dict) -> tuple[str, str]:
@@ -345,7 +338,7 @@ class InsideKeys:
             return None
         pod = self.inside_pod(quiet=True) or {}
         namespace = (pod.get("metadata") or {}).get("namespace") or self.app.namespace
-        return inside(self.app).may(action, namespace)
+        return self.app.inside_actions.may(action, namespace)
 
     def on_key(self, event) -> None:
         # A hidden key still gets an answer: why it does nothing here.
@@ -364,7 +357,7 @@ class InsideKeys:
     def _with_pod(self, act) -> None:
         pod = self.inside_pod()
         if pod:
-            act(inside(self.app), pod)
+            act(self.app.inside_actions, pod)
 
     def action_shell(self) -> None:
         self._with_pod(InsideActions.shell)
@@ -382,4 +375,4 @@ class InsideKeys:
         self._with_pod(InsideActions.debug)
 
     def action_forwards(self) -> None:
-        inside(self.app).show_forwards()
+        self.app.inside_actions.show_forwards()

@@ -27,7 +27,7 @@ from podtui.actions.placeholders import (
 from podtui.actions.process import Captured, run_foreground
 from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import default_container
-from podtui.ui.keys.remap import action_keys
+from podtui.ui.keys.bindings import action_keys
 from podtui.ui.messages import Said
 from podtui.ui.screens.action_panes import Run
 

@@ -70,7 +70,7 @@ def test_the_app_provides_what_the_screens_need() -> None:
     app = PodTuiApp(SimpleNamespace(readonly=False, namespace="default"))  # type: ignore[arg-type]
     members = {n for n, v in vars(Host).items()
                if not n.startswith("_") and (callable(v) or isinstance(v, property))}
-    assert members >= {"say", "may", "open_logs", "confirm_delete", "pod_list"}
+    assert members >= {"say", "may", "open_logs", "confirm_delete", "pod", "pods_synced"}
     # On the class (a property would need a running app) or set by __init__.
     missing = [n for n in members if not (hasattr(PodTuiApp, n) or n in vars(app))]
     missing += [n for n in Host.__annotations__ if not hasattr(app, n)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from textual.app import App
 from textual.binding import Binding
 
 #: Pod list: a key sorts by a column (again: reverse).
@@ -122,3 +123,9 @@ DRILL = _ids("drill", [
 #: What `?` lists, in this order.
 HELP = [("Pod list", POD_LIST), ("Pod detail", POD_DETAIL), ("Logs", LOGS),
         ("Exam drill", DRILL)]
+
+
+def action_keys(action, keymap: dict[str, str]) -> list[str]:
+    """The action's keys, normalised as Textual binds them (`?` -> question_mark)."""
+    chosen = keymap.get(action.binding_id, action.key)
+    return App._normalize_keymap({"": chosen})[""].split(",")

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 from podtui.ui.keys import bindings as keymap
+from podtui.ui.keys.bindings import action_keys
 
 
 class AppBindings(DOMNode):
@@ -97,12 +98,6 @@ def _builtin_keys(screen: str, keymap: dict[str, str]) -> dict[str, str]:
                 found.setdefault(one, f"{name} ({binding.description})" if binding.description
                                  else name)
     return found
-
-
-def action_keys(action, keymap: dict[str, str]) -> list[str]:
-    """The action's keys, normalised as Textual binds them (`?` -> question_mark)."""
-    chosen = keymap.get(action.binding_id, action.key)
-    return App._normalize_keymap({"": chosen})[""].split(",")
 
 
 def action_clashes(actions: list, keymap: dict[str, str]) -> list[tuple[object, str, str]]:

@@ -333,9 +333,8 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
 
     def refresh_pod(self) -> None:
         """Follow the pod through the list's live cache; say so when it is gone."""
-        feed = self.app.pod_list.feed
-        pod = feed.pod(self.uid) if feed else None
-        if pod is None and feed is not None and feed.cache.synced and not self.gone:
+        pod = self.app.pod(self.uid)
+        if pod is None and self.app.pods_synced and not self.gone:
             self.gone = True
             message = self.query_one("#detail-message", Static)
             message.update(
