@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from podtui.ui.log_files import save_lines
+from podtui.ui.saved_files import save_lines
 
 WHEN = datetime(2026, 11, 30, 13, 5, 9)
 

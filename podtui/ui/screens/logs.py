@@ -28,9 +28,9 @@ from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogSta
 from podtui.ui.clipboard import copy
 from podtui.ui.dialogs.container_picker import ContainerPicker
 from podtui.ui.keys import bindings as keymap
-from podtui.ui.log_files import save_directory, save_lines
 from podtui.ui.messages import LogsWaiting, Throttle
 from podtui.ui.quiet_terminal import QuietScreen
+from podtui.ui.saved_files import save_directory, save_lines
 from podtui.ui.widgets.log_pane import Pane, state_label
 from podtui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
 
