@@ -437,13 +437,11 @@ class PodYamlScreen(Screen):
             copy(self.app, pod_yaml(self.pod), f"{name}.yaml")
 
     def action_save(self) -> None:
-        import os
-        from pathlib import Path
+        from podtui.ui.saved_files import save_directory, save_yaml
 
         name = (self.pod.get("metadata") or {}).get("name", "pod")
-        path = Path(os.environ.get("PODTUI_SAVE_DIR", ".")) / f"{name}.yaml"
         try:
-            path.write_text(pod_yaml(self.pod))
+            path = save_yaml(save_directory(), name, pod_yaml(self.pod))
         except OSError as exc:
             self.notify(f"could not save: {exc}", severity="error")
         else:
