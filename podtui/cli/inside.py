@@ -17,8 +17,6 @@ from podtui.cli.terminal_text import guard
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError
 
-NAMES = ("exec", "shell", "port-forward", "debug")
-
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pod", help="the pod's name")

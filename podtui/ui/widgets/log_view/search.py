@@ -42,9 +42,6 @@ class SearchMixin:
             self._update_border()
         return self._match_count
 
-    def clear_search(self) -> None:
-        self.search("")
-
     def next_match(self) -> bool:
         """Select the next (newer) match, wrapping around; pauses following."""
         return self._step(+1)

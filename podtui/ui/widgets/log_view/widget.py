@@ -459,10 +459,6 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, QuietMixin, ScrollView, can_fo
             self._timestamps = on
             self._relayout()
 
-    def toggle_timestamps(self) -> bool:
-        self.set_timestamps(not self._timestamps)
-        return self._timestamps
-
     def set_wrap(self, on: bool) -> None:
         if on != self._wrap:
             self._wrap = on
@@ -471,10 +467,6 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, QuietMixin, ScrollView, can_fo
                 self._row_starts.clear()
                 self._row_end = 0
             self._relayout()
-
-    def toggle_wrap(self) -> bool:
-        self.set_wrap(not self._wrap)
-        return self._wrap
 
     def clear(self) -> None:
         self._first_seq += len(self._entries)
