@@ -52,6 +52,13 @@ class ContainerState:
         detail = self.reason or self.message
         return f"unknown ({detail})" if detail else "unknown"
 
+    def brief(self) -> str:
+        """One word, as k9s's STATE column and kubectl's STATUS say it: ``Running``,
+        ``CrashLoopBackOff``, ``Completed``, ``Error``."""
+        if self.kind == "running":
+            return "Running"
+        return self.reason or self.kind.capitalize()
+
 
 UNKNOWN_STATE = ContainerState("unknown")
 

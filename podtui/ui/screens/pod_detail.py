@@ -38,6 +38,11 @@ if TYPE_CHECKING:
     from podtui.ui.host import Host
 
 KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "ephemeral"}
+#: At 80 columns the containers table says what k9s says: short kinds, ports without /TCP,
+#: quantities without their resource name (cpu first, then memory).
+SHORT_KIND = {"init": "init", "sidecar": "side", "app": "app", "ephemeral": "eph"}
+#: Below this many columns the tables abbreviate (an 80-column terminal, a split pane).
+NARROW = 100
 
 
 def state_style(c: Container) -> str:
@@ -54,10 +59,12 @@ def state_style(c: Container) -> str:
 class PodView:
     """Renders a Pod into Rich renderables; one method per section."""
 
-    def __init__(self, pod: Pod, variables: Mapping[str, str], now: datetime) -> None:
+    def __init__(self, pod: Pod, variables: Mapping[str, str], now: datetime,
+                 narrow: bool = False) -> None:
         self.pod = pod
         self.variables = variables  # the theme's, for the $names in styles
         self.now = now
+        self.narrow = narrow  # abbreviate (SHORT_KIND, ...) to fit 80 columns
 
     def s(self, text: str, style: str = "") -> Text:
         return Text(text, style=rich_style(style, self.variables) if style else "")
@@ -82,6 +89,8 @@ class PodView:
         return text
 
     def containers(self, compact: bool = False) -> Table:
+        if self.narrow:
+            return self._narrow_containers(compact)
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
         columns = ["CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"]
         if not compact:
@@ -106,6 +115,41 @@ class PodView:
             if not compact:
                 requests = " ".join(f"{k}={v}" for k, v in c.requests) or "-"
                 limits = " ".join(f"{k}={v}" for k, v in c.limits) or "-"
+                cells.append(Text(f"{requests}\n{limits}"))
+            table.add_row(*cells)
+        return table
+
+    def _narrow_containers(self, compact: bool) -> Table:
+        """The containers at 80 columns: abbreviated as k9s does (`eph`, `3000`, `64Mi`,
+        the state in one word), one line per cell, and a cell too narrow for its word (a
+        long image) cuts it with `…` rather than folding it onto the next line
+        (`ephemer|al` reads as two words). One space between columns, as k9s."""
+        table = Table(box=None, expand=True, pad_edge=False, show_edge=False,
+                      padding=(0, 1, 0, 0))
+        columns = ["CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"]
+        if not compact:
+            columns.append("REQ / LIM")
+        for name in columns:
+            table.add_column(name, no_wrap=True, overflow="ellipsis",
+                             ratio=1 if name == "IMAGE" else None)
+        for c in self.pod.containers:
+            ports = ",".join(str(p.port) if p.protocol == "TCP" else f"{p.port}/{p.protocol}"
+                             for p in c.ports) or "-"
+            last = ""
+            if c.last_state and not compact:
+                last = f"\nlast: {c.last_state.brief()}"
+            cells = [
+                self.s(c.name, "bold"),
+                Text(SHORT_KIND.get(c.kind, c.kind) + (f"→{c.target}" if c.target else "")),
+                Text(c.image),
+                Text.assemble(self.s(c.state.brief(), state_style(c)), last),
+                Text("yes" if c.ready else "no"),
+                Text(str(c.restarts)),
+                Text(ports),
+            ]
+            if not compact:
+                requests = " ".join(v for _, v in sorted(c.requests)) or "-"
+                limits = " ".join(v for _, v in sorted(c.limits)) or "-"
                 cells.append(Text(f"{requests}\n{limits}"))
             table.add_row(*cells)
         return table
@@ -275,6 +319,7 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         self.pod_namespace = metadata.get("namespace", "")
         self.events: dict[str, Event] = {}
         self._version = ""
+        self._narrow: bool | None = None  # as last rendered (None: not yet)
         self.gone = False
         self._event_feed: EventFeed | None = None
         self._usage_feed: UsageFeed | None = None
@@ -352,7 +397,8 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         now = clock.now()
         events = sorted(self.events.values(),
                         key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
-        view = PodView(pod, self.app.theme_variables, now)
+        self._narrow = self.size.width < NARROW
+        view = PodView(pod, self.app.theme_variables, now, narrow=self._narrow)
         # Each part drawn on its own: an error in one is one line there, the rest still show.
         self.query_one("#detail-header", Static).update(view.contained("header", view.header))
         sections = {
@@ -368,6 +414,10 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         for name, build in sections.items():
             self.query_one(f"#section-{name}", Static).update(
                 view.contained(f"{name} section", build))
+
+    def on_resize(self) -> None:
+        if self._narrow is not None and (self.size.width < NARROW) != self._narrow:
+            self.render_pod()  # the tables abbreviate below NARROW columns
 
     def _kubectl_describe(self) -> str:
         from podtui.anatomy import kubectl
