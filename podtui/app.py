@@ -10,6 +10,8 @@ from textual.app import App
 from textual.screen import Screen
 
 from podtui.anatomy import kubectl
+from podtui.anatomy.kinds import container_names
+from podtui.anatomy.refs import pod_ref
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
@@ -105,12 +107,13 @@ class PodTuiApp(App):
         self.check_version()
         # Everything allocated so far (modules, classes, the app) lives as long as the
         # process: move it out of the GC's way, so full collections during a pod or log
-        # flood scan only new objects (bench/RESULTS.md: GC pauses of up to 0.9 s before).
+        # flood scan only new objects (unfrozen, they pause up to 0.9 s: bench/RESULTS.md).
         gc.freeze()
         # Each frame makes thousands of short-lived tracked objects (Textual's strips and
         # their caches) and a log flood 20,000 lines a second: with the default young
         # generation (700) they are collected, and promoted, many times a frame; with this
-        # one most are freed first (2 log panes x 10,000 lines/s: GC 19 % -> 3 % of the time).
+        # one most are freed first (2 log panes x 10,000 lines/s: the GC takes ~3 % of the
+        # time instead of ~19 %).
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         for line in self.settings.problems + self._theme_errors:
             self.notify(line, severity="warning")
@@ -283,16 +286,14 @@ class PodTuiApp(App):
     @work(thread=True, exclusive=True, group="namespaces")
     def pick_namespace(self) -> None:
         """List namespaces (a user limited to one may not: say so, keep going)."""
-        try:
-            response = self.conn.request("GET", "/api/v1/namespaces", timeout=(5, 15))
-            import orjson
+        from podtui.cluster.pods import list_names
 
-            items = orjson.loads(response.data).get("items") or []
+        try:
+            names = ["all"] + list_names(self.conn, "namespaces", timeout=(5, 15))
         except Exception as exc:  # noqa: BLE001
             self.call_from_thread(self.say, f"cannot list namespaces: {describe(exc)}; "
                                   "use :ns NAME")
             return
-        names = ["all"] + sorted((i.get("metadata") or {}).get("name", "") for i in items)
         self.call_from_thread(self._show_picker, "Namespace", names, self.namespace,
                               lambda ns: ns and self.switch_namespace(None if ns == "all" else ns))
 
@@ -322,34 +323,30 @@ class PodTuiApp(App):
     def open_detail(self, pod: dict) -> None:
         from podtui.ui.screens.pod_detail import PodDetailScreen
 
-        self.last_kubectl = kubectl.describe(*_where(pod))
+        self.last_kubectl = kubectl.describe(*pod_ref(pod).where)
         self.push_screen(PodDetailScreen(pod))
 
     def open_yaml(self, pod: dict) -> None:
         from podtui.ui.screens.pod_detail import PodYamlScreen
 
-        self.last_kubectl = kubectl.get_yaml(*_where(pod))
+        self.last_kubectl = kubectl.get_yaml(*pod_ref(pod).where)
         self.push_screen(PodYamlScreen(pod))
 
     def open_logs(self, pod: dict, containers: list[str] | None = None) -> None:
         from podtui.ui.screens.logs import LogsScreen
 
-        metadata = pod.get("metadata") or {}
-        spec = pod.get("spec") or {}
-        names = [c.get("name", "") for c in spec.get("containers") or []]
-        sidecars = [c.get("name", "") for c in spec.get("initContainers") or []
-                    if c.get("restartPolicy") == "Always"]
-        every = names + sidecars
+        every = container_names(pod, "app") + container_names(pod, "sidecar")
         chosen = containers or (every[:2] if every else [])
         if not chosen:
             self.say("this pod has no containers to show logs for")
             return
-        self.last_kubectl = kubectl.logs(*_where(pod), chosen, follow=True,
+        ref = pod_ref(pod)
+        self.last_kubectl = kubectl.logs(*ref.where, chosen, follow=True,
                                          timestamps=self.settings.log_timestamps,
                                          tail=self.settings.log_tail)
         self.push_screen(
-            LogsScreen(self.conn, metadata.get("namespace", self.namespace),
-                       metadata.get("name", ""), chosen, all_containers=every,
+            LogsScreen(self.conn, ref.namespace or self.namespace,
+                       ref.name, chosen, all_containers=every,
                        tail=self.settings.log_tail, timestamps=self.settings.log_timestamps)
         )
 
@@ -407,10 +404,10 @@ class PodTuiApp(App):
 
         results = []
         for pod in pods:
-            metadata = pod.get("metadata") or {}
+            ref = pod_ref(pod)
             try:
-                results.append(delete_pod(self.conn, metadata.get("namespace", self.namespace),
-                                          metadata.get("name", ""), force=force))
+                results.append(delete_pod(self.conn, ref.namespace or self.namespace,
+                                          ref.name, force=force))
             except ClusterError as exc:  # read-only: one line; the worker ends with the error
                 self.call_from_thread(self.say, describe(exc))
                 raise
@@ -426,10 +423,6 @@ class PodTuiApp(App):
         self.pod_list.table.marked.clear()
         self.pod_list.table.refresh()
 
-
-def _where(pod: dict) -> tuple[str, str]:
-    metadata = pod.get("metadata") or {}
-    return metadata.get("namespace", ""), metadata.get("name", "")
 
 
 def kubectl_beside(results, force: bool) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import orjson
 
+from podtui.anatomy.refs import resource_version
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe, redact
 from podtui.cluster.exec import DEFAULT_SHELLS, missing_command
@@ -98,7 +99,7 @@ def pod_versions(conn: Connection, namespace: str, pod: str,
                 response.release_conn()
                 items = listed.get("items") or []
                 yield items[0] if items else None
-                version = (listed.get("metadata") or {}).get("resourceVersion", "")
+                version = resource_version(listed)
                 continue
             query = [selector, ("watch", "true"), ("resourceVersion", version),
                      ("timeoutSeconds", max(1, math.ceil(left)))]
@@ -110,7 +111,7 @@ def pod_versions(conn: Connection, namespace: str, pod: str,
                     if kind == "ERROR":  # 410 Gone, mostly: list again
                         version = ""
                         break
-                    version = (obj.get("metadata") or {}).get("resourceVersion") or version
+                    version = resource_version(obj) or version
                     yield None if kind == "DELETED" else obj
             finally:
                 with contextlib.suppress(Exception):  # a watch left open must not fail us

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from podtui.anatomy.kinds import container_names
 from podtui.cluster.version_info import UNKNOWN, ServerVersion, parse
 
 if TYPE_CHECKING:
@@ -63,8 +64,7 @@ def lacks(version: ServerVersion, feature: Feature) -> str:
 
 
 def _sidecars(pod: dict) -> list[str]:
-    return [c.get("name", "?") for c in (pod.get("spec") or {}).get("initContainers") or []
-            if isinstance(c, dict) and c.get("restartPolicy") == "Always"]
+    return container_names(pod, "sidecar")
 
 
 def lost_sidecars(manifest: dict, served: dict) -> list[str]:

@@ -21,6 +21,8 @@ from podtui.anatomy.inside import (
     forwardable_ports,
     volume_views,
 )
+from podtui.anatomy.kinds import container_names
+from podtui.anatomy.refs import pod_ref
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
@@ -37,15 +39,6 @@ ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
 REFUSED_KEYS = {"s": "shell", "x": "run", "F": "port_forward", "e": "debug", "v": "volumes_inside"}
 ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
-
-
-def _names(pod: dict) -> tuple[str, str]:
-    metadata = pod.get("metadata") or {}
-    return metadata.get("namespace", ""), metadata.get("name", "")
-
-
-def _ephemeral(pod: dict) -> set[str]:
-    return {e.get("name", "") for e in (pod.get("spec") or {}).get("ephemeralContainers") or []}
 
 
 def _exec_targets(pod: dict) -> list[str]:
@@ -124,7 +117,7 @@ class InsideActions:
     # --- shell -------------------------------------------------------------------------
 
     def shell(self, pod: dict) -> None:
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         names = _exec_targets(pod)
         if not names:
             self.app.say(f"pod {namespace}/{name} has no container to open a shell in")
@@ -164,13 +157,13 @@ class InsideActions:
     # --- run one command ---------------------------------------------------------------
 
     def run_command(self, pod: dict) -> None:
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         names = _exec_targets(pod)
         if not names:
             self.app.say(f"pod {namespace}/{name} has no container to run a command in")
             return
         # "every container": the pod's own, not the debug containers added to it
-        own = [n for n in names if n not in _ephemeral(pod)]
+        own = [n for n in names if n not in container_names(pod, "ephemeral")]
         items = names + ([ALL_CONTAINERS] if len(own) > 1 else [])
 
         def chosen(container: str | None) -> None:
@@ -203,7 +196,7 @@ class InsideActions:
     def volumes_inside(self, pod: dict) -> None:
         from podtui.ui.screens.run_panes import RunPanesScreen, RunSpec
 
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         views = [v for v in volume_views(pod) if v.container in exec_containers(pod)]
         if not views:
             self.app.say(f"no container of {namespace}/{name} mounts a volume")
@@ -220,7 +213,7 @@ class InsideActions:
     # --- port-forward ------------------------------------------------------------------
 
     def port_forward(self, pod: dict) -> None:
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         ports = forwardable_ports(pod)
         labels = {p.label(): p.port for p in ports}
 
@@ -283,8 +276,8 @@ class InsideActions:
     def debug(self, pod: dict) -> None:
         from podtui.cluster.debug import DEFAULT_IMAGE
 
-        namespace, name = _names(pod)
-        targets = [c for c in exec_containers(pod) if c not in _ephemeral(pod)]
+        namespace, name = pod_ref(pod).where
+        targets = [c for c in exec_containers(pod) if c not in container_names(pod, "ephemeral")]
         if not targets:
             self.app.say(f"pod {namespace}/{name} has no container to debug")
             return
@@ -337,7 +330,7 @@ class InsideKeys:
         if action not in ACTION_ACCESS:
             return None
         pod = self.inside_pod(quiet=True) or {}
-        namespace = (pod.get("metadata") or {}).get("namespace") or self.app.namespace
+        namespace = pod_ref(pod).namespace or self.app.namespace
         return self.app.inside_actions.may(action, namespace)
 
     def on_key(self, event) -> None:

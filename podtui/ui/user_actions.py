@@ -27,6 +27,7 @@ from podtui.actions.placeholders import (
 from podtui.actions.process import Captured, run_foreground
 from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import default_container
+from podtui.anatomy.refs import name_of
 from podtui.ui.keys.bindings import action_keys
 from podtui.ui.messages import Said
 from podtui.ui.screens.action_panes import Run
@@ -149,7 +150,7 @@ class UserActions:
             return
         from podtui.ui.dialogs.picker import PickerScreen
 
-        name = (pod.get("metadata") or {}).get("name", "")
+        name = name_of(pod)
         self.app.push_screen(PickerScreen(f"{action.title}: which container of {name}?",
                                           items, default_container(pod), mark="default"),
                              chosen)

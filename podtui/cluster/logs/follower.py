@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
+from podtui.anatomy.refs import resource_version, uid_of
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.logs.chunked import read_chunked
@@ -406,8 +407,7 @@ class LogFollower:
 
     def _pod_event(self, kind: str, pod: dict) -> bool:
         """Record what matters of the pod; True when the pod is gone."""
-        metadata = pod.get("metadata") or {}
-        uid = metadata.get("uid", "")
+        uid = uid_of(pod)
         if kind == "DELETED" or (self._pod_uid and uid and uid != self._pod_uid):
             return True
         if uid and not self._pod_uid:
@@ -443,7 +443,7 @@ class LogFollower:
                     if not items or self._pod_event("ADDED", items[0]):
                         self._gone()
                         return
-                    version = (listed.get("metadata") or {}).get("resourceVersion", "")
+                    version = resource_version(listed)
                 query = [
                     selector,
                     ("watch", "true"),
@@ -467,7 +467,7 @@ class LogFollower:
                             if obj.get("code") == 410:
                                 version = ""
                             break
-                        new_version = (obj.get("metadata") or {}).get("resourceVersion")
+                        new_version = resource_version(obj)
                         if new_version:
                             version = new_version
                         if kind == "BOOKMARK":

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from podtui.anatomy.kinds import container_names
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.logs.events import ERROR, POD_DELETED, LogBatch, LogEvent, LogStatus
@@ -33,15 +34,10 @@ def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list
         if api_status(exc) == 404:
             raise ClusterError(f"pod {namespace}/{pod} not found", 404) from None
         raise ClusterError(describe(exc, conn.server), api_status(exc)) from None
-    spec = data.get("spec") or {}
-
-    def names(key: str) -> list[str]:
-        return [c.get("name", "") for c in spec.get(key) or () if c.get("name")]
-
     return {
-        "init": names("initContainers"),
-        "app": names("containers"),
-        "ephemeral": names("ephemeralContainers"),
+        "init": container_names(data, "init", "sidecar"),  # in the order the spec lists them
+        "app": container_names(data, "app"),
+        "ephemeral": container_names(data, "ephemeral"),
     }
 
 

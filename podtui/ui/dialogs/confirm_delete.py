@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from podtui.anatomy import lifecycle_from_json, owner_of
+from podtui.anatomy.refs import metadata, pod_ref
 
 CONTROLLER_NOTE = {
     "ReplicaSet": "its ReplicaSet will create a new one (new name, new IP, empty emptyDirs)",
@@ -20,11 +21,11 @@ CONTROLLER_NOTE = {
 
 
 def describe_victim(pod: dict) -> Text:
-    metadata = pod.get("metadata") or {}
-    text = Text(f"• {metadata.get('namespace', '?')}/{metadata.get('name', '?')}", style="bold")
+    ref = pod_ref(pod)
+    text = Text(f"• {ref.namespace or '?'}/{ref.name or '?'}", style="bold")
     # What `d` costs: the kubelet waits this long for the containers to stop.
     text.append(f"  grace period {lifecycle_from_json(pod).grace_seconds}s")
-    kind, name = owner_of(metadata)
+    kind, name = owner_of(metadata(pod))
     if kind:
         note = CONTROLLER_NOTE.get(kind, f"its {kind} may replace it")
         text.append(f"\n    owned by {kind}/{name}: {note}", style="italic")

@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from podtui.anatomy.refs import pod_ref
 from podtui.templates import (
     Parameter,
     Template,
@@ -304,9 +305,9 @@ class PodPreviewScreen(Screen):
         self.template = template
         self.manifest = manifest
         self.text = text
-        metadata = manifest.get("metadata") or {}
-        self.pod_name = str(metadata.get("name", "?"))
-        self.pod_namespace = str(metadata.get("namespace") or "")
+        ref = pod_ref(manifest)
+        self.pod_name = ref.name or "?"
+        self.pod_namespace = ref.namespace
         #: "checking", "valid", "invalid", "creating"
         self.state = "checking"
 
@@ -379,9 +380,9 @@ class PodPreviewScreen(Screen):
     def _created(self, pod: dict) -> None:
         from podtui.ui.screens.pod_list import PodListScreen
 
-        metadata = pod.get("metadata") or {}
-        name = metadata.get("name", self.pod_name)
-        namespace = metadata.get("namespace", self.pod_namespace)
+        ref = pod_ref(pod)
+        name = ref.name or self.pod_name
+        namespace = ref.namespace or self.pod_namespace
         app = self.app
         while len(app.screen_stack) > 1 and not isinstance(app.screen, PodListScreen):
             app.pop_screen()
@@ -393,7 +394,7 @@ class PodPreviewScreen(Screen):
         text += f" · {kubectl.create(namespace, name)}"
         app.last_kubectl = kubectl.create_inline(namespace, self.text)
         app.say(text, error=False)
-        uid = metadata.get("uid")
+        uid = ref.uid
         if uid and isinstance(app.screen, PodListScreen):
             select_when_listed(app.screen, uid)
 

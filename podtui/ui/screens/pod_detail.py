@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 
 from podtui.anatomy import Container, Event, Pod, describe, pod_from_json
+from podtui.anatomy.refs import deleting, name_of, pod_ref, resource_version
 from podtui.cluster.event_feed import EventFeed
 from podtui.ui import clock
 from podtui.ui.clipboard import copy
@@ -313,10 +314,8 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
     def __init__(self, pod: dict) -> None:
         super().__init__()
         self.raw = pod
-        metadata = pod.get("metadata") or {}
-        self.uid = metadata.get("uid", "")
-        self.pod_name = metadata.get("name", "")
-        self.pod_namespace = metadata.get("namespace", "")
+        ref = pod_ref(pod)
+        self.uid, self.pod_name, self.pod_namespace = ref.uid, ref.name, ref.namespace
         self.events: dict[str, Event] = {}
         self._version = ""
         self._narrow: bool | None = None  # as last rendered (None: not yet)
@@ -351,7 +350,7 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
 
     def _tick(self) -> None:
         # No pod event marks the seconds of a grace period: count them down here.
-        if not self.gone and (self.raw.get("metadata") or {}).get("deletionTimestamp"):
+        if not self.gone and deleting(self.raw):
             self.render_pod()
 
     def on_unmount(self) -> None:
@@ -386,14 +385,14 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
                 f"pod {self.pod_namespace}/{self.pod_name} was deleted; showing its last state")
             message.add_class("-shown")
             return
-        version = ((pod or {}).get("metadata") or {}).get("resourceVersion", "")
+        version = resource_version(pod)
         if pod is not None and version != self._version:
             self.raw = pod
             self.render_pod()
 
     def render_pod(self) -> None:
         pod = pod_from_json(self.raw)
-        self._version = (self.raw.get("metadata") or {}).get("resourceVersion", "")
+        self._version = resource_version(self.raw)
         now = clock.now()
         events = sorted(self.events.values(),
                         key=lambda e: e.last or e.first or datetime.min.replace(tzinfo=UTC))
@@ -422,8 +421,7 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
     def _kubectl_describe(self) -> str:
         from podtui.anatomy import kubectl
 
-        metadata = self.raw.get("metadata") or {}
-        return kubectl.describe(metadata.get("namespace", ""), metadata.get("name", ""))
+        return kubectl.describe(*pod_ref(self.raw).where)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         inside = self.inside_allowed(action)
@@ -470,16 +468,16 @@ class PodYamlScreen(Screen):
     def compose(self) -> ComposeResult:
         from podtui.anatomy import kubectl
 
-        metadata = self.pod.get("metadata") or {}
-        name = metadata.get("name", "")
-        same = kubectl.get_yaml(metadata.get("namespace", ""), name)
+        ref = pod_ref(self.pod)
+        name = ref.name
+        same = kubectl.get_yaml(*ref.where)
         yield Static(Text(f" {name}.yaml  (managedFields hidden; c copies, s saves)"
                           f" · {same}"), id="yaml-title")
         yield TextArea(pod_yaml(self.pod), read_only=True, show_line_numbers=True, id="yaml")
         yield Footer()
 
     def action_copy(self) -> None:
-        name = (self.pod.get("metadata") or {}).get("name", "pod")
+        name = name_of(self.pod) or "pod"
         selected = self.query_one(TextArea).selected_text
         if selected:
             copy(self.app, selected, f"{selected.count(chr(10)) + 1} selected lines of {name}.yaml")
@@ -489,7 +487,7 @@ class PodYamlScreen(Screen):
     def action_save(self) -> None:
         from podtui.ui.saved_files import save_directory, save_yaml
 
-        name = (self.pod.get("metadata") or {}).get("name", "pod")
+        name = name_of(self.pod) or "pod"
         try:
             path = save_yaml(save_directory(), name, pod_yaml(self.pod))
         except OSError as exc:
