@@ -37,9 +37,9 @@ from podtui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
 #: Narrower terminals stack the panes vertically.
 STACK_BELOW_COLUMNS = 100
 #: How often, at most, the followers' lines reach the panes during a flood. 5 Hz: a frame
-#: repaints every pane, and a key press waits for it; key -> repaint p99 was ~190 ms at
-#: 10 Hz and ~80 at 5 Hz (median 31 -> 21 ms; bench/RESULTS.md), ~120 ms median at 20 Hz
-#: (fix 6). The last line of a flood shows up to 0.2 s after it came.
+#: repaints every pane, and a key press waits for that frame, so fewer frames answer keys
+#: sooner (key -> repaint p99 ~80 ms at 5 Hz against ~190 ms at 10 Hz, bench/RESULTS.md);
+#: the price is that the last line of a flood shows up to 0.2 s after it came.
 DRAIN_SECONDS = 0.2
 #: While lines only trickle in, each batch still scrolls every row of a followed pane:
 #: the panes then take lines at most once per QUIET_SECONDS (a line after a quiet second
