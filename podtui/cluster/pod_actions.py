@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from podtui.anatomy.refs import pod_ref
 from podtui.cluster.connection import Connection, ReadOnlyError
 from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.names import pod_path
 
 
 def refuse_if_readonly(conn: Connection, what: str) -> None:
@@ -23,7 +24,7 @@ def create_pod(conn: Connection, manifest: dict, dry_run: bool = False) -> dict:
     refuse_if_readonly(conn, "create pod")
     namespace = pod_ref(manifest).namespace or conn.namespace
     try:
-        response = conn.request("POST", f"/api/v1/namespaces/{namespace}/pods",
+        response = conn.request("POST", pod_path(namespace),
                                 [("dryRun", "All")] if dry_run else [], body=manifest)
     except Exception as exc:  # noqa: BLE001
         raise ClusterError(_write_error("create", pod_ref(manifest).name or "?", namespace, exc,
@@ -45,7 +46,7 @@ def delete_pod(conn: Connection, namespace: str, name: str, force: bool = False)
     """Graceful delete (the pod's own grace period), or forced with grace period 0."""
     refuse_if_readonly(conn, "delete pod")
     try:
-        response = conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/{name}",
+        response = conn.request("DELETE", pod_path(namespace, name),
                                 [("gracePeriodSeconds", 0)] if force else [])
         # Read to the end: a pooled connection with an unread response fails the next
         # request on it ("ResponseNotReady").

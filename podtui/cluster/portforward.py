@@ -18,9 +18,10 @@ from podtui.anatomy import kubectl
 from podtui.anatomy.refs import deleting
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
+from podtui.cluster.names import pod_path
 from podtui.cluster.pod_actions import refuse_if_readonly
 from podtui.cluster.pods import get_pod
-from podtui.cluster.streams import open_websocket, pod_path
+from podtui.cluster.streams import open_websocket
 
 #: Seconds between checks that the pod still exists (a forward to a gone pod ends).
 POD_CHECK_SECONDS = 3.0

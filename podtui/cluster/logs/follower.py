@@ -36,6 +36,7 @@ from podtui.cluster.logs.events import (
 )
 from podtui.cluster.logs.lines import LogLine, format_since_time, parse_line
 from podtui.cluster.logs.outbox import Outbox
+from podtui.cluster.names import pod_path
 from podtui.cluster.pods import iter_lines
 
 #: How long a follow stream may stay silent before we quietly reconnect (catches dead peers).
@@ -73,8 +74,6 @@ def _error_message(exc: BaseException) -> str:
     return ""
 
 
-def _pod_path(namespace: str, pod: str) -> str:
-    return f"/api/v1/namespaces/{namespace}/pods/{pod}"
 
 
 class LogFollower:
@@ -218,7 +217,7 @@ class LogFollower:
     def _open(self):
         timeout = (CONNECT_TIMEOUT, HEADER_TIMEOUT if self.follow else 60.0)
         try:
-            response = self.conn.request("GET", f"{_pod_path(self.namespace, self.pod)}/log",
+            response = self.conn.request("GET", pod_path(self.namespace, self.pod, "log"),
                                          self._query(), timeout=timeout, accept="*/*")
         except ReadTimeoutError:
             if self.follow:
@@ -425,7 +424,7 @@ class LogFollower:
         """Watch the pod (list + watch by name) until it is deleted or we stop."""
         backoff = BACKOFF_START
         version = ""
-        pods = f"/api/v1/namespaces/{self.namespace}/pods"
+        pods = pod_path(self.namespace)
         selector = ("fieldSelector", f"metadata.name={self.pod}")
         while not self._stop.is_set():
             clean = False

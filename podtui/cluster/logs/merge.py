@@ -14,9 +14,10 @@ from podtui.anatomy.kinds import container_names
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.logs.events import ERROR, POD_DELETED, LogBatch, LogEvent, LogStatus
-from podtui.cluster.logs.follower import LogFollower, _close_response, _pod_path
+from podtui.cluster.logs.follower import LogFollower, _close_response
 from podtui.cluster.logs.lines import LogLine
 from podtui.cluster.logs.reorder import merge_live_sorted
+from podtui.cluster.names import pod_path
 
 
 def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list[str]]:
@@ -25,7 +26,7 @@ def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list
     Raises ClusterError with one clear line.
     """
     try:
-        response = conn.request("GET", _pod_path(namespace, pod))
+        response = conn.request("GET", pod_path(namespace, pod))
         try:
             data = orjson.loads(response.data)
         finally:
