@@ -17,12 +17,10 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
 from podtui.settings.config import Settings, config_path
-from podtui.ui.inside import InsideActions
+from podtui.ui.inside import DebugContainerReady, InsideAccessChecked, InsideActions
 from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import (
     AccessChecked,
-    DebugContainerReady,
-    InsideAccessChecked,
     Said,
     ServerVersionKnown,
 )

@@ -13,6 +13,8 @@ import shlex
 import threading
 from typing import TYPE_CHECKING
 
+from textual.message import Message
+
 from podtui.anatomy import kubectl
 from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import (
@@ -26,7 +28,7 @@ from podtui.anatomy.refs import pod_ref
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
-from podtui.ui.messages import DebugContainerReady, InsideAccessChecked, Said
+from podtui.ui.messages import Said
 
 if TYPE_CHECKING:
     from podtui.cluster.shell import ShellOutcome
@@ -39,6 +41,27 @@ ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
 REFUSED_KEYS = {"s": "shell", "x": "run", "F": "port_forward", "e": "debug", "v": "volumes_inside"}
 ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
+
+
+class InsideAccessChecked(Message):
+    """What the user may do inside the pods of a namespace (exec, port-forward, debug),
+    from InsideActions' access-review worker; `key` is (kubeconfig context, namespace)."""
+
+    def __init__(self, key: tuple[str, str], access: InsideAccess) -> None:
+        super().__init__()
+        self.key = key
+        self.access = access
+
+
+class DebugContainerReady(Message):
+    """The debug container runs: open a shell in it (from InsideActions' debug thread)."""
+
+    def __init__(self, namespace: str, pod: str, container: str, equivalent: str) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.pod = pod
+        self.container = container
+        self.equivalent = equivalent
 
 
 def _exec_targets(pod: dict) -> list[str]:
@@ -90,7 +113,8 @@ class InsideActions:
             # Posted, not called: the app may have ended meanwhile (post_message is safe).
             self.app.post_message(InsideAccessChecked(key, inside_access(conn, key[1])))
 
-        threading.Thread(target=check, name="inside-access", daemon=True).start()
+        self.app.run_worker(check, name="inside-access", group="inside-access", thread=True,
+                            exit_on_error=False)
 
     def checked(self, key: tuple[str, str], access: InsideAccess) -> None:
         """The app's handler of InsideAccessChecked, on its event loop."""
@@ -311,6 +335,8 @@ class InsideActions:
             self.app.post_message(DebugContainerReady(
                 namespace, pod, name, kubectl.debug(namespace, pod, target, image, shell)))
 
+        # A daemon thread, not a worker: the wait for the container (up to a minute) must
+        # not hold the app's exit, which waits for its thread workers.
         threading.Thread(target=work, name="debug-container", daemon=True).start()
 
 
