@@ -198,6 +198,8 @@ class PodWatcher:
                 if need_list:
                     self._list()
                     need_list = False
+                if self._stop.is_set():  # stopped during the list (or by its consumer)
+                    break
                 self._watch()  # says "live" once the server has accepted the watch
             except Gone:
                 need_list = True
@@ -280,6 +282,11 @@ class PodWatcher:
         response = self.conn.request("GET", _path(self.resource, self.namespace), query,
                                      timeout=(CONNECT_TIMEOUT, WATCH_SECONDS + 30))
         self._response = response
+        if self._stop.is_set():  # stop() came before there was a response to shut down
+            self._response = None
+            response.close()
+            response.release_conn()
+            return
         # Only an accepted watch is "live": saying so before each attempt made the status
         # flicker between live and reconnecting (and reset the backoff) while the server
         # was down.
