@@ -325,7 +325,7 @@ class PodTuiApp(App):
         self.push_screen(PodDetailScreen(pod))
 
     def open_yaml(self, pod: dict) -> None:
-        from podtui.ui.screens.pod_detail import PodYamlScreen
+        from podtui.ui.screens.pod_yaml import PodYamlScreen
 
         self.last_kubectl = kubectl.get_yaml(*pod_ref(pod).where)
         self.push_screen(PodYamlScreen(pod))

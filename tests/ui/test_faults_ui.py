@@ -361,7 +361,8 @@ async def test_pod_deleted_while_its_detail_is_open_stays_usable(conn, namespace
                                                                  admin_kubeconfig):
     """The detail keeps the last state; YAML still opens; delete says the pod is gone, in one
     line, and nothing crashes."""
-    from podtui.ui.screens.pod_detail import PodDetailScreen, PodYamlScreen
+    from podtui.ui.screens.pod_detail import PodDetailScreen
+    from podtui.ui.screens.pod_yaml import PodYamlScreen
     from tests.ui.helpers import open_pod, widget_text
 
     conn.core.create_namespaced_pod(namespace, make_pod("short-lived", ["a", "b"]))

@@ -20,8 +20,9 @@ from podtui.cluster.connection import connect
 from podtui.settings.theme_files import BUILTIN_DIR
 from podtui.ui.dialogs.confirm_delete import ConfirmDeleteScreen
 from podtui.ui.screens.logs import LogsScreen
-from podtui.ui.screens.pod_detail import SECTIONS, PodDetailScreen, PodYamlScreen
+from podtui.ui.screens.pod_detail import SECTIONS, PodDetailScreen
 from podtui.ui.screens.pod_list import PodListScreen
+from podtui.ui.screens.pod_yaml import PodYamlScreen
 from podtui.ui.themes import load_themes
 from podtui.ui.widgets.contained import Contained
 from sandbox import zoo as zoo_data
