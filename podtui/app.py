@@ -26,6 +26,7 @@ from podtui.ui.messages import (
 )
 from podtui.ui.screens.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
+from podtui.ui.user_actions import UserActions
 
 #: Allocations (net) between collections of the youngest GC generation (CPython: 700).
 GC_YOUNG_THRESHOLD = 20_000
@@ -74,6 +75,7 @@ class PodTuiApp(App):
         #: The kubectl command of the last action (`c` on the detail screen copies it).
         self.last_kubectl = ""
         self.inside_actions = InsideActions(self)
+        self.user_actions = UserActions(self)
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -157,8 +159,7 @@ class PodTuiApp(App):
     def on_unmount(self) -> None:
         if threading.excepthook == self._thread_crashed:
             threading.excepthook = self._previous_thread_hook
-        if getattr(self, "_user_actions", None) is not None:
-            self._user_actions.stop_all()  # [[actions]] still running in the background
+        self.user_actions.stop_all()  # [[actions]] still running in the background
 
     @property
     def pod_list(self) -> PodListScreen:

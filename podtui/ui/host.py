@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from textual.geometry import Size
     from textual.screen import Screen
 
+    from podtui.actions.model import Action
     from podtui.cluster.connection import Connection
     from podtui.cluster.inside_access import InsideAccess
     from podtui.cluster.pod_feed import PodFeed
@@ -40,6 +41,17 @@ class Inside(Protocol):
     def stop_all(self) -> None: ...
 
 
+class Actions(Protocol):
+    """The app's one podtui.ui.user_actions.UserActions: runs the user's [[actions]] and
+    keeps those running in the background. A Protocol here for the reason Inside is one."""
+
+    #: Tests hand foreground commands a pseudo-terminal of their own: (in_fd, out_fd).
+    terminal_fds: tuple[int, int] | None
+
+    def start(self, action: Action, pods: list[dict]) -> None: ...
+    def stop_all(self) -> None: ...
+
+
 @runtime_checkable
 class Host(Protocol):
     # --- services and view state
@@ -59,6 +71,8 @@ class Host(Protocol):
     last_kubectl: str
     #: Shell, run, port-forward and debug inside a pod, and the forwards they started.
     inside_actions: Inside
+    #: The user's own [[actions]] (config.toml), run from the pod list and the detail.
+    user_actions: Actions
 
     # --- the live pods (the pod list's feed)
     def pod(self, uid: str) -> dict | None:

@@ -3,8 +3,8 @@
 of three ways (foreground, panes, background).
 
 What runs is the action's argument list with its placeholders filled in, one argument each
-(podtui.actions): no shell ever reads it. One UserActions per app (`user_actions(app)`)
-holds what runs in the background, stopped when the app ends.
+(podtui.actions): no shell ever reads it. One UserActions per app (`app.user_actions`,
+declared on ui.host.Host) holds what runs in the background, stopped when the app ends.
 """
 
 from __future__ import annotations
@@ -37,14 +37,6 @@ if TYPE_CHECKING:
 
 ALL_CONTAINERS = "(all containers)"
 SCOPE_WORDS = {"pod": "pod", "container": "container", "pods": "marked pods"}
-
-
-def user_actions(app: Host) -> UserActions:
-    actions = getattr(app, "_user_actions", None)
-    if actions is None:
-        actions = UserActions(app)
-        app._user_actions = actions
-    return actions
 
 
 def offered(app: Host, scopes: tuple[str, ...]) -> tuple[list[Action], list[Action]]:
@@ -114,7 +106,7 @@ class ActionKeys:
         pods = self.marked_pods() if action.scope == "pods" else [self.inside_pod()]
         pods = [p for p in pods if p]
         if pods:
-            user_actions(self.app).start(action, pods)
+            self.app.user_actions.start(action, pods)
 
 
 class UserActions:
