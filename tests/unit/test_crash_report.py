@@ -16,6 +16,7 @@ from textual.app import App
 
 from podtui.app import PodTuiApp
 from podtui.crash import report_text, state_dir, write_report
+from podtui.ui.user_actions import UserActions
 from podtui.ui.widgets.contained import Contained
 from tests.ui.helpers import until
 
@@ -123,6 +124,7 @@ class Host(PodTuiApp):
 
     def __init__(self) -> None:
         App.__init__(self)
+        self.user_actions = UserActions(self)  # what PodTuiApp.on_unmount stops
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()
