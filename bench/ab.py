@@ -27,7 +27,7 @@ from realproc import run_podtui  # noqa: E402
 
 def _argv(source: Path) -> list[str]:
     code = (f"import sys; sys.path.insert(0, {str(source)!r}); "
-            "from podtui.cli import main; sys.exit(main())")
+            "from podtui.cli.main import main; sys.exit(main())")
     return [PYTHON, "-c", code]
 
 

@@ -180,8 +180,8 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
     from textual import events
 
     from podtui.app import PodTuiApp
-    from podtui.ui.log_view import LogView
-    from podtui.ui.logs_screen import LogsScreen
+    from podtui.ui.screens.logs import LogsScreen
+    from podtui.ui.widgets.log_view import LogView
 
     counter = Counter()
     original_add = LogView.add_lines

@@ -82,7 +82,7 @@ async def _run(rate: float, seconds: float, lifetime: float) -> dict:
     from podtui.cluster.connection import connect
     from podtui.cluster.pod_feed import PodFeed
     from podtui.cluster.pods import Change
-    from podtui.ui.pod_list import PodListScreen
+    from podtui.ui.screens.pod_list import PodListScreen
 
     seen: dict[str, float] = {}
     received: dict[str, float] = {}  # the watcher thread got the ADDED event

@@ -2,6 +2,6 @@
 
 import sys
 
-from podtui.cli import main
+from podtui.cli.main import main
 
 sys.exit(main())

@@ -10,21 +10,23 @@ from textual.app import App
 from textual.screen import Screen
 
 from podtui.anatomy import kubectl
+from podtui.anatomy.kinds import container_names
+from podtui.anatomy.refs import pod_ref
 from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
-from podtui.config import Settings, config_path
-from podtui.ui import keymap
+from podtui.settings.config import Settings, config_path
+from podtui.ui.inside import DebugContainerReady, InsideAccessChecked, InsideActions
+from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import (
     AccessChecked,
-    DebugContainerReady,
-    InsideAccessChecked,
     Said,
     ServerVersionKnown,
 )
-from podtui.ui.pod_list import PodListScreen
+from podtui.ui.screens.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
+from podtui.ui.user_actions import UserActions
 
 #: Allocations (net) between collections of the youngest GC generation (CPython: 700).
 GC_YOUNG_THRESHOLD = 20_000
@@ -72,6 +74,8 @@ class PodTuiApp(App):
         self._wanted_theme = theme or self.settings.theme or DEFAULT_THEME
         #: The kubectl command of the last action (`c` on the detail screen copies it).
         self.last_kubectl = ""
+        self.inside_actions = InsideActions(self)
+        self.user_actions = UserActions(self)
 
     @property
     def _background_screens(self) -> list[Screen]:
@@ -89,11 +93,11 @@ class PodTuiApp(App):
         else:
             self._theme_errors.append(f"unknown theme {self._wanted_theme!r}")
         if self.settings.keys:
-            from podtui.ui.keys import all_bindings, clashes
+            from podtui.ui.keys.remap import all_bindings, clashes
 
             self.settings.check_keys(set(all_bindings()), clashes)
         if self.settings.actions:  # before the screens bind them
-            from podtui.ui.keys import action_clashes
+            from podtui.ui.keys.remap import action_clashes
 
             self.settings.check_actions(action_clashes)
         if self.settings.keys:
@@ -103,12 +107,13 @@ class PodTuiApp(App):
         self.check_version()
         # Everything allocated so far (modules, classes, the app) lives as long as the
         # process: move it out of the GC's way, so full collections during a pod or log
-        # flood scan only new objects (bench/RESULTS.md: GC pauses of up to 0.9 s before).
+        # flood scan only new objects (unfrozen, they pause up to 0.9 s: bench/RESULTS.md).
         gc.freeze()
         # Each frame makes thousands of short-lived tracked objects (Textual's strips and
         # their caches) and a log flood 20,000 lines a second: with the default young
         # generation (700) they are collected, and promoted, many times a frame; with this
-        # one most are freed first (2 log panes x 10,000 lines/s: GC 19 % -> 3 % of the time).
+        # one most are freed first (2 log panes x 10,000 lines/s: the GC takes ~3 % of the
+        # time instead of ~19 %).
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         for line in self.settings.problems + self._theme_errors:
             self.notify(line, severity="warning")
@@ -154,12 +159,20 @@ class PodTuiApp(App):
     def on_unmount(self) -> None:
         if threading.excepthook == self._thread_crashed:
             threading.excepthook = self._previous_thread_hook
-        if getattr(self, "_user_actions", None) is not None:
-            self._user_actions.stop_all()  # [[actions]] still running in the background
+        self.user_actions.stop_all()  # [[actions]] still running in the background
 
     @property
     def pod_list(self) -> PodListScreen:
         return next(s for s in self.screen_stack if isinstance(s, PodListScreen))
+
+    def pod(self, uid: str) -> dict | None:
+        feed = self.pod_list.feed
+        return feed.pod(uid) if feed else None
+
+    @property
+    def pods_synced(self) -> bool:
+        feed = self.pod_list.feed
+        return feed is not None and feed.cache.synced
 
     def say(self, text: str, error: bool = True) -> None:
         """One clear line on the current screen."""
@@ -196,17 +209,13 @@ class PodTuiApp(App):
             self.screen.refresh_bindings()
 
     def on_inside_access_checked(self, message: InsideAccessChecked) -> None:
-        from podtui.ui.inside import inside
-
-        inside(self).checked(message.key, message.access)
+        self.inside_actions.checked(message.key, message.access)
 
     def on_said(self, message: Said) -> None:
         self.say(message.text, message.error)
 
     def on_debug_container_ready(self, message: DebugContainerReady) -> None:
-        from podtui.ui.inside import inside
-
-        inside(self).open_shell(message.namespace, message.pod, message.container,
+        self.inside_actions.open_shell(message.namespace, message.pod, message.container,
                                 message.equivalent)
 
     def may(self, verb: str) -> bool:
@@ -276,16 +285,14 @@ class PodTuiApp(App):
     @work(thread=True, exclusive=True, group="namespaces")
     def pick_namespace(self) -> None:
         """List namespaces (a user limited to one may not: say so, keep going)."""
-        try:
-            response = self.conn.request("GET", "/api/v1/namespaces", timeout=(5, 15))
-            import orjson
+        from podtui.cluster.pods import list_names
 
-            items = orjson.loads(response.data).get("items") or []
+        try:
+            names = ["all"] + list_names(self.conn, "namespaces", timeout=(5, 15))
         except Exception as exc:  # noqa: BLE001
             self.call_from_thread(self.say, f"cannot list namespaces: {describe(exc)}; "
                                   "use :ns NAME")
             return
-        names = ["all"] + sorted((i.get("metadata") or {}).get("name", "") for i in items)
         self.call_from_thread(self._show_picker, "Namespace", names, self.namespace,
                               lambda ns: ns and self.switch_namespace(None if ns == "all" else ns))
 
@@ -297,7 +304,7 @@ class PodTuiApp(App):
                           lambda ctx: ctx and self.switch_context(ctx))
 
     def _show_picker(self, title: str, items: list[str], current: str, done) -> None:
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         self.push_screen(PickerScreen(title, items, current), done)
 
@@ -308,41 +315,37 @@ class PodTuiApp(App):
         self.say(f"theme {self.theme}", error=False)
 
     def action_help(self) -> None:
-        from podtui.ui.help import HelpScreen
+        from podtui.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     def open_detail(self, pod: dict) -> None:
-        from podtui.ui.pod_detail import PodDetailScreen
+        from podtui.ui.screens.pod_detail import PodDetailScreen
 
-        self.last_kubectl = kubectl.describe(*_where(pod))
+        self.last_kubectl = kubectl.describe(*pod_ref(pod).where)
         self.push_screen(PodDetailScreen(pod))
 
     def open_yaml(self, pod: dict) -> None:
-        from podtui.ui.pod_detail import PodYamlScreen
+        from podtui.ui.screens.pod_yaml import PodYamlScreen
 
-        self.last_kubectl = kubectl.get_yaml(*_where(pod))
+        self.last_kubectl = kubectl.get_yaml(*pod_ref(pod).where)
         self.push_screen(PodYamlScreen(pod))
 
     def open_logs(self, pod: dict, containers: list[str] | None = None) -> None:
-        from podtui.ui.logs_screen import LogsScreen
+        from podtui.ui.screens.logs import LogsScreen
 
-        metadata = pod.get("metadata") or {}
-        spec = pod.get("spec") or {}
-        names = [c.get("name", "") for c in spec.get("containers") or []]
-        sidecars = [c.get("name", "") for c in spec.get("initContainers") or []
-                    if c.get("restartPolicy") == "Always"]
-        every = names + sidecars
+        every = container_names(pod, "app") + container_names(pod, "sidecar")
         chosen = containers or (every[:2] if every else [])
         if not chosen:
             self.say("this pod has no containers to show logs for")
             return
-        self.last_kubectl = kubectl.logs(*_where(pod), chosen, follow=True,
+        ref = pod_ref(pod)
+        self.last_kubectl = kubectl.logs(*ref.where, chosen, follow=True,
                                          timestamps=self.settings.log_timestamps,
                                          tail=self.settings.log_tail)
         self.push_screen(
-            LogsScreen(self.conn, metadata.get("namespace", self.namespace),
-                       metadata.get("name", ""), chosen, all_containers=every,
+            LogsScreen(self.conn, ref.namespace or self.namespace,
+                       ref.name, chosen, all_containers=every,
                        tail=self.settings.log_tail, timestamps=self.settings.log_timestamps)
         )
 
@@ -352,7 +355,7 @@ class PodTuiApp(App):
     def open_drill(self, drill_id: str | None = None, seed: str | None = None) -> None:
         """`:drill [ID [SEED]]` or `D`: an exam drill (without an id, pick one)."""
         from podtui.drills.loader import load_drills
-        from podtui.ui.drill_screen import DrillScreen
+        from podtui.ui.screens.drill import DrillScreen
 
         drills, errors = load_drills()
         for error in errors:
@@ -375,7 +378,7 @@ class PodTuiApp(App):
         if self.readonly:
             self.say("read-only mode: creating pods is disabled")
             return
-        from podtui.ui.new_pod import TemplatePickerScreen
+        from podtui.ui.screens.new_pod import TemplatePickerScreen
 
         self.push_screen(TemplatePickerScreen())
 
@@ -386,7 +389,7 @@ class PodTuiApp(App):
         pods = [p for p in pods if p]
         if not pods:
             return
-        from podtui.ui.dialogs import ConfirmDeleteScreen
+        from podtui.ui.dialogs.confirm_delete import ConfirmDeleteScreen
 
         def chosen(choice: str | None) -> None:
             if choice in ("graceful", "force"):
@@ -400,10 +403,10 @@ class PodTuiApp(App):
 
         results = []
         for pod in pods:
-            metadata = pod.get("metadata") or {}
+            ref = pod_ref(pod)
             try:
-                results.append(delete_pod(self.conn, metadata.get("namespace", self.namespace),
-                                          metadata.get("name", ""), force=force))
+                results.append(delete_pod(self.conn, ref.namespace or self.namespace,
+                                          ref.name, force=force))
             except ClusterError as exc:  # read-only: one line; the worker ends with the error
                 self.call_from_thread(self.say, describe(exc))
                 raise
@@ -419,10 +422,6 @@ class PodTuiApp(App):
         self.pod_list.table.marked.clear()
         self.pod_list.table.refresh()
 
-
-def _where(pod: dict) -> tuple[str, str]:
-    metadata = pod.get("metadata") or {}
-    return metadata.get("namespace", ""), metadata.get("name", "")
 
 
 def kubectl_beside(results, force: bool) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from podtui import __version__
 from podtui.cluster.errors import redact
-from podtui.xdg import state_dir
+from podtui.settings.xdg import state_dir
 
 
 def report_text(error: BaseException, secrets: Iterable[str] = (),

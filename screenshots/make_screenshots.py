@@ -100,7 +100,7 @@ async def detail_volumes(pilot, app) -> None:
 
 
 async def volume_inside(pilot, app) -> None:
-    from podtui.ui.run_panes import RunPane
+    from podtui.ui.screens.run_panes import RunPane
 
     await detail_volumes(pilot, app)
     await pilot.press("v")
@@ -145,7 +145,7 @@ async def drill(pilot, app) -> None:
     import tempfile
 
     from podtui.drills import attempts
-    from podtui.ui.drill_screen import DrillScreen
+    from podtui.ui.screens.drill import DrillScreen
 
     os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="podtui-shot-")
     app.run_command_line("drill memory-emptydir 2027")

@@ -12,6 +12,8 @@ import os
 import string
 from collections.abc import Mapping, Sequence
 
+from podtui.anatomy.refs import pod_ref
+
 #: What a command may name, and where the value comes from.
 NAMES = {
     "namespace": "the pod's namespace",
@@ -69,10 +71,10 @@ def unfilled(command: Sequence[str], values: Mapping[str, str]) -> list[str]:
 
 
 def pod_values(pod: dict, *, context: str, kubeconfig: str, container: str = "") -> dict[str, str]:
-    metadata = pod.get("metadata") or {}
+    ref = pod_ref(pod)
     return {
-        "namespace": metadata.get("namespace") or "",
-        "pod": metadata.get("name") or "",
+        "namespace": ref.namespace,
+        "pod": ref.name,
         "container": container,
         "context": context,
         "kubeconfig": kubeconfig,

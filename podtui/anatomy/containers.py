@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ._json import arr, count, obj, objs, one_line, opt_flag, opt_int, pairs, scalar, text
+from .kinds import SPEC_LISTS, ContainerKind, kind_of
 from .times import age, parse_time
 
-ContainerKind = Literal["init", "sidecar", "app", "ephemeral"]
 StateKind = Literal["waiting", "running", "terminated", "unknown"]
 
 # Volume sources the kubelet always mounts read-only.
@@ -51,6 +51,13 @@ class ContainerState:
             return " ".join(parts)
         detail = self.reason or self.message
         return f"unknown ({detail})" if detail else "unknown"
+
+    def brief(self) -> str:
+        """One word, as k9s's STATE column and kubectl's STATUS say it: ``Running``,
+        ``CrashLoopBackOff``, ``Completed``, ``Error``."""
+        if self.kind == "running":
+            return "Running"
+        return self.reason or self.kind.capitalize()
 
 
 UNKNOWN_STATE = ContainerState("unknown")
@@ -250,19 +257,12 @@ def containers_from_json(pod: Any) -> tuple[Container, ...]:
     spec, st = obj(p.get("spec")), obj(p.get("status"))
     ro = read_only_volumes(spec)
     out: list[Container] = []
-    groups: tuple[tuple[str, str, ContainerKind], ...] = (
-        ("initContainers", "initContainerStatuses", "init"),
-        ("containers", "containerStatuses", "app"),
-        ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral"),
-    )
-    for spec_key, status_key, kind in groups:
+    for spec_key, status_key, kind in SPEC_LISTS:
         statuses: dict[str, Mapping[str, Any]] = {}
         for s in objs(st.get(status_key)):
             statuses.setdefault(text(s.get("name")), s)
         for c in objs(spec.get(spec_key)):
-            k: ContainerKind = kind
-            if kind == "init" and c.get("restartPolicy") == "Always":
-                k = "sidecar"
+            k = kind_of(kind, c)
             out.append(
                 container_from_json(
                     c,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ._json import arr, count, num, obj, objs, pairs, text
+from .kinds import container_specs
 from .times import age, countdown, human_age, parse_time
 from .usage import NO_BUDGET, Budget, budget_of
 
@@ -153,11 +154,9 @@ def _print(pod: Any) -> tuple[str, int, int, int, datetime | None]:
     p = obj(pod)
     meta, spec, st = obj(p.get("metadata")), obj(p.get("spec")), obj(p.get("status"))
     conditions = objs(st.get("conditions"))
-    init_specs = objs(spec.get("initContainers"))
-    sidecars = {text(c.get("name")) for c in init_specs if c.get("restartPolicy") == "Always"}
-    total = len(arr(spec.get("containers"))) + sum(
-        1 for c in init_specs if c.get("restartPolicy") == "Always"
-    )
+    sidecar_specs = [c for kind, c in container_specs(spec) if kind == "sidecar"]
+    sidecars = {text(c.get("name")) for c in sidecar_specs}
+    total = len(arr(spec.get("containers"))) + len(sidecar_specs)
     n_init = len(arr(spec.get("initContainers")))
     phase = text(st.get("phase"))
     reason = text(st.get("reason")) or phase

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from ._json import arr, obj, objs, text
+from .kinds import running_specs
 from .times import parse_time
 
 __all__ = [
@@ -165,9 +166,7 @@ def _sum(values: list[Fraction | None], every: bool) -> Fraction | None:
 def budget_of(spec: Mapping[str, Any]) -> Budget:
     """The Budget of a pod spec (never raises). Called for every pod of the list: the raw
     quantities are the cache key, so the pods of one workload share one parsed Budget."""
-    running = objs(spec.get("containers")) + [
-        c for c in objs(spec.get("initContainers")) if c.get("restartPolicy") == "Always"
-    ]
+    running = running_specs(spec)
     if not running:
         return NO_BUDGET
     key = []

@@ -15,7 +15,7 @@ from podtui.cluster.transport import send
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient, CoreV1Api
 
-    from podtui.cluster.server_version import ServerVersion
+    from podtui.cluster.version_info import ServerVersion
 
 #: Seconds to wait for a TCP connection; read timeouts are per call.
 CONNECT_TIMEOUT = 5.0

@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterator, Sequence
 
 import orjson
 
+from podtui.anatomy.refs import resource_version
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe, redact
 from podtui.cluster.exec import DEFAULT_SHELLS, missing_command
+from podtui.cluster.names import pod_path
 from podtui.cluster.pod_actions import refuse_if_readonly
 from podtui.cluster.pods import iter_lines
 from podtui.cluster.server_version import DEBUG_CONTAINERS, fetch, lacks
-from podtui.cluster.streams import pod_path
 
 DEFAULT_IMAGE = "busybox"
 #: Waiting reasons that only a change of the image or the spec undoes: the kubelet would
@@ -87,7 +88,7 @@ def pod_versions(conn: Connection, namespace: str, pod: str,
                  deadline: float) -> Iterator[dict | None]:
     """The pod now, then each new version of it until `deadline`; None once it is gone.
     A watch that breaks resumes (from a new list when its version expired)."""
-    pods = pod_path(namespace, pod).rsplit("/", 1)[0]
+    pods = pod_path(namespace)
     selector = ("fieldSelector", f"metadata.name={pod}")
     version = ""
     while (left := deadline - time.monotonic()) > 0:
@@ -98,7 +99,7 @@ def pod_versions(conn: Connection, namespace: str, pod: str,
                 response.release_conn()
                 items = listed.get("items") or []
                 yield items[0] if items else None
-                version = (listed.get("metadata") or {}).get("resourceVersion", "")
+                version = resource_version(listed)
                 continue
             query = [selector, ("watch", "true"), ("resourceVersion", version),
                      ("timeoutSeconds", max(1, math.ceil(left)))]
@@ -110,7 +111,7 @@ def pod_versions(conn: Connection, namespace: str, pod: str,
                     if kind == "ERROR":  # 410 Gone, mostly: list again
                         version = ""
                         break
-                    version = (obj.get("metadata") or {}).get("resourceVersion") or version
+                    version = resource_version(obj) or version
                     yield None if kind == "DELETED" else obj
             finally:
                 with contextlib.suppress(Exception):  # a watch left open must not fail us

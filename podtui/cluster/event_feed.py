@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 
 from podtui.anatomy import Event, event_from_json
+from podtui.anatomy.refs import uid_of
 from podtui.cluster.connection import Connection
 from podtui.cluster.pods import Change, Page, PodWatcher, Status, WatchEvent
 
@@ -47,10 +48,9 @@ class EventFeed:
                 if event.first:
                     self._events.clear()
                 for item in event.pods:
-                    self._events[(item.get("metadata") or {}).get("uid", "")] = \
-                        event_from_json(item)
+                    self._events[uid_of(item)] = event_from_json(item)
             elif isinstance(event, Change):
-                uid = (event.pod.get("metadata") or {}).get("uid", "")
+                uid = uid_of(event.pod)
                 if event.kind == "DELETED":
                     self._events.pop(uid, None)
                 else:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, redact
+from podtui.cluster.names import pod_path
 from podtui.cluster.pod_actions import refuse_if_readonly
-from podtui.cluster.streams import open_websocket, pod_path
+from podtui.cluster.streams import open_websocket
 
 STDIN, STDOUT, STDERR, ERROR, RESIZE = range(5)
 #: A stream cut before the server said how the command ended.

@@ -8,6 +8,7 @@ with one clear line, before any request.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from podtui.cluster.errors import ClusterError
 
@@ -36,3 +37,13 @@ def check_pod_name(name: str) -> str:
             "(at most 253, starting and ending with a letter or digit)"
         )
     return name
+
+
+def pod_path(namespace: str, pod: str = "", subresource: str = "") -> str:
+    """The API path of a namespace's pods, of one pod, or of its subresource (`log`,
+    `exec`, `ephemeralcontainers`, ...); the names are checked first. The one builder of
+    pod paths."""
+    path = f"/api/v1/namespaces/{quote(check_namespace(namespace))}/pods"
+    if pod:
+        path += f"/{quote(check_pod_name(pod))}"
+    return f"{path}/{subresource}" if subresource else path

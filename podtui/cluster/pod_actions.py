@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from podtui.anatomy.refs import pod_ref
 from podtui.cluster.connection import Connection, ReadOnlyError
 from podtui.cluster.errors import ClusterError, api_status, describe
+from podtui.cluster.names import pod_path
 
 
 def refuse_if_readonly(conn: Connection, what: str) -> None:
@@ -20,13 +22,12 @@ def refuse_if_readonly(conn: Connection, what: str) -> None:
 def create_pod(conn: Connection, manifest: dict, dry_run: bool = False) -> dict:
     """Create (or with dry_run, only validate on the server) a pod; returns the server's pod."""
     refuse_if_readonly(conn, "create pod")
-    metadata = manifest.get("metadata") or {}
-    namespace = metadata.get("namespace") or conn.namespace
+    namespace = pod_ref(manifest).namespace or conn.namespace
     try:
-        response = conn.request("POST", f"/api/v1/namespaces/{namespace}/pods",
+        response = conn.request("POST", pod_path(namespace),
                                 [("dryRun", "All")] if dry_run else [], body=manifest)
     except Exception as exc:  # noqa: BLE001
-        raise ClusterError(_write_error("create", metadata.get("name", "?"), namespace, exc,
+        raise ClusterError(_write_error("create", pod_ref(manifest).name or "?", namespace, exc,
                                         conn.server), api_status(exc)) from None
     import orjson
 
@@ -45,7 +46,7 @@ def delete_pod(conn: Connection, namespace: str, name: str, force: bool = False)
     """Graceful delete (the pod's own grace period), or forced with grace period 0."""
     refuse_if_readonly(conn, "delete pod")
     try:
-        response = conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/{name}",
+        response = conn.request("DELETE", pod_path(namespace, name),
                                 [("gracePeriodSeconds", 0)] if force else [])
         # Read to the end: a pooled connection with an unread response fails the next
         # request on it ("ResponseNotReady").

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from podtui.anatomy import PodSummary, summarize
+from podtui.anatomy.refs import pod_ref
 from podtui.cluster.pods import Change, Page, WatchEvent
 
 
@@ -24,8 +25,8 @@ class Delta:
 
 
 def _uid(pod: dict) -> str:
-    metadata = pod.get("metadata") or {}
-    return metadata.get("uid") or f"{metadata.get('namespace')}/{metadata.get('name')}"
+    ref = pod_ref(pod)
+    return ref.uid or f"{ref.namespace}/{ref.name}"
 
 
 class PodCache:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import orjson
 
+from podtui.anatomy.refs import metadata, name_of, resource_version
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.list_pages import items_intact, pages_ahead, without_managed_fields
@@ -102,7 +103,7 @@ def list_names(conn: Connection, resource: str, namespace: str | None = None,
         items = orjson.loads(response.data).get("items") or []
     finally:
         response.release_conn()
-    return sorted(name for item in items if (name := (item.get("metadata") or {}).get("name")))
+    return sorted(name for item in items if (name := name_of(item)))
 
 
 def iter_lines(response) -> Iterator[bytes]:
@@ -139,9 +140,9 @@ def _normalize(pod: dict) -> dict:
     if "spec" in pod:
         pod.setdefault("kind", "Pod")
         pod.setdefault("apiVersion", "v1")
-    metadata = pod.get("metadata")
-    if isinstance(metadata, dict):
-        metadata.pop("managedFields", None)
+    meta = pod.get("metadata")
+    if isinstance(meta, dict):
+        meta.pop("managedFields", None)
     return pod
 
 
@@ -197,6 +198,8 @@ class PodWatcher:
                 if need_list:
                     self._list()
                     need_list = False
+                if self._stop.is_set():  # stopped during the list (or by its consumer)
+                    break
                 self._watch()  # says "live" once the server has accepted the watch
             except Gone:
                 need_list = True
@@ -252,8 +255,8 @@ class PodWatcher:
                 with gc_paused():
                     data = _decode_page(raw)
                     raw = b""
-                    metadata = data.get("metadata") or {}
-                    token = metadata.get("continue") or ""
+                    listed = metadata(data)  # the list's: continue token, resourceVersion
+                    token = listed.get("continue") or ""
                     items = data.get("items") or []
                     for pod in items:
                         _normalize(pod)
@@ -261,7 +264,7 @@ class PodWatcher:
                     del data, items  # freed now, before the collector would scan them
                 first = False
                 if not token:
-                    self.resource_version = metadata.get("resourceVersion", "")
+                    self.resource_version = listed.get("resourceVersion") or ""
                     return
                 if self._stop.is_set():
                     return
@@ -279,6 +282,11 @@ class PodWatcher:
         response = self.conn.request("GET", _path(self.resource, self.namespace), query,
                                      timeout=(CONNECT_TIMEOUT, WATCH_SECONDS + 30))
         self._response = response
+        if self._stop.is_set():  # stop() came before there was a response to shut down
+            self._response = None
+            response.close()
+            response.release_conn()
+            return
         # Only an accepted watch is "live": saying so before each attempt made the status
         # flicker between live and reconnecting (and reset the backoff) while the server
         # was down.
@@ -294,7 +302,7 @@ class PodWatcher:
                 event = orjson.loads(line)
                 kind = event.get("type")
                 obj = event.get("object") or {}
-                version = (obj.get("metadata") or {}).get("resourceVersion")
+                version = resource_version(obj)
                 if kind == "ERROR":
                     if obj.get("code") == 410:
                         raise Gone(obj.get("message", ""))

@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 
 from podtui.anatomy import kubectl
+from podtui.anatomy.refs import deleting
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
+from podtui.cluster.names import pod_path
 from podtui.cluster.pod_actions import refuse_if_readonly
 from podtui.cluster.pods import get_pod
-from podtui.cluster.streams import open_websocket, pod_path
+from podtui.cluster.streams import open_websocket
 
 #: Seconds between checks that the pod still exists (a forward to a gone pod ends).
 POD_CHECK_SECONDS = 3.0
@@ -118,7 +120,7 @@ class Forward:
             pod = get_pod(self.conn, self.namespace, self.pod)
         except ClusterError as exc:
             return f"pod {self.namespace}/{self.pod} is gone" if exc.status == 404 else ""
-        if (pod.get("metadata") or {}).get("deletionTimestamp"):
+        if deleting(pod):
             return f"pod {self.namespace}/{self.pod} is being deleted"
         return ""
 

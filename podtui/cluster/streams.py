@@ -6,11 +6,8 @@ websocket-client and yaml, so it is imported on first use only, never at start-u
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, describe
-from podtui.cluster.names import check_namespace, check_pod_name
 
 
 class _HttpError(Exception):
@@ -19,13 +16,6 @@ class _HttpError(Exception):
     def __init__(self, status: int, body: bytes | str | None, reason: str = "") -> None:
         super().__init__(reason)
         self.status, self.body, self.reason = status, body, reason
-
-
-def pod_path(namespace: str, pod: str, subresource: str = "") -> str:
-    check_namespace(namespace)
-    check_pod_name(pod)
-    path = f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(pod)}"
-    return f"{path}/{subresource}" if subresource else path
 
 
 def auth_headers(conn: Connection) -> dict[str, str]:

@@ -44,8 +44,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 # One YAML error/line machinery for templates and drills (not a copy).
 from podtui.cluster.names import DNS_LABEL, DNS_SUBDOMAIN
-from podtui.cluster.templates.model import TemplateError
-from podtui.cluster.templates.render import compose_yaml, node_line, yaml_nodes, yaml_problem
 from podtui.drills.checks import parse_path
 from podtui.drills.model import (
     DEFAULT_MINUTES,
@@ -57,7 +55,9 @@ from podtui.drills.model import (
     ParamSpec,
 )
 from podtui.drills.params import SAFE_VALUE, draw, namespace_for
-from podtui.xdg import config_dir
+from podtui.settings.xdg import config_dir
+from podtui.templates.model import TemplateError
+from podtui.templates.render import compose_yaml, node_line, yaml_nodes, yaml_problem
 
 FIELDS = ("id", "title", "tag", "minutes", "parameters", "task", "setup", "solution",
           "hints", "checks", "sandbox")

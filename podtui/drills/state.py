@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from podtui.xdg import state_dir
+from podtui.settings.xdg import state_dir
 
 
 @dataclass

@@ -14,11 +14,42 @@ if TYPE_CHECKING:
     from textual.geometry import Size
     from textual.screen import Screen
 
+    from podtui.actions.model import Action
     from podtui.cluster.connection import Connection
+    from podtui.cluster.inside_access import InsideAccess
     from podtui.cluster.pod_feed import PodFeed
+    from podtui.cluster.portforward import Forward
     from podtui.cluster.usage_feed import UsageFeed
-    from podtui.config import Settings
-    from podtui.ui.pod_list import PodListScreen
+    from podtui.settings.config import Settings
+
+
+class Inside(Protocol):
+    """The app's one podtui.ui.inside.InsideActions (shell, run, port-forward, debug): the
+    forwards it keeps and what the server allows. A Protocol here, not the class, because
+    InsideActions opens screens, and those are typed against Host."""
+
+    forwards: list[Forward]
+    #: Tests hand the shell a pseudo-terminal of their own: (in_fd, out_fd).
+    shell_fds: tuple[int, int] | None
+    access: dict[tuple[str, str], InsideAccess]
+
+    def may(self, action: str, namespace: str) -> bool: ...
+    def checked(self, key: tuple[str, str], access: InsideAccess) -> None: ...
+    def open_shell(self, namespace: str, pod: str, container: str,
+                   equivalent: str = "") -> None: ...
+    def show_forwards(self) -> None: ...
+    def stop_all(self) -> None: ...
+
+
+class Actions(Protocol):
+    """The app's one podtui.ui.user_actions.UserActions: runs the user's [[actions]] and
+    keeps those running in the background. A Protocol here for the reason Inside is one."""
+
+    #: Tests hand foreground commands a pseudo-terminal of their own: (in_fd, out_fd).
+    terminal_fds: tuple[int, int] | None
+
+    def start(self, action: Action, pods: list[dict]) -> None: ...
+    def stop_all(self) -> None: ...
 
 
 @runtime_checkable
@@ -38,9 +69,19 @@ class Host(Protocol):
     settings: Settings
     #: The kubectl command of the last action (`c` on the detail screen copies it).
     last_kubectl: str
+    #: Shell, run, port-forward and debug inside a pod, and the forwards they started.
+    inside_actions: Inside
+    #: The user's own [[actions]] (config.toml), run from the pod list and the detail.
+    user_actions: Actions
 
+    # --- the live pods (the pod list's feed)
+    def pod(self, uid: str) -> dict | None:
+        """The pod of that uid as the live feed has it; None if gone or not listed."""
+        ...
     @property
-    def pod_list(self) -> PodListScreen: ...
+    def pods_synced(self) -> bool:
+        """Has the feed listed the namespace, so that a pod it lacks is really gone?"""
+        ...
 
     # --- actions the screens ask for
     def say(self, text: str, error: bool = True) -> None: ...
@@ -65,6 +106,9 @@ class Host(Protocol):
     def push_screen(self, screen: Screen, callback: Any = None) -> Any: ...
     def pop_screen(self) -> Any: ...
     def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+    def run_worker(self, work: Any, name: str | None = "", group: str = "default",
+                   **kwargs: Any) -> Any: ...
+    def post_message(self, message: Any) -> bool: ...
     def notify(self, message: str, **kwargs: Any) -> None: ...
     def copy_to_clipboard(self, text: str) -> None: ...
     def exit(self, *args: Any, **kwargs: Any) -> None: ...

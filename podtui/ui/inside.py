@@ -2,8 +2,9 @@
 command, `F` port-forward, `f` the active forwards, `e` debug container, and in the detail
 `v` every volume listed from every container that mounts it.
 
-One InsideActions per app (`inside(app)`) keeps the forwards and what the server allows per
-namespace; every action says its kubectl equivalent on the status line.
+One InsideActions per app (`app.inside_actions`, declared on ui.host.Host) keeps the
+forwards and what the server allows per namespace; every action says its kubectl
+equivalent on the status line.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import shlex
 import threading
 from typing import TYPE_CHECKING
+
+from textual.message import Message
 
 from podtui.anatomy import kubectl
 from podtui.anatomy.containers import containers_from_json
@@ -20,10 +23,12 @@ from podtui.anatomy.inside import (
     forwardable_ports,
     volume_views,
 )
+from podtui.anatomy.kinds import container_names
+from podtui.anatomy.refs import pod_ref
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
-from podtui.ui.messages import DebugContainerReady, InsideAccessChecked, Said
+from podtui.ui.messages import Said
 
 if TYPE_CHECKING:
     from podtui.cluster.shell import ShellOutcome
@@ -38,21 +43,25 @@ ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
 
 
-def inside(app: Host) -> InsideActions:
-    actions = getattr(app, "_inside_actions", None)
-    if actions is None:
-        actions = InsideActions(app)
-        app._inside_actions = actions
-    return actions
+class InsideAccessChecked(Message):
+    """What the user may do inside the pods of a namespace (exec, port-forward, debug),
+    from InsideActions' access-review worker; `key` is (kubeconfig context, namespace)."""
+
+    def __init__(self, key: tuple[str, str], access: InsideAccess) -> None:
+        super().__init__()
+        self.key = key
+        self.access = access
 
 
-def _names(pod: dict) -> tuple[str, str]:
-    metadata = pod.get("metadata") or {}
-    return metadata.get("namespace", ""), metadata.get("name", "")
+class DebugContainerReady(Message):
+    """The debug container runs: open a shell in it (from InsideActions' debug thread)."""
 
-
-def _ephemeral(pod: dict) -> set[str]:
-    return {e.get("name", "") for e in (pod.get("spec") or {}).get("ephemeralContainers") or []}
+    def __init__(self, namespace: str, pod: str, container: str, equivalent: str) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.pod = pod
+        self.container = container
+        self.equivalent = equivalent
 
 
 def _exec_targets(pod: dict) -> list[str]:
@@ -104,7 +113,8 @@ class InsideActions:
             # Posted, not called: the app may have ended meanwhile (post_message is safe).
             self.app.post_message(InsideAccessChecked(key, inside_access(conn, key[1])))
 
-        threading.Thread(target=check, name="inside-access", daemon=True).start()
+        self.app.run_worker(check, name="inside-access", group="inside-access", thread=True,
+                            exit_on_error=False)
 
     def checked(self, key: tuple[str, str], access: InsideAccess) -> None:
         """The app's handler of InsideAccessChecked, on its event loop."""
@@ -116,7 +126,7 @@ class InsideActions:
     # --- pickers -----------------------------------------------------------------------
 
     def _pick(self, title: str, items: list[str], current: str, done) -> None:
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         if len(items) == 1:
             done(items[0])
@@ -124,14 +134,14 @@ class InsideActions:
         self.app.push_screen(PickerScreen(title, items, current, mark="default"), done)
 
     def _prompt(self, title: str, done, value: str = "", placeholder: str = "") -> None:
-        from podtui.ui.run_panes import PromptScreen
+        from podtui.ui.screens.run_panes import PromptScreen
 
         self.app.push_screen(PromptScreen(title, value, placeholder), done)
 
     # --- shell -------------------------------------------------------------------------
 
     def shell(self, pod: dict) -> None:
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         names = _exec_targets(pod)
         if not names:
             self.app.say(f"pod {namespace}/{name} has no container to open a shell in")
@@ -171,13 +181,13 @@ class InsideActions:
     # --- run one command ---------------------------------------------------------------
 
     def run_command(self, pod: dict) -> None:
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         names = _exec_targets(pod)
         if not names:
             self.app.say(f"pod {namespace}/{name} has no container to run a command in")
             return
         # "every container": the pod's own, not the debug containers added to it
-        own = [n for n in names if n not in _ephemeral(pod)]
+        own = [n for n in names if n not in container_names(pod, "ephemeral")]
         items = names + ([ALL_CONTAINERS] if len(own) > 1 else [])
 
         def chosen(container: str | None) -> None:
@@ -193,7 +203,7 @@ class InsideActions:
                    default_container(pod), chosen)
 
     def show_runs(self, namespace: str, pod: str, containers: list[str], line: str) -> None:
-        from podtui.ui.run_panes import RunPanesScreen, RunSpec
+        from podtui.ui.screens.run_panes import RunPanesScreen, RunSpec
 
         try:
             command = tuple(shlex.split(line))
@@ -208,9 +218,9 @@ class InsideActions:
                      error=False)
 
     def volumes_inside(self, pod: dict) -> None:
-        from podtui.ui.run_panes import RunPanesScreen, RunSpec
+        from podtui.ui.screens.run_panes import RunPanesScreen, RunSpec
 
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         views = [v for v in volume_views(pod) if v.container in exec_containers(pod)]
         if not views:
             self.app.say(f"no container of {namespace}/{name} mounts a volume")
@@ -227,7 +237,7 @@ class InsideActions:
     # --- port-forward ------------------------------------------------------------------
 
     def port_forward(self, pod: dict) -> None:
-        namespace, name = _names(pod)
+        namespace, name = pod_ref(pod).where
         ports = forwardable_ports(pod)
         labels = {p.label(): p.port for p in ports}
 
@@ -242,7 +252,7 @@ class InsideActions:
         self.app.push_screen(self._port_picker(name, [*labels, OTHER_PORT]), chosen)
 
     def _port_picker(self, name: str, items: list[str]):
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         return PickerScreen(f"Forward which port of {name} to 127.0.0.1?", items,
                             items[0] if items else "")
@@ -275,7 +285,7 @@ class InsideActions:
         self.app.post_message(Said(line))  # from any thread; a no-op once the app ended
 
     def show_forwards(self) -> None:
-        from podtui.ui.forwards import ForwardsScreen
+        from podtui.ui.screens.forwards import ForwardsScreen
 
         self.app.push_screen(ForwardsScreen(lambda: list(self.forwards)))
 
@@ -290,8 +300,8 @@ class InsideActions:
     def debug(self, pod: dict) -> None:
         from podtui.cluster.debug import DEFAULT_IMAGE
 
-        namespace, name = _names(pod)
-        targets = [c for c in exec_containers(pod) if c not in _ephemeral(pod)]
+        namespace, name = pod_ref(pod).where
+        targets = [c for c in exec_containers(pod) if c not in container_names(pod, "ephemeral")]
         if not targets:
             self.app.say(f"pod {namespace}/{name} has no container to debug")
             return
@@ -325,6 +335,8 @@ class InsideActions:
             self.app.post_message(DebugContainerReady(
                 namespace, pod, name, kubectl.debug(namespace, pod, target, image, shell)))
 
+        # A daemon thread, not a worker: the wait for the container (up to a minute) must
+        # not hold the app's exit, which waits for its thread workers.
         threading.Thread(target=work, name="debug-container", daemon=True).start()
 
 
@@ -344,8 +356,8 @@ class InsideKeys:
         if action not in ACTION_ACCESS:
             return None
         pod = self.inside_pod(quiet=True) or {}
-        namespace = (pod.get("metadata") or {}).get("namespace") or self.app.namespace
-        return inside(self.app).may(action, namespace)
+        namespace = pod_ref(pod).namespace or self.app.namespace
+        return self.app.inside_actions.may(action, namespace)
 
     def on_key(self, event) -> None:
         # A hidden key still gets an answer: why it does nothing here.
@@ -364,7 +376,7 @@ class InsideKeys:
     def _with_pod(self, act) -> None:
         pod = self.inside_pod()
         if pod:
-            act(inside(self.app), pod)
+            act(self.app.inside_actions, pod)
 
     def action_shell(self) -> None:
         self._with_pod(InsideActions.shell)
@@ -382,4 +394,4 @@ class InsideKeys:
         self._with_pod(InsideActions.debug)
 
     def action_forwards(self) -> None:
-        inside(self.app).show_forwards()
+        self.app.inside_actions.show_forwards()

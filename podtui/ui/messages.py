@@ -3,20 +3,17 @@ thread-safe), and `Throttle`, which turns a burst of wake-ups into one update.
 
 Every background source has one shape: it runs in its own thread (or a Textual worker),
 `start()`s and `stop()`s with the screen that owns it, and reports by posting one of
-these; the screen then takes what waits, on its event loop.
+these; the screen then takes what waits, on its event loop. The messages of one sender
+alone are declared beside it (ui/inside: InsideAccessChecked, DebugContainerReady).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.message_pump import MessagePump
-
-if TYPE_CHECKING:
-    from podtui.cluster.inside_access import InsideAccess
 
 
 class FeedChanged(Message):
@@ -61,16 +58,6 @@ class ServerVersionKnown(Message):
     version worker: the status bar shows it."""
 
 
-class InsideAccessChecked(Message):
-    """What the user may do inside the pods of a namespace (exec, port-forward, debug),
-    from the access-review thread of ui/inside; `key` is (kubeconfig context, namespace)."""
-
-    def __init__(self, key: tuple[str, str], access: InsideAccess) -> None:
-        super().__init__()
-        self.key = key
-        self.access = access
-
-
 class Said(Message):
     """One line for the status line, from a thread of background work (ui/inside)."""
 
@@ -78,17 +65,6 @@ class Said(Message):
         super().__init__()
         self.text = text
         self.error = error
-
-
-class DebugContainerReady(Message):
-    """The debug container runs: open a shell in it (from ui/inside's thread)."""
-
-    def __init__(self, namespace: str, pod: str, container: str, equivalent: str) -> None:
-        super().__init__()
-        self.namespace = namespace
-        self.pod = pod
-        self.container = container
-        self.equivalent = equivalent
 
 
 class Throttle:

@@ -13,7 +13,7 @@ from textual.css.tokenizer import TokenError
 from textual.markup import parse_style
 from textual.theme import Theme
 
-from podtui.theme_files import theme_files, theme_name
+from podtui.settings.theme_files import theme_files, theme_name
 
 DEFAULT_THEME = "podtui-dark"
 FIELDS = ("secondary", "accent", "warning", "error", "success", "foreground",

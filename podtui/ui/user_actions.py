@@ -3,8 +3,8 @@
 of three ways (foreground, panes, background).
 
 What runs is the action's argument list with its placeholders filled in, one argument each
-(podtui.actions): no shell ever reads it. One UserActions per app (`user_actions(app)`)
-holds what runs in the background, stopped when the app ends.
+(podtui.actions): no shell ever reads it. One UserActions per app (`app.user_actions`,
+declared on ui.host.Host) holds what runs in the background, stopped when the app ends.
 """
 
 from __future__ import annotations
@@ -27,23 +27,16 @@ from podtui.actions.placeholders import (
 from podtui.actions.process import Captured, run_foreground
 from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import default_container
-from podtui.ui.action_panes import Run
-from podtui.ui.keys import action_keys
+from podtui.anatomy.refs import name_of
+from podtui.ui.keys.bindings import action_keys
 from podtui.ui.messages import Said
+from podtui.ui.screens.action_panes import Run
 
 if TYPE_CHECKING:
     from podtui.ui.host import Host
 
 ALL_CONTAINERS = "(all containers)"
 SCOPE_WORDS = {"pod": "pod", "container": "container", "pods": "marked pods"}
-
-
-def user_actions(app: Host) -> UserActions:
-    actions = getattr(app, "_user_actions", None)
-    if actions is None:
-        actions = UserActions(app)
-        app._user_actions = actions
-    return actions
 
 
 def offered(app: Host, scopes: tuple[str, ...]) -> tuple[list[Action], list[Action]]:
@@ -113,7 +106,7 @@ class ActionKeys:
         pods = self.marked_pods() if action.scope == "pods" else [self.inside_pod()]
         pods = [p for p in pods if p]
         if pods:
-            user_actions(self.app).start(action, pods)
+            self.app.user_actions.start(action, pods)
 
 
 class UserActions:
@@ -147,9 +140,9 @@ class UserActions:
         if len(items) == 1:
             chosen(items[0])
             return
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
-        name = (pod.get("metadata") or {}).get("name", "")
+        name = name_of(pod)
         self.app.push_screen(PickerScreen(f"{action.title}: which container of {name}?",
                                           items, default_container(pod), mark="default"),
                              chosen)
@@ -175,14 +168,14 @@ class UserActions:
         if not action.confirm:
             self.run(action, runs)
             return
-        from podtui.ui.action_confirm import ConfirmActionScreen
+        from podtui.ui.dialogs.confirm_action import ConfirmActionScreen
 
         self.app.push_screen(ConfirmActionScreen(action.confirm, [r.argv for r in runs]),
                              lambda yes: self.run(action, runs) if yes else None)
 
     def run(self, action: Action, runs: list[Run]) -> None:
         if action.mode == "panes":
-            from podtui.ui.action_panes import ActionPanesScreen
+            from podtui.ui.screens.action_panes import ActionPanesScreen
 
             self.app.push_screen(ActionPanesScreen(action.title, runs))
         elif action.mode == "background":

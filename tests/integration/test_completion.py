@@ -112,7 +112,7 @@ def test_namespaces_and_contexts(conn, namespace, admin_kubeconfig):
 
 
 def test_templates_commands_and_options():
-    from podtui.cluster.templates import load_templates
+    from podtui.templates import load_templates
 
     names = list(dict.fromkeys(t.name for t in load_templates()[0]))
     assert complete("render", "") == names

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from podtui import cli_drills
+from podtui.cli import drills as cli_drills
 from podtui.drills import attempts, state
 from podtui.drills.loader import load_drills, render_attempt
 from tests.conftest import KUBECTL, wait_for

@@ -80,7 +80,7 @@ def test_version(installed, script):
 
 
 def test_templates_are_the_checkouts(installed):
-    from podtui.cluster.templates import load_templates
+    from podtui.templates import load_templates
 
     result = run(installed, "podtui", "templates")
     assert result.returncode == 0 and result.stderr == "", result.stderr
@@ -90,7 +90,7 @@ def test_templates_are_the_checkouts(installed):
 
 
 def test_every_theme_of_the_checkout_loads_from_the_installed_package(installed):
-    code = ("import json; from podtui.theme_files import BUILTIN_DIR; "
+    code = ("import json; from podtui.settings.theme_files import BUILTIN_DIR; "
             "from podtui.ui.themes import load_themes; "
             "themes, errors = load_themes(); "
             "print(json.dumps([str(BUILTIN_DIR), [t.name for t in themes], errors]))")

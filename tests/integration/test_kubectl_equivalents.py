@@ -77,7 +77,7 @@ def test_delete_commands(conn, namespace, admin_kubeconfig):
 
 def test_create_inline_creates_the_previewed_pod(conn, namespace, admin_kubeconfig):
     """What `c` copies after a create: pasted into a shell, kubectl creates the same pod."""
-    from podtui.cluster.templates import load_templates, render, render_yaml
+    from podtui.templates import load_templates, render, render_yaml
 
     templates, _ = load_templates()
     template = next(t for t in templates if t.name == "sidecar-log-tailer")

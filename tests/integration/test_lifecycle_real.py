@@ -21,7 +21,7 @@ from kubernetes import watch
 from podtui.anatomy import PodSummary, parse_time, summarize
 from podtui.cluster.pod_actions import create_pod, delete_pod
 from podtui.cluster.pod_feed import PodFeed
-from podtui.cluster.templates import load_templates, render
+from podtui.templates import load_templates, render
 from tests.conftest import TABLE, read_pod, server_table, wait_for
 
 #: A pod's start on the real node (image already there) takes seconds; a pull back-off or

@@ -19,7 +19,7 @@ from argparse import Namespace
 
 import pytest
 
-from podtui import cli_logs
+from podtui.cli import logs as cli_logs
 from podtui.cluster import logs
 from podtui.cluster.logs import LogBatch, LogFollower, LogStatus, merged_logs
 from tests.conftest import SEED_POD, wait_for

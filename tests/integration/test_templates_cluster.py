@@ -23,7 +23,7 @@ from kubernetes import watch
 from podtui.anatomy import summarize
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.pod_actions import create_pod, delete_pod
-from podtui.cluster.templates import Template, load_templates, render
+from podtui.templates import Template, load_templates, render
 from tests.conftest import TABLE, read_pod, wait_for
 from tests.unit.test_templates import BUILTIN_NAMES
 

@@ -7,7 +7,7 @@ import time
 from textual.widget import Widget
 
 from podtui.app import PodTuiApp
-from podtui.ui.pod_table import PodTable
+from podtui.ui.widgets.pod_table import PodTable
 
 
 async def until(pilot, predicate, what: str, timeout: float = 30.0):
@@ -58,6 +58,6 @@ def plain(widget: Widget) -> str:
 
 def status_text(app: PodTuiApp) -> str:
     """The pod list's status bar."""
-    from podtui.ui.pod_list import StatusBar
+    from podtui.ui.screens.pod_list import StatusBar
 
     return plain(app.pod_list.query_one(StatusBar))

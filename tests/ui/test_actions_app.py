@@ -15,18 +15,17 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
-from podtui import config
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pods import get_pod
-from podtui.ui.action_confirm import ConfirmActionScreen
-from podtui.ui.action_panes import ActionPane, ActionPanesScreen
-from podtui.ui.help import HelpScreen
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.picker import PickerScreen
-from podtui.ui.pod_detail import PodDetailScreen
-from podtui.ui.pod_list import PodListScreen
-from podtui.ui.user_actions import user_actions
+from podtui.settings import config
+from podtui.ui.dialogs.confirm_action import ConfirmActionScreen
+from podtui.ui.dialogs.picker import PickerScreen
+from podtui.ui.screens.action_panes import ActionPane, ActionPanesScreen
+from podtui.ui.screens.help import HelpScreen
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_list import PodListScreen
 from tests.conftest import SEED_POD, wait_for
 from tests.ui.helpers import open_pod, plain, row, table, until, widget_text
 
@@ -180,7 +179,7 @@ async def test_foreground_hands_the_terminal_over_and_comes_back(tmp_path, recor
             detail = app.screen
             assert isinstance(detail, PodDetailScreen)
             assert footer_keys(detail).get("W") == "Debug it"
-            user_actions(app).terminal_fds = (slave, slave)
+            app.user_actions.terminal_fds = (slave, slave)
             await pilot.press("2", "W")
             assert isinstance(app.screen, PickerScreen)
             await pilot.press("enter")  # node, the default container
@@ -206,7 +205,7 @@ async def test_a_command_not_found_is_one_line_in_every_mode(tmp_path, admin_kub
     master, slave = os.openpty()
     try:
         async with app.run_test(size=(160, 40)) as pilot:
-            user_actions(app).terminal_fds = (slave, slave)
+            app.user_actions.terminal_fds = (slave, slave)
             await open_pod(pilot, app, SEED_POD, key="W")
             line = f"background (default/{SEED_POD}): command not found: {missing}"
             await until(pilot, lambda: message_line(app) == line, "the background's line")

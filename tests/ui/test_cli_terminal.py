@@ -55,7 +55,7 @@ CRASHING = """
 import sys
 import urllib3.connectionpool
 from podtui.app import PodTuiApp
-from podtui.cli import main
+from podtui.cli.main import main
 
 unsent = urllib3.connectionpool.HTTPConnectionPool.urlopen
 

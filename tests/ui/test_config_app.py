@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from podtui import config
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.help import HelpScreen
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.pod_list import PodListScreen
+from podtui.settings import config
+from podtui.ui.screens.help import HelpScreen
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_list import PodListScreen
 from tests.conftest import SEED_POD
 from tests.ui.helpers import open_pod, until, widget_text
 

@@ -15,9 +15,10 @@ import yaml
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen
-from podtui.ui.pod_list import MessageLine
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_list import MessageLine
+from podtui.ui.screens.pod_yaml import PodYamlScreen
 from tests.conftest import KUBECTL, SEED_POD
 from tests.ui.helpers import open_pod, plain, until
 

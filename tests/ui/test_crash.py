@@ -15,7 +15,8 @@ from textual.widgets import Static, TextArea
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.pod_detail import PodDetailScreen, PodView, PodYamlScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen, PodView
+from podtui.ui.screens.pod_yaml import PodYamlScreen
 from tests.conftest import LIMITED_KUBECONFIG, SEED_POD
 from tests.kubeconfigs import limited_token
 from tests.ui.helpers import open_pod, until, widget_text

@@ -15,10 +15,10 @@ from textual.widgets import Static
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pod_actions import ReadOnlyError
-from podtui.cluster.templates import load_templates, render
-from podtui.ui.dialogs import ConfirmDeleteScreen
-from podtui.ui.pod_list import MessageLine, PodListScreen
-from podtui.ui.pod_table import PodTable
+from podtui.templates import load_templates, render
+from podtui.ui.dialogs.confirm_delete import ConfirmDeleteScreen
+from podtui.ui.screens.pod_list import MessageLine, PodListScreen
+from podtui.ui.widgets.pod_table import PodTable
 from tests.conftest import wait_for
 from tests.ui.helpers import status_text, table_text, until
 

@@ -16,8 +16,8 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.drills import attempts, state
 from podtui.drills.loader import load_drills, render_attempt
-from podtui.ui.drill_screen import DrillScreen, SolutionScreen, reflow
-from podtui.ui.picker import PickerScreen
+from podtui.ui.dialogs.picker import PickerScreen
+from podtui.ui.screens.drill import DrillScreen, SolutionScreen, reflow
 from tests.conftest import KUBECTL
 from tests.integration.test_drills_cluster import run_commands
 from tests.ui.helpers import plain, until

@@ -23,9 +23,9 @@ from podtui.cluster import pods as pods_module
 from podtui.cluster.connection import connect
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
-from podtui.ui.dialogs import ConfirmDeleteScreen
-from podtui.ui.help import HelpScreen
-from podtui.ui.pod_list import MessageLine, PodListScreen
+from podtui.ui.dialogs.confirm_delete import ConfirmDeleteScreen
+from podtui.ui.screens.help import HelpScreen
+from podtui.ui.screens.pod_list import MessageLine, PodListScreen
 from tests import kubeconfigs
 from tests.conftest import (
     API_SERVER,
@@ -359,7 +359,8 @@ async def test_pod_deleted_while_its_detail_is_open_stays_usable(conn, namespace
                                                                  admin_kubeconfig):
     """The detail keeps the last state; YAML still opens; delete says the pod is gone, in one
     line, and nothing crashes."""
-    from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen
+    from podtui.ui.screens.pod_detail import PodDetailScreen
+    from podtui.ui.screens.pod_yaml import PodYamlScreen
     from tests.ui.helpers import open_pod, widget_text
 
     conn.core.create_namespaced_pod(namespace, make_pod("short-lived", ["a", "b"]))

@@ -23,13 +23,12 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pod_actions import create_pod
 from podtui.cluster.pods import get_pod
-from podtui.ui.forwards import ForwardsScreen
-from podtui.ui.inside import inside
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.picker import PickerScreen
-from podtui.ui.pod_detail import PodDetailScreen
-from podtui.ui.pod_list import PodListScreen
-from podtui.ui.run_panes import PromptScreen, RunPane, RunPanesScreen
+from podtui.ui.dialogs.picker import PickerScreen
+from podtui.ui.screens.forwards import ForwardsScreen
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_list import PodListScreen
+from podtui.ui.screens.run_panes import PromptScreen, RunPane, RunPanesScreen
 from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
 from tests.integration.test_inside import (
     HELLO,
@@ -180,7 +179,7 @@ async def test_shell_picker_preselects_the_default_container_and_the_app_resumes
             detail = app.screen
             await pilot.press("2", "s")
             assert isinstance(app.screen, PickerScreen) and picked(app) == "second"
-            inside(app).shell_fds = (slave, slave)
+            app.inside_actions.shell_fds = (slave, slave)
             user.start()
             await pilot.press("enter")  # the shell runs until the user types exit
             await pilot.pause(0.2)
@@ -205,7 +204,7 @@ async def test_port_forward_from_the_app_its_list_and_the_request_in_busybox_log
         assert isinstance(app.screen, PickerScreen)
         assert picked(app) == "3000/TCP http (node)"
         await pilot.press("enter")
-        forward = await until(pilot, lambda: inside(app).forwards, "the forward")
+        forward = await until(pilot, lambda: app.inside_actions.forwards, "the forward")
         forward = forward[0]
         try:
             body = urllib.request.urlopen(f"http://127.0.0.1:{forward.local}{path}",
@@ -250,7 +249,7 @@ async def test_debug_container_from_its_shell_to_its_end(conn, namespace, admin_
     try:
         async with app.run_test(size=(160, 40)) as pilot:
             await open_pod(pilot, app, "seed")
-            inside(app).shell_fds = (slave, slave)
+            app.inside_actions.shell_fds = (slave, slave)
             user.start()
             await pilot.press("e")
             assert isinstance(app.screen, PickerScreen) and picked(app) == "node"
@@ -319,7 +318,7 @@ async def test_readonly_hides_every_inside_key(admin_kubeconfig):
             assert isinstance(app.screen, PodDetailScreen), key
         assert not any(app.screen.check_action(a, ()) for a in
                        ("shell", "run", "port_forward", "debug", "volumes_inside"))
-        assert not inside(app).forwards
+        assert not app.inside_actions.forwards
         notes = {n.message for n in app._notifications}
         assert {"read-only mode: exec is disabled", "read-only mode: port-forward is disabled",
                 "read-only mode: debug containers are disabled"} <= notes, notes
@@ -332,7 +331,7 @@ async def test_rbac_hides_what_the_user_may_not(conn):
         app = PodTuiApp(connect(str(LIMITED_KUBECONFIG)))
         async with app.run_test(size=(160, 40)) as pilot:
             await open_pod(pilot, app, name)
-            await until(pilot, lambda: (app.conn.context, "team-a") in inside(app).access,
+            await until(pilot, lambda: (app.conn.context, "team-a") in app.inside_actions.access,
                         "the access review")
             for key in ("s", "x", "F", "e"):
                 await pilot.press(key)
@@ -355,7 +354,7 @@ async def test_a_forward_to_any_port_ends_with_one_line_when_its_pod_goes(
         await pilot.press("enter")
         assert isinstance(app.screen, PromptScreen)
         await type_line(pilot, app, "0:8080")
-        forward = (await until(pilot, lambda: inside(app).forwards, "the forward"))[0]
+        forward = (await until(pilot, lambda: app.inside_actions.forwards, "the forward"))[0]
         assert forward.active and forward.remote == 8080
         conn.request("DELETE", f"/api/v1/namespaces/{namespace}/pods/short-lived",
                      [("gracePeriodSeconds", 0)]).drain_conn()

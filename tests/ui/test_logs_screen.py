@@ -16,8 +16,8 @@ from textual.widgets import SelectionList
 from podtui.app import PodTuiApp
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import connect
-from podtui.ui.log_view import LogView
-from podtui.ui.logs_screen import ContainerPicker, LogsScreen
+from podtui.ui.screens.logs import ContainerPicker, LogsScreen
+from podtui.ui.widgets.log_view import LogView
 from tests.conftest import SEED_POD
 from tests.log_pods import app_lines, app_time_ns, feed_pods_in, kubectl, kubectl_log, stamped
 from tests.ui.helpers import until

@@ -12,7 +12,7 @@ import pytest
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.logs_screen import LogsScreen
+from podtui.ui.screens.logs import LogsScreen
 from tests.log_pods import FeedPod, feed_pods_in
 from tests.painted import Painted
 from tests.ui.helpers import until

@@ -10,15 +10,15 @@ from textual.widgets import Input, OptionList, Static
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.new_pod import (
+from podtui.ui.screens.new_pod import (
     VALID,
     FieldError,
     ParameterFormScreen,
     PodPreviewScreen,
     TemplatePickerScreen,
 )
-from podtui.ui.pod_list import MessageLine, PodListScreen
-from podtui.ui.pod_table import PodTable
+from podtui.ui.screens.pod_list import MessageLine, PodListScreen
+from podtui.ui.widgets.pod_table import PodTable
 from tests.integration.test_templates_cluster import POLICY_TEMPLATE as CLUSTER_POLICY_TEMPLATE
 from tests.ui.helpers import until
 
@@ -294,7 +294,7 @@ async def test_80_columns_headings_are_whole_for_every_builtin(admin_kubeconfig,
     themselves, for every built-in template."""
     from textual.geometry import Region
 
-    from podtui.ui.new_pod import Heading
+    from podtui.ui.screens.new_pod import Heading
     from tests.unit.test_templates import BUILTIN_NAMES
 
     def assert_whole(heading: Heading, name: str) -> None:

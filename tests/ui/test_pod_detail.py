@@ -8,7 +8,8 @@ from textual.widgets import Static, TextArea
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.pod_detail import PodDetailScreen, PodYamlScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_yaml import PodYamlScreen
 from tests.conftest import SEED_POD, make_pod
 from tests.ui.helpers import open_pod, until, widget_text
 

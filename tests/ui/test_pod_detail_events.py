@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
 from tests.conftest import make_pod, wait_for
 from tests.ui.helpers import open_pod, until, widget_text
 

@@ -7,7 +7,7 @@ import time
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.ui.pod_list import PodListScreen
+from podtui.ui.screens.pod_list import PodListScreen
 from tests.conftest import SEED_POD, make_pod
 from tests.ui.helpers import row, status_text, table, table_text, until
 
@@ -84,7 +84,7 @@ async def test_namespace_picker_switches_to_all_namespaces(conn, namespace, admi
         await until(pilot, lambda: row(app, "here"), "the pod of this namespace")
         assert row(app, SEED_POD) is None
         await pilot.press("colon", *"ns", "enter")
-        from podtui.ui.picker import PickerScreen
+        from podtui.ui.dialogs.picker import PickerScreen
 
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the namespace picker")
         await pilot.press(*namespace[:6])  # narrows the list to this namespace

@@ -23,7 +23,8 @@ from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.pods import Page, Status
 from podtui.cluster.server_version import UNKNOWN
 from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
-from podtui.ui import clock, pod_list
+from podtui.ui import clock
+from podtui.ui.screens import pod_list
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pods"
 #: PodMetrics recorded from the sandbox's metrics-server, one list per scrape (15 s apart),
@@ -183,6 +184,69 @@ def test_pod_detail_containers_usage(snap_compare, usage_app, size):
     assert snap_compare(usage_app, terminal_size=size, run_before=containers)
 
 
+class EphemeralFeed(PodFeed):
+    """A pod with an init container, a native sidecar, an app and a debug container."""
+
+    def start(self) -> None:
+        self._on_event(Page([_load("sidecar-init-ephemeral.json")], first=True, last=True))
+        self._on_event(Status("live"))
+
+
+@pytest.fixture
+def ephemeral_app(admin_kubeconfig, monkeypatch):
+    pod = _load("sidecar-init-ephemeral.json")
+    created = parse_time(pod["metadata"]["creationTimestamp"])
+    monkeypatch.setattr(clock, "now", lambda: created + timedelta(minutes=5))
+    app = PodTuiApp(recorded_connection(admin_kubeconfig))
+    app.feed_factory = EphemeralFeed
+    app.usage_factory = RecordedUsage
+    return app
+
+
+async def open_containers(pilot, name: str) -> None:
+    await settle(pilot)
+    table = pilot.app.pod_list.table
+    table.select_uid(next(u for u, s in table.rows.items() if s.name == name))
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
+def test_pod_detail_containers_seed_80x24(snap_compare, app):
+    """At 80 columns the containers table abbreviates (`3000`, `64Mi`): no word broken."""
+    assert snap_compare(app, terminal_size=(80, 24),
+                        run_before=lambda pilot: open_containers(pilot, "seed-sidecar-logs"))
+
+
+def test_pod_detail_containers_ephemeral_80x24(snap_compare, ephemeral_app):
+    """`eph` for the debug container, `side` for the native sidecar, a long image cut
+    with `…`: no word broken."""
+    assert snap_compare(ephemeral_app, terminal_size=(80, 24),
+                        run_before=lambda pilot: open_containers(pilot, "web-5d8f7b6c4-qpl9z"))
+
+
+async def test_80_columns_containers_table_breaks_no_word(ephemeral_app):
+    """Every cell of the containers table at 80x24 is whole words (or one cut with `…`):
+    what the wide table folds (`ephemer|al`, `3000/T|CP`, `memory=6|4Mi`) is abbreviated."""
+    from rich.console import Console
+    from textual.widgets import Static
+
+    async with ephemeral_app.run_test(size=(80, 24)) as pilot:
+        await open_containers(pilot, "web-5d8f7b6c4-qpl9z")
+        section = ephemeral_app.screen.query_one("#section-containers", Static)
+        console = Console(width=section.content_region.width, record=True, color_system=None)
+        console.print(section.content)
+        shown = console.export_text()
+    table = shown.split("Resource usage")[0]
+    words = set(table.split())
+    assert {"eph→web", "side", "init", "2020", "80", "64Mi", "128Mi", "32Mi", "Completed",
+            "Running", "Error"} <= words, table
+    assert max(len(line.rstrip()) for line in table.splitlines()) <= 78, table
+    for folded in ("ephemer", "/TCP", "memory=", "cpu="):
+        assert folded not in table, table
+
+
 async def test_80_columns_show_every_status_whole(app):
     """STATUS is what a user reads first: at 80x24 no status is cut, other columns go."""
     from tests.ui.helpers import status_text, table, table_text
@@ -205,7 +269,7 @@ async def test_80_columns_status_bar_leaves_out_whole_parts(admin_kubeconfig, mo
     count; what does not fit is left out whole, never cut."""
     from textual.geometry import Region
 
-    from podtui.ui.pod_list import StatusBar
+    from podtui.ui.screens.pod_list import StatusBar
 
     app = PodTuiApp(recorded_connection(admin_kubeconfig), readonly=True)
     app.feed_factory = RecordedFeed

@@ -15,7 +15,7 @@ from podtui.anatomy import cpu_text, memory_text
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
-from podtui.ui.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
 from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
 from tests.integration.test_usage import (
     kubectl_top,

@@ -20,13 +20,14 @@ from textual.worker_manager import WorkerManager
 
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
-from podtui.theme_files import BUILTIN_DIR
-from podtui.ui.contained import Contained
-from podtui.ui.dialogs import ConfirmDeleteScreen
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.pod_detail import SECTIONS, PodDetailScreen, PodYamlScreen
-from podtui.ui.pod_list import PodListScreen
+from podtui.settings.theme_files import BUILTIN_DIR
+from podtui.ui.dialogs.confirm_delete import ConfirmDeleteScreen
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_detail import SECTIONS, PodDetailScreen
+from podtui.ui.screens.pod_list import PodListScreen
+from podtui.ui.screens.pod_yaml import PodYamlScreen
 from podtui.ui.themes import load_themes
+from podtui.ui.widgets.contained import Contained
 from sandbox import zoo as zoo_data
 from tests.ui.helpers import open_pod, row, table, until
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from podtui import config
 from podtui.actions import Action, Outcome, expand, parse_actions, pod_values, summary, unfilled
 from podtui.actions.placeholders import kubeconfig_file, why_empty
-from podtui.ui.keys import action_clashes
+from podtui.settings import config
+from podtui.ui.keys.remap import action_clashes
 
 POD = {"metadata": {"namespace": "shop", "name": "web-1"},
        "spec": {"nodeName": "node-a"}, "status": {"podIP": "10.0.0.7"}}

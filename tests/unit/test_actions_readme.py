@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from podtui.actions import parse_actions
-from podtui.ui.keys import action_clashes
+from podtui.ui.keys.remap import action_clashes
 
 
 def test_the_readmes_three_examples_are_offered_as_written():

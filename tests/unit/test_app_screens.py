@@ -8,6 +8,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from podtui.app import PodTuiApp
+from podtui.ui.user_actions import UserActions
 
 
 class Host(PodTuiApp):
@@ -15,6 +16,7 @@ class Host(PodTuiApp):
 
     def __init__(self) -> None:
         App.__init__(self)
+        self.user_actions = UserActions(self)  # what PodTuiApp.on_unmount stops
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # no pod list, no access checks

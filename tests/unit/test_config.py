@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from podtui import config
-from podtui.ui.keys import all_bindings, clashes
+from podtui.settings import config
+from podtui.ui.keys.remap import all_bindings, clashes
 
 EKS = "arn:aws:eks:eu-west-1:1234:cluster/lab"  # a context name that TOML must quote
 GOOD = """\
@@ -174,7 +174,7 @@ def test_every_binding_has_a_stable_unique_id():
 
     from textual.binding import Binding
 
-    from podtui.ui.keys import binding_classes
+    from podtui.ui.keys.remap import binding_classes
 
     bindings = [(cls.__name__, b) for cls in binding_classes()
                 for b in vars(cls)["BINDINGS"] if isinstance(b, Binding)]

@@ -16,7 +16,8 @@ from textual.app import App
 
 from podtui.app import PodTuiApp
 from podtui.crash import report_text, state_dir, write_report
-from podtui.ui.contained import Contained
+from podtui.ui.user_actions import UserActions
+from podtui.ui.widgets.contained import Contained
 from tests.ui.helpers import until
 
 TOKEN = "bf81f8aa0c6f2e99d0b41c7e8a5d3f39c2d47a2cf9e1b5aa"  # a static token: bare hex
@@ -123,6 +124,7 @@ class Host(PodTuiApp):
 
     def __init__(self) -> None:
         App.__init__(self)
+        self.user_actions = UserActions(self)  # what PodTuiApp.on_unmount stops
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()

@@ -3,10 +3,10 @@ App.set_keymap remaps), and the screens bind what `?` lists."""
 
 from __future__ import annotations
 
-from podtui.ui import keymap
-from podtui.ui.logs_screen import LogsScreen
-from podtui.ui.pod_detail import PodDetailScreen
-from podtui.ui.pod_list import PodListScreen
+from podtui.ui.keys import bindings as keymap
+from podtui.ui.screens.logs import LogsScreen
+from podtui.ui.screens.pod_detail import PodDetailScreen
+from podtui.ui.screens.pod_list import PodListScreen
 
 
 def test_every_binding_has_its_own_id():

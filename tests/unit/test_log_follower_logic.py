@@ -340,6 +340,28 @@ def lines(n: int, start: int = 0) -> list[LogLine]:
     return [LogLine("", f"line {i}", None) for i in range(start, start + n)]
 
 
+def test_a_consumer_s_exception_is_reported_and_the_stream_goes_on(monkeypatch):
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
+    events: list = []
+
+    def deliver(event):
+        if isinstance(event, LogStatus) and event.state == STREAMING:
+            raise RuntimeError("the consumer's bug")
+        events.append(event)
+
+    outbox = _Outbox("c", deliver, 0.01, 500)
+    thread = threading.Thread(target=outbox.run)
+    thread.start()
+    outbox.status(LogStatus("c", STREAMING))
+    outbox.lines(lines(3))
+    outbox.close()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert [str(e) for e in reported] == ["the consumer's bug"]
+    assert [line.text for e in events for line in e.lines] == ["line 0", "line 1", "line 2"]
+
+
 def test_outbox_keeps_every_line_in_order_with_statuses_in_place():
     def feed(outbox):
         outbox.status(LogStatus("c", STREAMING))

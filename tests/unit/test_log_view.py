@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from textual.app import App, ComposeResult
 
 from podtui.cluster.logs import LogLine
-from podtui.ui.log_view import LogView
+from podtui.ui.widgets.log_view import LogView
 
 T0 = datetime(2025, 4, 9, 12, 34, 56, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from podtui.ui.log_view import LogView
 from podtui.ui.quiet_terminal import QuietScreen
+from podtui.ui.widgets.log_view import LogView
 from tests.painted import Painted
 from tests.unit.test_log_view import make_lines
 
@@ -77,10 +77,10 @@ async def test_the_terminal_shows_what_a_full_repaint_would(screen):
             lambda: left.action_page_down(),
             lambda: left.set_follow(True),
             lambda: left.add_lines(varied(2, 700)),
-            lambda: left.clear_search(),
-            lambda: left.toggle_timestamps(),
+            lambda: left.search(""),
+            lambda: left.set_timestamps(not left.timestamps),
             lambda: left.add_lines(varied(1, 800)),
-            lambda: left.toggle_wrap(),
+            lambda: left.set_wrap(not left.wrap),
             *[(lambda i=i: left.add_lines(varied(1, 900 + i))) for i in range(4)],
             lambda: right.add_lines(varied(40, 1000)),
             lambda: left.clear(),

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.text import Text
 
 from podtui.anatomy import pod_from_json
-from podtui.ui.path_wrap import PathWrap
-from podtui.ui.pod_detail import PodView
+from podtui.ui.screens.pod_detail import PodView
+from podtui.ui.widgets.path_wrap import PathWrap
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pods"
 SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"

@@ -17,7 +17,7 @@ from textual.app import App
 from textual.theme import Theme
 
 from podtui.anatomy import pod_from_json
-from podtui.ui.pod_detail import PodView
+from podtui.ui.screens.pod_detail import PodView
 from podtui.ui.themes import load_themes, rich_style
 from tests.themes import THEMES, theme_variables
 

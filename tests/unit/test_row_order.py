@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podtui.ui.row_order import RowOrder
+from podtui.ui.widgets.row_order import RowOrder
 
 # A row: (name, ip) pairs; keys as the table's: by name, or by IP then name.
 KEYS = {"name": lambda r: (r[0],), "ip": lambda r: (r[1], r[0])}

@@ -1,4 +1,4 @@
-"""Built-in pod templates and their rendering (podtui.cluster.templates)."""
+"""Built-in pod templates and their rendering (podtui.templates)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podtui.cluster.templates import (
+from podtui.templates import (
     KINDS,
     Parameter,
     Template,

@@ -11,8 +11,8 @@ from pathlib import Path
 from rich.console import Console
 
 from podtui.anatomy import describe, pod_from_json, summarize
-from podtui.ui.log_view.text import display_text
-from podtui.ui.pod_detail import PodView
+from podtui.ui.screens.pod_detail import PodView
+from podtui.ui.widgets.log_view.text import display_text
 from tests.themes import THEMES, theme_variables
 from tests.unit.test_pod_view_themes import NOW
 

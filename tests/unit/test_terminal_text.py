@@ -1,4 +1,4 @@
-"""Cluster text on a terminal outside the TUI (podtui.terminal_text): shown, not obeyed,
+"""Cluster text on a terminal outside the TUI (podtui.cli.terminal_text): shown, not obeyed,
 on a real pseudo-terminal; untouched in a pipe."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from podtui import cli
-from podtui.terminal_text import VisibleStream, guard, guarded_std, visible
+from podtui.cli import main as cli
+from podtui.cli.terminal_text import VisibleStream, guard, guarded_std, visible
 
 OSC_52 = "\x1b]52;c;cHduZWQ=\x07"
 OSC_0 = "\x1b]0;pwned\x07"

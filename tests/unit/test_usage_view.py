@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.text import Text
 
 from podtui.anatomy import containers_from_json, pod_usage_from_json, summarize
-from podtui.ui.pod_table import usage_value
-from podtui.ui.usage_view import BAR_WIDTH, bar, sparkline, usage_table
+from podtui.ui.widgets.pod_table import usage_value
+from podtui.ui.widgets.usage_view import BAR_WIDTH, bar, sparkline, usage_table
 
 POD = {
     "metadata": {"name": "web", "namespace": "shop"},

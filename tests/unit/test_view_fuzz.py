@@ -20,8 +20,8 @@ from textual.app import App, ComposeResult
 from textual.theme import Theme
 
 from podtui.anatomy import describe, event_from_json, pod_from_json, summarize
-from podtui.ui.pod_detail import PodView
-from podtui.ui.pod_table import SORT_KEYS, PodTable
+from podtui.ui.screens.pod_detail import PodView
+from podtui.ui.widgets.pod_table import SORT_KEYS, PodTable
 from tests.pod_json import DAMAGED_FIXTURES, JSON, LEAF, PODS
 from tests.themes import THEMES, theme_variables
 

@@ -37,10 +37,6 @@ class ResumeCursor:
             self._catching_up = True
             self._skip = self.count
 
-    @property
-    def catching_up(self) -> bool:
-        return self._catching_up
-
     def admit(self, ns: int | None, raw: str = "") -> bool:
         """Whether a line is new; records it when it is."""
         if self.min_ns is not None and ns is not None and ns < self.min_ns:

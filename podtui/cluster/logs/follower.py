@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
+from podtui.anatomy.refs import uid_of
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.logs.chunked import read_chunked
@@ -35,7 +36,8 @@ from podtui.cluster.logs.events import (
 )
 from podtui.cluster.logs.lines import LogLine, format_since_time, parse_line
 from podtui.cluster.logs.outbox import Outbox
-from podtui.cluster.pods import iter_lines
+from podtui.cluster.names import pod_path
+from podtui.cluster.pods import Change, Page, PodWatcher, WatchEvent
 
 #: How long a follow stream may stay silent before we quietly reconnect (catches dead peers).
 IDLE_READ_TIMEOUT = 300.0
@@ -72,8 +74,6 @@ def _error_message(exc: BaseException) -> str:
     return ""
 
 
-def _pod_path(namespace: str, pod: str) -> str:
-    return f"/api/v1/namespaces/{namespace}/pods/{pod}"
 
 
 class LogFollower:
@@ -135,7 +135,7 @@ class LogFollower:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._response = None
-        self._watch_response = None
+        self._pod_watcher: PodWatcher | None = None
         self._pod_gone = False
         self._pod_phase = ""
         self._pod_uid = ""
@@ -162,9 +162,10 @@ class LogFollower:
         follower had already reached a final state)."""
         self._stop.set()
         with self._lock:
-            response, watch = self._response, self._watch_response
+            response, watcher = self._response, self._pod_watcher
         _close_response(response, shutdown=True)
-        _close_response(watch, shutdown=True)
+        if watcher is not None:
+            watcher.stop()
 
     def join(self, timeout: float | None = None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -217,7 +218,7 @@ class LogFollower:
     def _open(self):
         timeout = (CONNECT_TIMEOUT, HEADER_TIMEOUT if self.follow else 60.0)
         try:
-            response = self.conn.request("GET", f"{_pod_path(self.namespace, self.pod)}/log",
+            response = self.conn.request("GET", pod_path(self.namespace, self.pod, "log"),
                                          self._query(), timeout=timeout, accept="*/*")
         except ReadTimeoutError:
             if self.follow:
@@ -286,8 +287,9 @@ class LogFollower:
             # The pod watcher may still be blocked on its stream.
             self._stop.set()
             with self._lock:
-                watch = self._watch_response
-            _close_response(watch, shutdown=True)
+                watcher = self._pod_watcher
+            if watcher is not None:
+                watcher.stop()
             self._outbox.close()
 
     def _loop(self) -> None:
@@ -406,8 +408,7 @@ class LogFollower:
 
     def _pod_event(self, kind: str, pod: dict) -> bool:
         """Record what matters of the pod; True when the pod is gone."""
-        metadata = pod.get("metadata") or {}
-        uid = metadata.get("uid", "")
+        uid = uid_of(pod)
         if kind == "DELETED" or (self._pod_uid and uid and uid != self._pod_uid):
             return True
         if uid and not self._pod_uid:
@@ -422,78 +423,31 @@ class LogFollower:
         _close_response(response, shutdown=True)
 
     def _watch(self) -> None:
-        """Watch the pod (list + watch by name) until it is deleted or we stop."""
-        backoff = BACKOFF_START
-        version = ""
-        pods = f"/api/v1/namespaces/{self.namespace}/pods"
-        selector = ("fieldSelector", f"metadata.name={self.pod}")
-        while not self._stop.is_set():
-            clean = False
-            started = time.monotonic()
-            try:
-                if not version:
-                    # A list gives a current resourceVersion to watch from (a pod's own
-                    # version may be older than the server's watch history).
-                    response = self.conn.request("GET", pods, [selector])
-                    try:
-                        listed = orjson.loads(response.data)
-                    finally:
-                        _close_response(response)
-                    items = listed.get("items") or []
-                    if not items or self._pod_event("ADDED", items[0]):
-                        self._gone()
-                        return
-                    version = (listed.get("metadata") or {}).get("resourceVersion", "")
-                query = [
-                    selector,
-                    ("watch", "true"),
-                    ("allowWatchBookmarks", "true"),
-                    ("resourceVersion", version),
-                    ("timeoutSeconds", 240),
-                ]
-                response = self.conn.request("GET", pods, query, timeout=(CONNECT_TIMEOUT, 300))
-                with self._lock:
-                    self._watch_response = response
-                if self._stop.is_set():
-                    break
-                try:
-                    clean = True
-                    for raw in iter_lines(response):
-                        event = orjson.loads(raw)
-                        kind = event.get("type", "")
-                        obj = event.get("object") or {}
-                        if kind == "ERROR":
-                            clean = False
-                            if obj.get("code") == 410:
-                                version = ""
-                            break
-                        new_version = (obj.get("metadata") or {}).get("resourceVersion")
-                        if new_version:
-                            version = new_version
-                        if kind == "BOOKMARK":
-                            continue
-                        if self._pod_event(kind, obj):
-                            self._gone()
-                            return
-                finally:
-                    with self._lock:
-                        self._watch_response = None
-                    _close_response(response)
-            except Exception as exc:  # noqa: BLE001
-                if self._stop.is_set():
-                    break
-                clean = False
-                if api_status(exc) == 404:
-                    self._gone()
-                    return
-                if api_status(exc) == 410:
-                    version = ""
-            if clean and time.monotonic() - started > 1:
-                backoff = BACKOFF_START  # the server ended the watch: resume at once
-                continue
-            if self._stop.wait(backoff):
-                break
-            backoff = min(backoff * 2, BACKOFF_MAX)
+        """Watch the pod by name until it is deleted or we stop: the one list-and-watch
+        loop (cluster/pods.PodWatcher: 410, bookmarks and backoff handled there)."""
+        watcher = PodWatcher(self.conn, self.namespace, self._on_pod_watch,
+                             field_selector=f"metadata.name={self.pod}")
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self._pod_watcher = watcher
+        watcher.run()
+
+    def _on_pod_watch(self, event: WatchEvent) -> None:
+        """The pod watcher's events, in its thread. Its connection states are its own: the
+        log stream says how the stream is."""
+        if isinstance(event, Page):
+            # A list (the first, or again after 410) without the pod: it is gone.
+            gone = (event.first and not event.pods) or any(
+                self._pod_event("ADDED", pod) for pod in event.pods)
+        elif isinstance(event, Change):
+            gone = self._pod_event(event.kind, event.pod)
+        else:
+            return
+        if gone and not self._pod_gone:
+            if self._pod_watcher is not None:
+                self._pod_watcher.stop()
+            self._gone()
 
 
 def _is_idle_timeout(exc: BaseException) -> bool:

@@ -10,12 +10,14 @@ from typing import Any
 
 import orjson
 
+from podtui.anatomy.kinds import container_names
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.logs.events import ERROR, POD_DELETED, LogBatch, LogEvent, LogStatus
-from podtui.cluster.logs.follower import LogFollower, _close_response, _pod_path
+from podtui.cluster.logs.follower import LogFollower, _close_response
 from podtui.cluster.logs.lines import LogLine
 from podtui.cluster.logs.reorder import merge_live_sorted
+from podtui.cluster.names import pod_path
 
 
 def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list[str]]:
@@ -24,7 +26,7 @@ def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list
     Raises ClusterError with one clear line.
     """
     try:
-        response = conn.request("GET", _pod_path(namespace, pod))
+        response = conn.request("GET", pod_path(namespace, pod))
         try:
             data = orjson.loads(response.data)
         finally:
@@ -33,15 +35,10 @@ def pod_containers(conn: Connection, namespace: str, pod: str) -> dict[str, list
         if api_status(exc) == 404:
             raise ClusterError(f"pod {namespace}/{pod} not found", 404) from None
         raise ClusterError(describe(exc, conn.server), api_status(exc)) from None
-    spec = data.get("spec") or {}
-
-    def names(key: str) -> list[str]:
-        return [c.get("name", "") for c in spec.get(key) or () if c.get("name")]
-
     return {
-        "init": names("initContainers"),
-        "app": names("containers"),
-        "ephemeral": names("ephemeralContainers"),
+        "init": container_names(data, "init", "sidecar"),  # in the order the spec lists them
+        "app": container_names(data, "app"),
+        "ephemeral": container_names(data, "ephemeral"),
     }
 
 

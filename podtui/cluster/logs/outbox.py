@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -70,6 +70,11 @@ class Outbox:
                         self._cond.wait()
                 ready, self._ready = self._ready, []
             for event in ready:
-                # A consumer's bug must not kill the stream.
-                with contextlib.suppress(Exception):
+                try:
                     self._deliver(event)
+                except Exception:  # noqa: BLE001 - reported below, the stream goes on
+                    # A consumer's bug is reported where any thread's uncaught exception
+                    # goes (the app's crash report, else stderr), not swallowed; the
+                    # events after it are still delivered, in order.
+                    threading.excepthook(threading.ExceptHookArgs(
+                        (*sys.exc_info(), threading.current_thread())))

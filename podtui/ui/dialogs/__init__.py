@@ -1,0 +1,1 @@
+"""Modal dialogs: a question or a choice above a screen, answered by dismissing it."""
