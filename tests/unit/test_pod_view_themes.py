@@ -1,4 +1,5 @@
-"""Every section of the pod detail renders for every recorded pod state with every theme.
+"""Every section of the pod detail renders for every recorded pod state (on one theme), and
+every theme paints one rich pod with its own colours.
 
 A finished Job's pod (STATUS Completed) once crashed the detail screen: its header style was
 the theme variable $text-muted, whose value 'auto 60%' is a Textual colour, not a Rich one.
@@ -39,12 +40,44 @@ def test_the_themes_include_every_builtin_one():
     assert "textual-dark" in names
 
 
-@pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.json")), ids=lambda p: p.stem)
-def test_every_section_renders(fixture: Path, theme: Theme):
+def test_every_section_renders_every_recorded_pod(fixture: Path):
     pod = pod_from_json(json.loads(fixture.read_text()))
-    text = render_every_section(PodView(pod, theme_variables(theme), NOW), 80)
+    dark = next(t for t in THEMES if t.name == "podtui-dark")
+    text = render_every_section(PodView(pod, theme_variables(dark), NOW), 80)
     assert pod.name in text
+
+
+# The ANSI colours the ANSI themes name, as terminal colour numbers.
+ANSI_NUMBERS = {"ansi_red": 1, "ansi_green": 2, "ansi_yellow": 3, "ansi_bright_red": 9}
+
+
+def painted_colours(view: PodView, width: int = 80) -> set[str]:
+    """Every foreground colour the sections draw with: '#RRGGBB', or 'ansi N'."""
+    console = Console(width=width, color_system="truecolor", file=io.StringIO())
+    found = set()
+    for renderable in (view.header(), view.overview([]), view.containers(), view.network(),
+                       view.volumes(), view.lifecycle([])):
+        for segment in console.render(renderable):
+            colour = segment.style.color if segment.style else None
+            if colour is None or colour.is_default:
+                continue
+            found.add(colour.triplet.hex.upper() if colour.triplet else f"ansi {colour.number}")
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)
+def test_every_theme_paints_the_sections_with_its_colours(theme: Theme):
+    # A crash-looping container beside a ready one and two containers on one port: error,
+    # success and warning each have something to paint.
+    pod = pod_from_json(json.loads((FIXTURES / "port-clash.json").read_text()))
+    view = PodView(pod, theme_variables(theme), NOW)
+    assert pod.name in render_every_section(view, 80)
+    painted = painted_colours(view)
+    for name in ("text-error", "text-success", "text-warning"):
+        value = theme_variables(theme)[name]
+        expected = f"ansi {ANSI_NUMBERS[value]}" if value.startswith("ansi_") else value.upper()
+        assert expected in painted, f"{theme.name}: ${name} ({value}) is not drawn"
 
 
 def test_completed_pod_header_is_muted_not_a_crash():
