@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.app import App
 from textual.theme import Theme
 
 from podtui.anatomy import pod_from_json
 from podtui.ui.pod_detail import PodView
-from podtui.ui.themes import load_themes, rich_style
+from podtui.ui.themes import rich_style
 from tests.themes import THEMES, theme_variables
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pods"
@@ -100,19 +99,3 @@ def test_every_theme_variable_becomes_a_style(theme: Theme):
     for name in variables:
         rich_style(f"bold ${name}", variables)
     assert rich_style("bold $no-such-variable", variables).bold
-
-
-async def test_every_theme_and_a_users_ansi_theme_start_an_app(tmp_path: Path):
-    # Textual's screen CSS needs $ansi-background, which only non-ANSI themes generate:
-    # podtui-ansi stopped the app at start-up with an UnresolvedVariableError.
-    (tmp_path / "mine.toml").write_text('name = "mine"\nansi = true\ndark = false\n'
-                                        'primary = "ansi_blue"\n')
-    themes, errors = load_themes(tmp_path)
-    assert not errors
-    for theme in [*THEMES, *themes]:
-        app = App()
-        app.register_theme(theme)
-        async with app.run_test(size=(40, 10)) as pilot:
-            app.theme = theme.name
-            await pilot.pause()
-            assert app.current_theme.name == theme.name
