@@ -54,8 +54,8 @@ def installed(shell: str) -> str:
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_the_script_is_valid(shell, tmp_path):
-    result = subprocess.run([installed(shell), "-n", str(script(shell, tmp_path))], capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run([installed(shell), "-n", str(script(shell, tmp_path))],
+                            capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
 
 
