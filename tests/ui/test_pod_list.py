@@ -8,7 +8,7 @@ import time
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.ui.pod_list import PodListScreen
-from tests.conftest import SEED_POD, make_pod
+from tests.conftest import SEED_POD, make_pod, server_table
 from tests.ui.helpers import row, status_text, table, table_text, until
 
 
@@ -65,32 +65,50 @@ async def test_filter_and_sort_keys(conn, namespace, admin_kubeconfig):
     for name in ("alpha", "beta", "gamma"):
         conn.core.create_namespaced_pod(namespace, make_pod(name, tier="web" if name != "beta"
                                                             else "db"))
+    nowhere = make_pod("delta")  # no node has the label: Pending for as long as it lives
+    nowhere["spec"]["nodeSelector"] = {"podtui-test": "no-such-node"}
+    conn.core.create_namespaced_pod(namespace, nowhere)
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+
+    def shown() -> list[str]:
+        return [table(app).rows[u].name for u in table(app).order]
+
     async with app.run_test(size=(100, 24)) as pilot:
-        await until(pilot, lambda: len(table(app).rows) == 3, "three rows")
-        assert [table(app).rows[u].name for u in table(app).order] == ["alpha", "beta", "gamma"]
+        await until(pilot, lambda: len(table(app).rows) == 4, "four rows")
+        assert shown() == ["alpha", "beta", "delta", "gamma"]
         await pilot.press("N")  # same key again reverses
-        assert [table(app).rows[u].name for u in table(app).order] == ["gamma", "beta", "alpha"]
+        assert shown() == ["gamma", "delta", "beta", "alpha"]
         await pilot.press("slash", *"tier=db", "enter")
-        assert [table(app).rows[u].name for u in table(app).order] == ["beta"]
+        assert shown() == ["beta"]
         await pilot.press("escape")
-        assert len(table(app).order) == 3
+        assert len(table(app).order) == 4
+        await pilot.press("slash", *"amm", "enter")  # by name
+        assert shown() == ["gamma"]
+        await pilot.press("escape")
+        pending = sorted(name for name, (cells, _) in (await asyncio.to_thread(
+            server_table, conn, namespace)).items() if cells["Status"] == "Pending")
+        assert "delta" in pending  # what kubectl prints
+        await pilot.press("slash", *"Pending", "enter")  # by status
+        assert sorted(shown()) == pending
 
 
 async def test_namespace_picker_switches_to_all_namespaces(conn, namespace, admin_kubeconfig):
     conn.core.create_namespaced_pod(namespace, make_pod("here"))
-    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    app = PodTuiApp(connect(admin_kubeconfig, namespace="default"))
     async with app.run_test(size=(120, 30)) as pilot:
-        await until(pilot, lambda: row(app, "here"), "the pod of this namespace")
-        assert row(app, SEED_POD) is None
+        await until(pilot, lambda: row(app, SEED_POD), "the pod of the current namespace")
+        assert row(app, "here") is None
         await pilot.press("colon", *"ns", "enter")
         from podtui.ui.picker import PickerScreen
 
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the namespace picker")
-        await pilot.press(*namespace[:6])  # narrows the list to this namespace
+        await pilot.press(*namespace)  # narrows the list to the other namespace
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, PickerScreen), "the pick")
         assert app.namespace == namespace and not app.all_namespaces
+        await until(pilot, lambda: row(app, "here") and row(app, SEED_POD) is None,
+                    "the other namespace's pods only")
+        assert f"ns {namespace}" in status_text(app)
         await pilot.press("0")  # k9s: all namespaces
         await until(pilot, lambda: row(app, SEED_POD) and row(app, "here"), "rows of every ns")
         assert "NAMESPACE" in table_text(app)
