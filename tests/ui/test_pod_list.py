@@ -142,3 +142,39 @@ async def test_rows_say_what_the_server_prints_for_pods_that_really_fail(
                     break
                 assert time.monotonic() < deadline, (name, cells, painted)
                 await pilot.pause(0.1)
+
+
+async def test_t_theme_command_and_q(admin_kubeconfig, tmp_path, monkeypatch):
+    """T goes through the themes of themes/ (no user themes here), each once, saying which;
+    `:theme NAME` picks one, an unknown name is one line; `:q` ends the app (exit 0)."""
+    import tomllib
+    from pathlib import Path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    files = sorted((Path(__file__).resolve().parents[2] / "themes").glob("*.toml"))
+    names = {tomllib.loads(f.read_text()).get("name") or f.stem for f in files}
+    app = PodTuiApp(connect(admin_kubeconfig, namespace="default"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: row(app, SEED_POD), "the seed pod")
+        first, seen = app.theme, []
+        for _ in names:
+            await pilot.press("T")
+            seen.append(app.theme)
+            assert app.current_theme.name == app.theme
+            assert message_text(app) == f"theme {app.theme}"
+        assert set(seen) == names and len(seen) == len(names) and seen[-1] == first
+        await pilot.press("colon", *"theme podtui-light", "enter")
+        assert app.current_theme.name == "podtui-light"
+        await pilot.press("colon", *"theme no-such", "enter")
+        assert message_text(app).startswith("unknown theme 'no-such' (have: ")
+        assert app.theme == "podtui-light"
+        await pilot.press("colon", "q", "enter")
+        await until(pilot, lambda: app.return_code is not None, "the app to end")
+    assert app.return_code == 0
+
+
+def message_text(app: PodTuiApp) -> str:
+    from podtui.ui.pod_list import MessageLine
+
+    line = app.pod_list.query_one(MessageLine)
+    return str(line.content) if line.display else ""
