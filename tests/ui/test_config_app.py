@@ -30,6 +30,7 @@ tail = 7
 timestamps = true
 [keys]
 pod_list.logs = "L"
+logs.wrap = "z"
 """)
     assert chosen.problems == []
     app = PodTuiApp(connect(admin_kubeconfig, namespace="default"), settings=chosen)
@@ -42,6 +43,11 @@ pod_list.logs = "L"
                              "the logs screen on the remapped key")
         assert screen.tail == 7
         assert all(view.timestamps for view in screen.pane_views)
+        # a remapped key of the logs screen: w no longer wraps, z does
+        await pilot.press("w")
+        assert not any(view.has_class("-wrap") for view in screen.pane_views)
+        await pilot.press("z")
+        assert all(view.has_class("-wrap") for view in screen.pane_views)
         await pilot.press("escape", "question_mark")
         help_screen = await until(pilot, lambda: isinstance(app.screen, HelpScreen)
                                   and app.screen, "the help screen")
@@ -82,6 +88,10 @@ async def test_a_broken_config_is_one_line_and_the_app_runs(tmp_path, admin_kube
         screen = await until(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen,
                              "the logs screen")
         assert screen.tail == 200
+        await pilot.press("w")  # wraps every pane's lines, w again unwraps them
+        assert screen.pane_views and all(v.has_class("-wrap") for v in screen.pane_views)
+        await pilot.press("w")
+        assert not any(v.has_class("-wrap") for v in screen.pane_views)
 
 
 def test_the_command_line_starts_in_the_contexts_namespace(tmp_path, admin_kubeconfig,
