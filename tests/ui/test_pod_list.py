@@ -68,20 +68,21 @@ async def test_filter_and_sort_keys(conn, namespace, admin_kubeconfig):
     nowhere = make_pod("delta")  # no node has the label: Pending for as long as it lives
     nowhere["spec"]["nodeSelector"] = {"podtui-test": "no-such-node"}
     conn.core.create_namespaced_pod(namespace, nowhere)
+    conn.core.create_namespaced_pod(namespace, make_pod("epsilon", ["one", "two"]))
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
 
     def shown() -> list[str]:
         return [table(app).rows[u].name for u in table(app).order]
 
     async with app.run_test(size=(100, 24)) as pilot:
-        await until(pilot, lambda: len(table(app).rows) == 4, "four rows")
-        assert shown() == ["alpha", "beta", "delta", "gamma"]
+        await until(pilot, lambda: len(table(app).rows) == 5, "five rows")
+        assert shown() == ["alpha", "beta", "delta", "epsilon", "gamma"]
         await pilot.press("N")  # same key again reverses
-        assert shown() == ["gamma", "delta", "beta", "alpha"]
+        assert shown() == ["gamma", "epsilon", "delta", "beta", "alpha"]
         await pilot.press("slash", *"tier=db", "enter")
         assert shown() == ["beta"]
         await pilot.press("escape")
-        assert len(table(app).order) == 4
+        assert len(table(app).order) == 5
         await pilot.press("slash", *"amm", "enter")  # by name
         assert shown() == ["gamma"]
         await pilot.press("escape")
@@ -90,6 +91,42 @@ async def test_filter_and_sort_keys(conn, namespace, admin_kubeconfig):
         assert "delta" in pending  # what kubectl prints
         await pilot.press("slash", *"Pending", "enter")  # by status
         assert sorted(shown()) == pending
+        await pilot.press("escape")
+
+        # The sort keys against a sort of the API's pods (ties by name), once the four that
+        # can run are Running with their IPs, and the list says what kubectl says.
+        def settled() -> dict | None:
+            served = server_table(conn, namespace)
+            if len(served) != 5 or [n for n, (c, _) in served.items()
+                                    if n != "delta" and c["Status"] != "Running"]:
+                return None
+            if any(not (r := row(app, n)) or r.status != c["Status"] or r.pod_ip != (
+                    o["status"].get("podIP") or "") for n, (c, o) in served.items()):
+                return None
+            return served
+
+        served = await until(pilot, settled, "four pods running, as the list says", 90)
+
+        def ip(name: str) -> tuple:
+            address = served[name][1]["status"].get("podIP") or ""
+            return tuple(int(p) for p in address.split(".")) if address else (0,)
+
+        created = {n: o["metadata"]["creationTimestamp"] for n, (_, o) in served.items()}
+        values = {  # the key -> what the API says of a pod, for sorted()
+            "A": lambda n: tuple(-ord(ch) for ch in created[n]),  # newest first
+            "S": lambda n: served[n][0]["Status"],
+            "R": lambda n: int(str(served[n][0]["Restarts"]).split()[0]),
+            "I": ip,
+            "O": lambda n: served[n][1]["spec"].get("nodeName") or "",
+            "C": lambda n: len(served[n][1]["spec"]["containers"]),
+            "E": lambda n: namespace,
+        }
+        for key, value in values.items():
+            expected = sorted(served, key=lambda n, v=value: (v(n), n))
+            await pilot.press(key)
+            assert shown() == expected, key
+            await pilot.press(key)  # again: reversed
+            assert shown() == expected[::-1], key
 
 
 async def test_namespace_picker_switches_to_all_namespaces(conn, namespace, admin_kubeconfig):
