@@ -64,7 +64,8 @@ lint: setup
 # Builds (or reuses) the sandbox and runs every test on two instances at once
 # (tests/run_suite): the suite in two workers on the newest client on one; the tests that
 # stop or restart a sandbox component (tests/conftest.py DISRUPTIVE), then the client-facing
-# tests on the lowest client, on the other. Both are stopped afterwards.
+# tests on the lowest client, on the other. Both are stopped afterwards. zsh and fish for
+# the completion tests: the machine's, or Debian's unpacked into a cache (tests/shells.sh).
 test: setup lint setup-lowest
 	tests/run_suite $(PY) $(PYTEST_ARGS)
 
@@ -89,7 +90,7 @@ COMPAT_ENV = PODTUI_SANDBOX_K8S=$(K8S) PODTUI_SANDBOX_DIR=/tmp/podtui-compat-$(K
 test-compat: setup
 	@test -n "$(K8S)" || { echo "make test-compat K8S=v1.MINOR.PATCH"; exit 2; }
 	$(COMPAT_ENV) $(SANDBOX) up
-	status=0; \
+	status=0; shells="$$(tests/shells.sh)" || exit 1; export PATH="$$shells:$$PATH"; \
 	$(COMPAT_ENV) $(PY) -m pytest -ra -n 2 -p no:cacheprovider -m "not disruptive" \
 		tests/integration tests/ui $(PYTEST_ARGS) || status=1; \
 	$(COMPAT_ENV) $(PY) -m pytest -ra -p no:cacheprovider -m disruptive \

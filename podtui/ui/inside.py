@@ -37,10 +37,21 @@ if TYPE_CHECKING:
 #: Screen actions -> the access they need (hidden when the server says no, or read-only).
 ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
                  "port_forward": "port_forward", "debug": "debug"}
-#: The default keys of the actions (their refusal line when hidden).
-REFUSED_KEYS = {"s": "shell", "x": "run", "F": "port_forward", "e": "debug", "v": "volumes_inside"}
 ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
+
+
+def bound_action(screen, key: str) -> str | None:
+    """The action the screen's own bindings give `key`, the config file's [keys] applied:
+    a hidden binding (not allowed here) is answered on the key the user set, not on its
+    default."""
+    remapped = getattr(screen.app, "settings", None)
+    remapped = remapped.keys if remapped is not None else {}
+    for binding in type(screen).BINDINGS:
+        keys = remapped.get(binding.id) or binding.key
+        if key in (k.strip() for k in keys.split(",")):
+            return binding.action
+    return None
 
 
 class InsideAccessChecked(Message):
@@ -361,8 +372,8 @@ class InsideKeys:
 
     def on_key(self, event) -> None:
         # A hidden key still gets an answer: why it does nothing here.
-        action = REFUSED_KEYS.get(event.key)
-        if action is None or action not in {b.action for b in self.BINDINGS}:
+        action = bound_action(self, event.key)
+        if action not in ACTION_ACCESS:
             return
         if self.inside_allowed(action) is False:
             event.stop()

@@ -94,8 +94,10 @@ def test_each_delete_leaves_its_pooled_connection_usable(conn, namespace):
 
 def test_a_readonly_connection_sends_no_write_whoever_asks(conn, namespace, admin_kubeconfig):
     """--readonly is enforced where every request passes, under the callers' own checks: a
-    write that skips them is refused before it is sent; reads and access reviews go on."""
+    write that skips them is refused before it is sent; reads and access reviews go on,
+    and say the user may not write."""
     from podtui.cluster.connection import ReadOnlyError, connect
+    from podtui.cluster.pod_actions import can_i, create_pod, delete_pod
 
     conn.core.create_namespaced_pod(namespace, make_pod("kept"))
     uid = conn.core.read_namespaced_pod("kept", namespace).metadata.uid
@@ -109,6 +111,14 @@ def test_a_readonly_connection_sends_no_write_whoever_asks(conn, namespace, admi
         for method, where, body in writes:
             with pytest.raises(ReadOnlyError, match=f"read-only mode: {method} "):
                 ro.request(method, where, body=body)
+        manifest = {**make_pod("never"), "metadata": {"name": "never", "namespace": namespace}}
+        for dry_run in (True, False):  # the actions the app calls
+            with pytest.raises(ReadOnlyError, match="^read-only mode: create pod refused$"):
+                create_pod(ro, manifest, dry_run=dry_run)
+        for force in (False, True):
+            with pytest.raises(ReadOnlyError, match="^read-only mode: delete pod refused$"):
+                delete_pod(ro, namespace, "kept", force=force)
+        may_write = [can_i(ro, verb, "pods", namespace) for verb in ("create", "delete")]
         listed = orjson.loads(ro.request("GET", path).data)
         review = ro.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
                             body={"spec": {"resourceAttributes": {
@@ -119,4 +129,4 @@ def test_a_readonly_connection_sends_no_write_whoever_asks(conn, namespace, admi
     assert [(p["metadata"]["name"], p["metadata"]["uid"]) for p in listed["items"]] == [
         ("kept", uid)]
     assert not listed["items"][0]["metadata"].get("labels", {}).get("x")
-    assert allowed is True
+    assert allowed is True and may_write == [False, False]

@@ -311,11 +311,3 @@ def test_reset_deletes_only_a_namespace_a_drill_made(conn, namespace):
         attempts.reset(conn, namespace)
     kept = conn.core.read_namespace(namespace)
     assert kept.metadata.deletion_timestamp is None and kept.status.phase == "Active"
-
-
-def test_an_attempt_of_another_context_is_neither_resumed_nor_reset(conn, private_state):
-    elsewhere = state.Current("adapter", 7, "drill-adapter-7", 0.0, "other-cluster")
-    state.save_current(elsewhere)
-    assert not elsewhere.runs_in(conn.context)
-    code, _, err = drill_cli(conn, "check", "adapter")
-    assert code == 1 and "runs in context 'other-cluster'" in err

@@ -10,7 +10,7 @@ import pytest
 
 from podtui.cluster.connection import connect
 from podtui.cluster.errors import ClusterError, describe
-from podtui.cluster.pod_actions import ReadOnlyError, can_i, create_pod, delete_pod
+from podtui.cluster.pod_actions import can_i, create_pod, delete_pod
 from podtui.cluster.pod_feed import PodFeed
 from tests import kubeconfigs
 from tests.conftest import API_SERVER, LIMITED_KUBECONFIG, make_pod, wait_for
@@ -109,28 +109,6 @@ def test_limited_user_direct_create_and_delete_are_one_line_403(conn, limited, t
 
 
 # --------------------------------------------------------------------------- read-only
-
-
-def test_readonly_connection_refuses_every_write(conn, namespace, admin_kubeconfig):
-    conn.core.create_namespaced_pod(namespace, make_pod("kept"))
-    readonly = connect(admin_kubeconfig, namespace=namespace)
-    readonly.readonly = True
-    try:
-        manifest = make_pod("never")
-        manifest["metadata"]["namespace"] = namespace
-        for dry_run in (True, False):
-            with pytest.raises(ReadOnlyError, match="^read-only mode: create pod refused$"):
-                create_pod(readonly, manifest, dry_run=dry_run)
-        for force in (False, True):
-            with pytest.raises(ReadOnlyError, match="^read-only mode: delete pod refused$"):
-                delete_pod(readonly, namespace, "kept", force=force)
-        assert not can_i(readonly, "delete", "pods", namespace)
-        assert not can_i(readonly, "create", "pods", namespace)
-    finally:
-        readonly.close()
-    pods = conn.core.list_namespaced_pod(namespace).items
-    assert [p.metadata.name for p in pods] == ["kept"]
-    assert pods[0].metadata.deletion_timestamp is None
 
 
 # --------------------------------------------------------------------------- kubeconfigs

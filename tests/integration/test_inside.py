@@ -34,7 +34,7 @@ from podtui.cluster.pods import get_pod
 from podtui.cluster.portforward import Forward
 from sandbox.render_config import seed_pod
 from tests import kubeconfigs
-from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, read_pod, wait_for
 from tests.integration.test_cli_errors import no_secrets, one_line_error
 from tests.integration.test_cli_errors import run as run_podtui
 from tests.terminal import Terminal
@@ -145,6 +145,13 @@ def test_exec_output_and_exit_code_are_kubectls(conn, admin_kubeconfig):
     assert (result.stdout, result.stderr, result.exit_code) == expected
     assert result.error == ""
     assert (cli.stdout, cli.stderr, cli.returncode) == expected
+    # and the success path: the output as it is, nothing on stderr, exit 0
+    command = ["sh", "-c", "echo ok; echo two words"]
+    peer = kubectl(admin_kubeconfig, "exec", SEED_POD, "-c", "busybox", "--", *command)
+    cli = run_podtui("exec", SEED_POD, "-c", "busybox", "--kubeconfig", admin_kubeconfig,
+                     "--", *command)
+    assert (peer.stdout, peer.stderr, peer.returncode) == ("ok\ntwo words\n", "", 0)
+    assert (cli.stdout, cli.stderr, cli.returncode) == (peer.stdout, peer.stderr, 0)
 
 
 def test_a_missing_command_is_kubectls_line_on_one_line(conn, admin_kubeconfig):
@@ -553,7 +560,7 @@ def test_an_unpullable_debug_image_is_said_as_soon_as_the_kubelet_reports_it(
 # --- refusals -------------------------------------------------------------------------------
 
 
-def test_readonly_refuses_all_four_in_the_cluster_layer(admin_kubeconfig):
+def test_readonly_refuses_all_four_in_the_cluster_layer(conn, admin_kubeconfig):
     from podtui.cluster.connection import connect
 
     ro = connect(kubeconfig=admin_kubeconfig)
@@ -575,13 +582,24 @@ def test_readonly_refuses_all_four_in_the_cluster_layer(admin_kubeconfig):
             False, False, False)
     finally:
         ro.close()
+    def debug_containers() -> list[str]:
+        spec = read_pod(conn, "default", SEED_POD)["spec"]  # the client's own read
+        return [c["name"] for c in spec.get("ephemeralContainers") or ()]
+
+    with socket.socket() as probe:  # a port free now, that the refused forward would take
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    before = debug_containers()
     for words, refused in ((["exec", SEED_POD, "--", "true"], "exec in a container"),
                            (["shell", SEED_POD], "exec in a container"),
-                           (["port-forward", SEED_POD, "0:3000"], "port-forward"),
+                           (["port-forward", SEED_POD, f"{port}:3000"], "port-forward"),
                            (["debug", SEED_POD, "--target", "node"], "debug container")):
         line = one_line_error(run_podtui(*words[:2], "--readonly", "--kubeconfig",
                                          admin_kubeconfig, *words[2:]))
         assert line == f"podtui: read-only mode: {refused} refused", words
+    assert debug_containers() == before  # no debug container added
+    with pytest.raises(ConnectionRefusedError):  # no listener was opened
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
 def test_rbac_hides_and_refuses_what_the_user_may_not(conn, admin_kubeconfig):

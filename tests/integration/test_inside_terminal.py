@@ -71,3 +71,33 @@ def test_forwards_end_with_one_line_when_podtui_quits(admin_kubeconfig):
                 in term.text())
     finally:
         term.close()
+
+
+def test_the_config_files_shells_reach_podtui_shell_and_s(admin_kubeconfig, tmp_path,
+                                                          monkeypatch):
+    """[exec] shell from the config file: `podtui shell` and `s` in the app both try its
+    shells in order (no-such-sh, then ash) and run ash."""
+    (tmp_path / "podtui").mkdir()
+    (tmp_path / "podtui" / "config.toml").write_text('[exec]\nshell = "no-such-sh,ash"\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    term = podtui_terminal("shell", SEED_POD, "-c", "busybox", "--kubeconfig", admin_kubeconfig)
+    try:
+        term.wait_for(lambda t: t.endswith("# "), "the shell's prompt")
+        term.press(b"echo shell=$0; exit\r")
+        assert term.wait() == 0
+    finally:
+        term.close()
+    assert "shell=ash" in term.text().splitlines()
+    term = on_seed(admin_kubeconfig)
+    try:
+        term.press(b"s")
+        term.wait_for(lambda t: "Shell in which container" in t, "the container picker")
+        term.press(b"\x1b[B\r")  # busybox
+        term.wait_for(lambda t: t.endswith("# "), "the remote shell's prompt")
+        term.press(b"exit\r")
+        term.wait_for(lambda t: "shell ash in busybox ended (exit 0)" in t,
+                      "the app's line naming the shell")
+        term.press(b"q")
+        assert term.wait() == 0
+    finally:
+        term.close()

@@ -105,16 +105,20 @@ def test_every_theme_of_the_checkout_loads_from_the_installed_package(installed)
 
 
 def test_the_installed_dashboard_shows_the_seed_pod(installed, admin_kubeconfig):
+    """... in the theme --theme names: podtui-high-contrast's black background and yellow
+    primary (#000000, #FFFF00 in themes/podtui-high-contrast.toml) are what it draws with."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
-    proc = subprocess.Popen(["podtui", "--kubeconfig", admin_kubeconfig, "-n", "default"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env(installed),
+    proc = subprocess.Popen(["podtui", "--kubeconfig", admin_kubeconfig, "-n", "default",
+                             "--theme", "podtui-high-contrast"],
+                            stdin=slave, stdout=slave, stderr=slave,
+                            env={**env(installed), "COLORTERM": "truecolor"},
                             cwd=installed.parent, start_new_session=True)
     os.close(slave)
-    screen = ""
+    screen = raw = ""
 
     def read_until(done, seconds: float) -> bool:
-        nonlocal screen
+        nonlocal screen, raw
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and not done():
             ready, _, _ = select.select([master], [], [], 0.2)
@@ -123,12 +127,15 @@ def test_the_installed_dashboard_shows_the_seed_pod(installed, admin_kubeconfig)
                     chunk = os.read(master, 65536)
                 except OSError:  # the app closed the terminal
                     return done()
+                raw += chunk.decode("utf-8", "replace")
                 screen += ANSI.sub("", chunk.decode("utf-8", "replace"))
         return done()
 
     try:
         shown = read_until(lambda: SEED_POD in screen, 60)
         assert shown, f"the seed pod never showed; the screen said: {screen[-2000:]!r}"
+        assert re.search(r"\b48;2;0;0;0[;m]", raw), raw[-2000:]  # black background
+        assert re.search(r"\b[34]8;2;255;255;0[;m]", raw), raw[-2000:]  # yellow primary
         os.write(master, b"q")
         read_until(lambda: proc.poll() is not None, 20)
         assert proc.wait(timeout=10) == 0
@@ -138,3 +145,36 @@ def test_the_installed_dashboard_shows_the_seed_pod(installed, admin_kubeconfig)
             proc.kill()
             proc.wait()
         os.close(master)
+
+
+def test_drill_list_names_every_drill_of_the_checkout(installed):
+    import yaml
+
+    files = sorted((REPO / "podtui" / "drills" / "builtin").glob("*.yaml"))
+    expected = [yaml.safe_load(f.read_text())["id"] for f in files]
+    result = run(installed, "podtui", "drill", "list")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == expected
+    assert len(expected) == 17
+
+
+def test_kubectl_runs_the_installed_plugin_and_its_completion(installed, conn,
+                                                               admin_kubeconfig):
+    """kubectl finds `kubectl-podtui` and `kubectl_complete-podtui` on the PATH (as krew
+    installs them): `kubectl podtui --version`, and `kubectl __complete podtui logs seed-`
+    lists the API server's pods of that name."""
+    from tests.conftest import KUBECTL
+
+    values = {**env(installed), "KUBECONFIG": admin_kubeconfig}
+    version = subprocess.run([KUBECTL, "podtui", "--version"], capture_output=True,
+                             text=True, env=values, timeout=60)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == f"podtui {podtui.__version__}"
+    completed = subprocess.run([KUBECTL, "__complete", "podtui", "logs", "seed-"],
+                               capture_output=True, text=True, env=values, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert "kubectl_complete-podtui" in completed.stderr  # kubectl's [Debug] lines
+    names = [line for line in completed.stdout.splitlines() if not line.startswith(":")]
+    pods = sorted(p.metadata.name for p in conn.core.list_namespaced_pod("default").items
+                  if p.metadata.name.startswith("seed-"))
+    assert SEED_POD in names and names == pods

@@ -13,7 +13,7 @@ import pytest
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
 from sandbox.render_config import ON_FAKE_NODE
-from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, wait_for
+from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, wait_for
 from tests.integration.test_cli_errors import run
 
 USAGE = "sandbox.podtui.dev/usage-"
@@ -162,18 +162,47 @@ def test_top_shows_the_real_nodes_containers_as_kubectl_does(conn, admin_kubecon
     assert int(rows["busy"][2].removesuffix("m")) >= 1  # a rate: the loop's CPU
 
 
-def test_top_of_one_pod_sums_like_kubectl(conn, admin_kubeconfig, namespace, scraped):
-    for _attempt in range(5):
-        before = metrics_timestamp(conn, namespace, scraped)
-        ours = run("--kubeconfig", admin_kubeconfig, "top", scraped, "-n", namespace, "--pods")
-        out = subprocess.run([KUBECTL, "--kubeconfig", admin_kubeconfig, "top", "pod", scraped,
-                              "-n", namespace], capture_output=True, text=True, timeout=60)
-        if metrics_timestamp(conn, namespace, scraped) == before:
-            break
-    assert ours.returncode == 0, ours.stderr
-    assert out.returncode == 0, out.stderr
-    assert [line.split() for line in ours.stdout.splitlines()] == \
-        [line.split() for line in out.stdout.splitlines()]
+def test_top_of_one_pod_and_of_every_namespace_as_kubectl(conn, admin_kubeconfig, namespace,
+                                                           scraped):
+    """`top POD --pods` (summed), `top POD` (its containers) and `top -A` beside kubectl's
+    `top pod POD`, `top pod POD --containers` and `top pod --containers -A`, from one
+    scrape. -A: the rows of this test's namespace and of default (others' tests add and
+    delete pods elsewhere meanwhile)."""
+    def kubectl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([KUBECTL, "--kubeconfig", admin_kubeconfig, "top", "pod", *args],
+                              capture_output=True, text=True, timeout=60)
+
+    def same_scrape(*commands):
+        for _attempt in range(5):
+            before = metrics_timestamp(conn, namespace, scraped)
+            done = [command() for command in commands]
+            if metrics_timestamp(conn, namespace, scraped) == before:
+                return done
+        pytest.fail("metrics-server scraped between every set of reads")
+
+    pairs = [same_scrape(
+        lambda: run("--kubeconfig", admin_kubeconfig, "top", scraped, "-n", namespace, "--pods"),
+        lambda: kubectl(scraped, "-n", namespace)), same_scrape(
+        lambda: run("--kubeconfig", admin_kubeconfig, "top", scraped, "-n", namespace),
+        lambda: kubectl(scraped, "-n", namespace, "--containers")), same_scrape(
+        lambda: run("--kubeconfig", admin_kubeconfig, "top", "-A"),
+        lambda: kubectl("--containers", "-A"))]
+    for ours, theirs in pairs:
+        assert ours.returncode == 0, ours.stderr
+        assert theirs.returncode == 0, theirs.stderr
+    tables = [([line.split() for line in ours.stdout.splitlines()],
+               [line.split() for line in theirs.stdout.splitlines()]) for ours, theirs in pairs]
+    (pods, kubectl_pods), (containers, kubectl_containers), (every, kubectl_every) = tables
+    assert pods == kubectl_pods and pods[1][0] == scraped
+    assert containers == kubectl_containers
+    assert sorted(r[1] for r in containers[1:]) == ["app", "sidecar"]
+    assert every[0] == kubectl_every[0] and every[0][0] == "NAMESPACE"
+
+    def mine(rows: list[list[str]]) -> list[list[str]]:
+        return [r for r in rows[1:] if r[0] in (namespace, "default")]
+
+    assert mine(every) == mine(kubectl_every)
+    assert {r[1] for r in mine(every)} >= {scraped, SEED_POD}
 
 
 def test_a_growing_container_climbs_toward_its_limit(conn):

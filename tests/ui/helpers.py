@@ -42,12 +42,24 @@ def widget_text(widget: Widget) -> str:
     return console.export_text()
 
 
+async def listed(pilot, app: PodTuiApp) -> None:
+    """Until the pod list shows its first complete list."""
+    await until(pilot, lambda: app.pod_list.feed and app.pod_list.feed.cache.synced,
+                "the first list")
+
+
 async def open_pod(pilot, app: PodTuiApp, name: str, key: str = "enter") -> None:
-    """Select the pod's row in the list and press `key` on it."""
+    """Select the pod's row in the list and press `key` on it; when the key opens a screen,
+    until that screen is mounted and laid out."""
     summary = await until(pilot, lambda: row(app, name), f"the row of {name}")
     table(app).select_uid(summary.uid)
-    await pilot.press(key)
-    await pilot.pause(0.2)
+    assert table(app).selected.uid == summary.uid
+    before = app.screen
+    await pilot.press(key)  # the key's handler has run when press returns
+    if app.screen is not before:
+        await until(pilot, lambda: app.screen.is_mounted and app.screen.size.area > 0,
+                    f"the screen {key} opens")
+    await pilot.wait_for_scheduled_animations()
 
 
 def plain(widget: Widget) -> str:

@@ -39,6 +39,14 @@ def test_readonly_on_the_command_line_refuses_create_and_delete(conn, namespace,
         term.press(b"n")
         term.wait_for(lambda t: "read-only mode: creating pods is disabled" in t, "refusal",
                       on_screen=True)
+        for key, line in ((b"s", "read-only mode: exec is disabled"),
+                          (b"F", "read-only mode: port-forward is disabled"),
+                          (b"e", "read-only mode: debug containers are disabled"),
+                          (b"n", "read-only mode: creating pods is disabled"),  # between
+                          (b"x", "read-only mode: exec is disabled")):
+            term.press(key)
+            term.wait_for(lambda t, line=line: line in t, f"the refusal of {key!r}",
+                          on_screen=True)
         term.press(b"q")
         assert term.wait() == 0
     finally:
@@ -47,6 +55,7 @@ def test_readonly_on_the_command_line_refuses_create_and_delete(conn, namespace,
     pods = conn.core.list_namespaced_pod(namespace).items
     assert [(p.metadata.name, p.metadata.uid) for p in pods] == [("kept", uid)]
     assert pods[0].metadata.deletion_timestamp is None
+    assert not pods[0].spec.ephemeral_containers  # e added no debug container
 
 
 # cli.main as it is, with a transport bug planted in a cluster call the app makes in a

@@ -3,6 +3,7 @@ and timestamps, the namespace of a context; a broken file is one line and the ap
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from podtui.app import PodTuiApp
@@ -12,7 +13,7 @@ from podtui.ui.screens.help import HelpScreen
 from podtui.ui.screens.logs import LogsScreen
 from podtui.ui.screens.pod_list import PodListScreen
 from tests.conftest import SEED_POD
-from tests.ui.helpers import open_pod, until, widget_text
+from tests.ui.helpers import open_pod, row, until, widget_text
 
 
 def settings(tmp_path: Path, text: str) -> config.Settings:
@@ -29,6 +30,7 @@ tail = 7
 timestamps = true
 [keys]
 pod_list.logs = "L"
+logs.wrap = "z"
 """)
     assert chosen.problems == []
     app = PodTuiApp(connect(admin_kubeconfig, namespace="default"), settings=chosen)
@@ -41,6 +43,11 @@ pod_list.logs = "L"
                              "the logs screen on the remapped key")
         assert screen.tail == 7
         assert all(view.timestamps for view in screen.pane_views)
+        # a remapped key of the logs screen: w no longer wraps, z does
+        await pilot.press("w")
+        assert not any(view.has_class("-wrap") for view in screen.pane_views)
+        await pilot.press("z")
+        assert all(view.has_class("-wrap") for view in screen.pane_views)
         await pilot.press("escape", "question_mark")
         help_screen = await until(pilot, lambda: isinstance(app.screen, HelpScreen)
                                   and app.screen, "the help screen")
@@ -81,6 +88,10 @@ async def test_a_broken_config_is_one_line_and_the_app_runs(tmp_path, admin_kube
         screen = await until(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen,
                              "the logs screen")
         assert screen.tail == 200
+        await pilot.press("w")  # wraps every pane's lines, w again unwraps them
+        assert screen.pane_views and all(v.has_class("-wrap") for v in screen.pane_views)
+        await pilot.press("w")
+        assert not any(v.has_class("-wrap") for v in screen.pane_views)
 
 
 def test_the_command_line_starts_in_the_contexts_namespace(tmp_path, admin_kubeconfig,
@@ -126,3 +137,52 @@ async def test_switching_context_starts_in_the_files_namespace_for_it(
         app.run_command_line("ctx lab")
         await until(pilot, lambda: row(app, "in-lab"), "the pod of the file's namespace")
         assert (app.conn.context, app.namespace) == ("lab", namespace)
+
+
+async def test_a_refused_key_is_answered_on_its_remapped_key(tmp_path, conn, namespace,
+                                                              admin_kubeconfig):
+    """--readonly hides create, delete and shell; their remapped keys (not the defaults,
+    which now mean nothing) answer with the one-line refusal, on the list and the detail."""
+    from podtui.ui.screens.pod_detail import PodDetailScreen
+    from podtui.ui.screens.pod_list import MessageLine
+    from tests.conftest import make_pod
+
+    await asyncio.to_thread(conn.core.create_namespaced_pod, namespace, make_pod("kept"))
+    chosen = settings(tmp_path, """\
+[keys]
+pod_list.new_pod = "a"
+pod_list.delete = "ctrl+k"
+pod_list.shell = "b"
+pod_detail.shell = "b"
+""")
+    assert chosen.problems == []
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), settings=chosen,
+                    readonly=True)
+
+    def line() -> str:
+        shown = app.pod_list.query_one(MessageLine)
+        return str(shown.content) if shown.display else ""
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = await until(pilot, lambda: row(app, "kept") and app.pod_list.table, "the pod")
+        table.select_uid(row(app, "kept").uid)
+        for old in ("n", "ctrl+d", "s"):  # the defaults: no longer these actions' keys
+            await pilot.press(old)
+            assert line() == "" and isinstance(app.screen, PodListScreen), old
+        for key, said in (("a", "read-only mode: creating pods is disabled"),
+                          ("ctrl+k", "read-only mode: deleting pods is disabled"),
+                          ("b", "read-only mode: exec is disabled")):
+            await pilot.press(key)
+            assert line() == said, key
+            assert isinstance(app.screen, PodListScreen), key
+        await open_pod(pilot, app, "kept")
+        detail = app.screen
+        assert isinstance(detail, PodDetailScreen)
+        await pilot.press("s")
+        await pilot.press("b")
+        notes = [n.message for n in app._notifications]
+        assert notes.count("read-only mode: exec is disabled") == 1, notes
+        assert app.screen is detail
+    names = [p.metadata.name for p in
+             (await asyncio.to_thread(conn.core.list_namespaced_pod, namespace)).items]
+    assert names == ["kept"]

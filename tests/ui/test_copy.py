@@ -77,8 +77,10 @@ async def test_inside_tmux_the_sequence_also_goes_through_passthrough(admin_kube
 
 
 async def test_c_copies_the_yaml_and_the_last_kubectl_command_which_kubectl_runs(
-        admin_kubeconfig, monkeypatch):
+        admin_kubeconfig, monkeypatch, tmp_path):
+    """... and s saves the YAML into $PODTUI_SAVE_DIR; c with lines selected copies those."""
     monkeypatch.delenv("TMUX", raising=False)
+    monkeypatch.setenv("PODTUI_SAVE_DIR", str(tmp_path))
     app = PodTuiApp(connect(admin_kubeconfig))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_pod(pilot, app, SEED_POD, key="y")
@@ -92,6 +94,17 @@ async def test_c_copies_the_yaml_and_the_last_kubectl_command_which_kubectl_runs
         served["metadata"].pop("managedFields", None)  # left out of the YAML view
         assert yaml.safe_load(copied) == served
         assert f"copied {SEED_POD}.yaml" in notices(app)
+        saved = tmp_path / f"{SEED_POD}.yaml"
+        await pilot.press("s")
+        await until(pilot, lambda: saved.exists(), "the saved file")
+        assert yaml.safe_load(saved.read_text()) == served
+        assert f"saved {saved}" in notices(app)
+        screen.query_one("#yaml").focus()
+        await pilot.press("shift+down", "shift+down", "shift+down")  # three lines
+        writes.clear()
+        await pilot.press("c")
+        (selection,) = clipboard_of("".join(writes))
+        assert selection == "".join(copied.splitlines(keepends=True)[:3])
         await pilot.press("escape")
 
         await open_pod(pilot, app, SEED_POD, key="enter")

@@ -114,7 +114,6 @@ def left(app: PodTuiApp, name: str) -> int | None:
 async def select(pilot, app: PodTuiApp, name: str):
     summary = await until(pilot, lambda: row(app, name), f"the row of {name}", 60)
     table(app).select_uid(summary.uid)
-    await pilot.pause(0.05)
     assert table(app).selected.name == name
     return summary
 

@@ -20,7 +20,7 @@ from podtui.ui.dialogs.picker import PickerScreen
 from podtui.ui.screens.drill import DrillScreen, SolutionScreen, reflow
 from tests.conftest import KUBECTL
 from tests.integration.test_drills_cluster import run_commands
-from tests.ui.helpers import plain, until
+from tests.ui.helpers import listed, plain, until
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,7 @@ async def test_checklist_turns_green_item_by_item(admin_kubeconfig, private_stat
     crash, ns = attempt.values["crash"], attempt.namespace
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await listed(pilot, app)
         app.run_command_line(f"drill previous-logs {SEED}")
         screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
         await until(pilot, lambda: len(screen.results) == 4, "the first checklist")
@@ -108,7 +108,7 @@ async def test_countdown_hints_solution_and_time_up(admin_kubeconfig, private_st
     cleanup.append(attempt.namespace)
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await listed(pilot, app)
         app.run_command_line(f"drill force-delete {SEED}")
         screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
         await until(pilot, lambda: len(screen.results) == 3, "the checklist")
@@ -134,7 +134,7 @@ async def test_countdown_hints_solution_and_time_up(admin_kubeconfig, private_st
 async def test_readonly_app_does_not_start_a_drill(admin_kubeconfig, private_state, conn):
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig), readonly=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await listed(pilot, app)
         app.run_command_line("drill adapter 9")
         screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
         await until(pilot, lambda: text(screen, "#message"), "a message")
@@ -157,12 +157,13 @@ async def test_fits_80x24_with_the_most_checks(admin_kubeconfig, private_state, 
     cleanup.append(render_attempt(drill, SEED).namespace)
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await listed(pilot, app)
         app.run_command_line(f"drill log-sidecar {SEED}")
         screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
         await until(pilot, lambda: len(screen.results) == most, "the checklist")
         await pilot.press("h")  # the longest hint of this drill wraps to two lines
-        await pilot.pause(0.2)
+        await until(pilot, lambda: screen.query_one("#hints").region.height >= 2,
+                    "the hint on two lines", 5)
         footer_top = screen.query_one("Footer").region.y
         for selector in ("#head", "#task-box", "#checks", "#detail", "#hints", "#message"):
             region = screen.query_one(selector).region
@@ -171,8 +172,8 @@ async def test_fits_80x24_with_the_most_checks(admin_kubeconfig, private_state, 
         assert footer_top == 23
         box = screen.query_one("#task-box")
         screen.query_one("#task").update(Text("\n".join(f"line {i}" for i in range(20))))
-        await pilot.pause(0.1)
-        assert box.max_scroll_y == 20 - box.size.height
+        await until(pilot, lambda: box.max_scroll_y == 20 - box.size.height,
+                    "the task box to scroll its 20 lines", 5)
         await pilot.press("j", "j")
         assert box.scroll_y == 2
         await pilot.press("k")
@@ -200,12 +201,13 @@ async def test_bang_opens_the_shell_with_kubectl_in_the_drill_namespace(
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
     monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await listed(pilot, app)
         app.run_command_line(f"drill force-delete {SEED + 1}")
         screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
         await until(pilot, lambda: len(screen.results) == 3, "the checklist")
         await pilot.press("exclamation_mark")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: out.exists() and len(out.read_text().split()) == 3,
+                    "the shell's kubectl output", 30)
         pods = sorted(f"pod/{attempt.values[k]}" for k in ("stuck", "keep"))
         assert out.read_text().split() == [*pods, attempt.namespace]
         assert app.screen is screen
@@ -216,7 +218,7 @@ async def test_capital_d_picks_a_drill(admin_kubeconfig, private_state, cleanup)
     drill = next(d for d in load_drills()[0] if d.id == "native-sidecar")
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await listed(pilot, app)
         await pilot.press("D")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the drill picker")
         await pilot.press(*"native", "enter")
@@ -226,3 +228,57 @@ async def test_capital_d_picks_a_drill(admin_kubeconfig, private_state, cleanup)
         await until(pilot, lambda: len(screen.results) == len(drill.checks), "the checklist")
         await pilot.press("escape")
         assert app.screen is app.pod_list
+
+
+async def test_a_started_attempt_resumes_with_its_clock_e_ends_it_and_r_resets(
+        admin_kubeconfig, conn, private_state, cleanup):
+    """`podtui drill start` begins an attempt; the drill screen resumes it with the clock
+    from its start (two minutes ago here); e ends it with one history record (e again adds
+    none); R deletes its namespace and starts another seed in a new one."""
+    import json
+    import os
+    import re
+
+    from tests.integration.test_cli_drills import namespace_phase
+    from tests.integration.test_drills_cluster import drill_cli
+
+    drill = next(d for d in load_drills()[0] if d.id == "force-delete")
+    seed = SEED + 2  # not the other tests' namespaces
+    old = render_attempt(drill, seed).namespace
+    cleanup.append(old)
+    code, _, err = drill_cli(conn, "start", "force-delete", "--seed", str(seed))
+    assert code == 0, err
+    saved = Path(os.environ["XDG_STATE_HOME"]) / "podtui" / "drills" / "force-delete.json"
+    began = json.loads(saved.read_text())
+    assert (began["seed"], began["namespace"]) == (seed, old)
+    began["started"] = time.time() - 120
+    saved.write_text(json.dumps(began))
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await listed(pilot, app)
+        app.run_command_line("drill force-delete")
+        screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
+        assert text(screen, "#message").startswith(f"resumed: namespace {old}, seed {seed}")
+        head, now = text(screen, "#head"), time.time()
+        shown = re.search(r" (\d+):(\d\d) left$", head)
+        assert shown, head
+        expected = drill.minutes * 60 - (now - began["started"])  # two minutes fewer
+        assert abs(int(shown[1]) * 60 + int(shown[2]) - expected) <= 2, (head, expected)
+
+        await until(pilot, lambda: len(screen.results) == 3, "the checklist")
+        await pilot.press("e")
+        await until(pilot, lambda: screen.final, "the end")
+        assert text(screen, "#message").startswith(f"ended: {screen.final} (recorded")
+        assert [(r.drill, r.seed) for r in state.history()] == [("force-delete", seed)]
+        await pilot.press("e")
+        assert len(state.history()) == 1
+
+        await pilot.press("R")
+        await until(pilot, lambda: screen.attempt.namespace != old and screen.current
+                    and screen.current.namespace == screen.attempt.namespace, "a new attempt",
+                    60)
+        cleanup.append(screen.attempt.namespace)
+        assert screen.attempt.seed != seed and not screen.final
+        assert namespace_phase(conn, screen.attempt.namespace) == "Active"
+        assert namespace_phase(conn, old) in (None, "Terminating")
+        assert len(state.history()) == 1  # the ended attempt was recorded once

@@ -74,7 +74,7 @@ async def type_line(pilot, app, text: str) -> None:
     assert field.has_focus
     field.insert_text_at_cursor(text)
     await pilot.press("enter")
-    await pilot.pause(0.1)
+    await pilot.wait_for_scheduled_animations()
 
 
 class FakeUser(threading.Thread):
@@ -162,6 +162,15 @@ async def test_volumes_view_lists_the_emptydir_from_both_containers(admin_kubeco
         for listing in listings:
             assert [line.split()[-1] for line in listing.splitlines()[1:] if line] == [
                 ".", "..", "app.log"], listing
+        # r runs both listings again
+        firsts = [p.result for p in panes]
+        await pilot.press("r")
+        assert [p.border_subtitle for p in panes] == ["running…", "running…"]
+        await until(pilot, lambda: all(p.result is not first for p, first in zip(
+            panes, firsts, strict=True)) and all(p.border_subtitle != "running…"
+                                                 for p in panes), "both listings again")
+        assert [pane_text(p)[0].splitlines()[1:] and pane_text(p)[0].split()[-1]
+                for p in panes] == ["app.log", "app.log"]
         await pilot.press("escape")
         assert isinstance(app.screen, PodDetailScreen)
 
@@ -182,14 +191,14 @@ async def test_shell_picker_preselects_the_default_container_and_the_app_resumes
             app.inside_actions.shell_fds = (slave, slave)
             user.start()
             await pilot.press("enter")  # the shell runs until the user types exit
-            await pilot.pause(0.2)
+            ended = (f"shell sh in second ended (exit 0)  (kubectl exec -it annotated -n "
+                     f"{namespace} -c second -- sh)")
+            await until(pilot, lambda: ended in [n.message for n in app._notifications],
+                        "the line saying the shell ended")
             user.join(5)
             assert b"shell-5" in user.seen, user.seen
             assert app.screen is detail  # the same screen, the same tab
             assert detail.query_one("TabbedContent").active == "tab-containers"
-            notes = [n.message for n in app._notifications]
-            assert f"shell sh in second ended (exit 0)  (kubectl exec -it annotated -n " \
-                   f"{namespace} -c second -- sh)" in notes, notes
     finally:
         os.close(master)
         os.close(slave)

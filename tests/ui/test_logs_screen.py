@@ -312,8 +312,8 @@ async def test_80_columns_footer_shows_every_key_whole(app, conn):
 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_seed_logs(pilot, conn)
-        await pilot.pause(0.2)
-        keys = list(app.screen.query(FooterKey))
+        keys = await until(pilot, lambda: [k for k in app.screen.query(FooterKey)
+                                           if k.region.width] or None, "the footer's keys")
         assert any(k.description == "Help" for k in keys)
         for key in keys:
             assert key.region.right <= 80, (key.key_display, key.description, key.region)

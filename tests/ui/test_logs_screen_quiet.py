@@ -35,6 +35,11 @@ def write(pod: FeedPod, first: int, count: int) -> None:
                     for n in range(first, first + count)])
 
 
+def shown(painted: Painted, text: str) -> bool:
+    """Whether the terminal the writes built shows `text` on one row."""
+    return any(text in "".join(c for c, _ in row) for row in painted.rows(0, 40, 0, 120))
+
+
 async def test_lines_in_one_container_repaint_only_its_pane(admin_kubeconfig, conn, log_bench):
     app = PodTuiApp(connect(admin_kubeconfig))
     painted = Painted(app)
@@ -49,13 +54,13 @@ async def test_lines_in_one_container_repaint_only_its_pane(admin_kubeconfig, co
             await until(pilot, lambda v=view: v.state == "streaming",
                         f"{view.title} streaming")
         write(log_bench, 0, 50)  # more than a screenful: a scrolls
-        await until(pilot, lambda: a.line_count == 50, "a's first lines")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: a.line_count == 50 and shown(painted, "a 49 GET "),
+                    "a's first lines on the terminal")
         mark, cells_before, wasted_before = len(painted.writes), painted.cells, painted.wasted
         for first in range(50, 80, 10):  # batches a second apart: repaints one by one
             write(log_bench, first, 10)
-            await until(pilot, lambda n=first + 10: a.line_count == n, f"{first + 10} lines in a")
-            await pilot.pause(0.3)
+            await until(pilot, lambda n=first + 10: a.line_count == n
+                        and shown(painted, f"a {n - 1} GET "), f"{first + 10} lines in a, painted")
         assert a.texts[-1].startswith("a 79 ") and b.line_count == 0
         cells = painted.cells_written(mark)
         in_a = [c for c in cells if a.region.contains(*c)]

@@ -177,7 +177,8 @@ async def test_bad_name_is_named_and_creates_nothing(conn, namespace, admin_kube
 
         await tab_to(pilot, form, "interval")
         await pilot.press("enter")  # tries to go on: refused, focus back on the bad field
-        await pilot.pause(0.2)
+        await until(pilot, lambda: text(form.query_one("#form-message", Static)), "the refusal",
+                    5)
         assert app.screen is form
         assert form.input_for("name").has_focus
         assert text(form.query_one("#form-message", Static)).startswith("fix name: ")
@@ -297,22 +298,22 @@ async def test_80_columns_headings_are_whole_for_every_builtin(admin_kubeconfig,
     from podtui.ui.screens.new_pod import Heading
     from tests.unit.test_templates import BUILTIN_NAMES
 
-    def assert_whole(heading: Heading, name: str) -> None:
+    def whole(heading: Heading, name: str) -> bool:
         full = str(heading.render()).strip()
         shown = heading.render_lines(Region(0, 0, heading.size.width, 1))[0].text.strip()
-        assert name in full and shown == full, (shown, full)
+        return name in full and shown == full
 
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
     async with app.run_test(size=(80, 24)) as pilot:
         await start(pilot, app)
         for name in BUILTIN_NAMES:
             form = await pick(pilot, app, name)
-            await pilot.pause(0.1)
-            assert_whole(form.query_one(Heading), name)
+            await until(pilot, lambda f=form, n=name: whole(f.query_one(Heading), n),
+                        f"the form's heading of {name}, whole", 5)
             await pilot.press("ctrl+s")
             preview = await until(pilot, lambda: isinstance(app.screen, PodPreviewScreen)
                                   and app.screen, "the preview")
-            await pilot.pause(0.1)
-            assert_whole(preview.query_one(Heading), name)
+            await until(pilot, lambda p=preview, n=name: whole(p.query_one(Heading), n),
+                        f"the preview's heading of {name}, whole", 5)
             await pilot.press("escape", "escape", "escape")
             await until(pilot, lambda: isinstance(app.screen, PodListScreen), "the list")

@@ -135,8 +135,15 @@ def usage_app(admin_kubeconfig, monkeypatch):
 
 
 async def settle(pilot) -> None:
-    await pilot.pause(0.2)
+    """Until the recorded pods are listed, the access review has answered and no one-shot
+    worker runs (the feeds' own threads go on), then until the screen is drawn."""
+    from tests.ui.helpers import until
+
+    app = pilot.app
+    await until(pilot, lambda: app.allowed and app.pod_list.table.rows and not [
+        w for w in app.workers if w.is_running and w.group != "default"], "the app at rest", 10)
     await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 async def open_seed(pilot) -> None:

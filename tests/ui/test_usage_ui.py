@@ -180,9 +180,9 @@ async def test_containers_view_shows_usage_per_container(conn, admin_kubeconfig)
         await until(pilot, lambda: screen.usage and screen.usage.pods, "the pod's usage",
                     timeout=60)
         await pilot.press("2")
-        await pilot.pause(0.1)
+        text = await until(pilot, lambda: "Resource usage" in (t := widget_text(
+            screen.query_one("#section-containers", Static))) and t, "the usage section")
         usage = screen.usage.pods[(DEMO_NS, DEMO)]
-        text = widget_text(screen.query_one("#section-containers", Static))
         lines = text.split("Resource usage", 1)[1].splitlines()
         cache_cpu = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("cache "))
         cache_mem = lines[cache_cpu + 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App, ComposeResult
+from textual.theme import BUILTIN_THEMES
 from textual.widgets import Button, Footer, Static
 
 from podtui.ui.themes import load_themes
@@ -33,9 +34,13 @@ async def test_every_theme_can_be_switched_to(tmp_path: Path):
     app = Probe()
     for theme in themes:
         app.register_theme(theme)
+    # Textual's screen CSS needs $ansi-background, which only non-ANSI themes generate:
+    # podtui-ansi stopped the app at start-up too.
+    app.theme = "podtui-ansi"
     async with app.run_test(size=(80, 24)) as pilot:
-        for theme in themes:
-            app.theme = theme.name
+        assert app.current_theme.name == "podtui-ansi"
+        for name in [*(t.name for t in themes), *BUILTIN_THEMES]:  # podtui's and Textual's
+            app.theme = name
             await pilot.pause()
-            assert app.theme == theme.name
+            assert app.current_theme.name == name
     assert app._exception is None  # noqa: SLF001

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
 from podtui.ui.clipboard import copy
-from podtui.ui.inside import InsideKeys
+from podtui.ui.inside import InsideKeys, bound_action
 from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.quiet_terminal import QuietScreen
@@ -415,7 +415,7 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
 
     def on_key(self, event) -> None:
         # The bindings are hidden when not allowed; still answer the key with the reason.
-        verb = {"n": "create", "ctrl+d": "delete"}.get(event.key)
+        verb = {"new_pod": "create", "delete": "delete"}.get(bound_action(self, event.key))
         if verb and not self.app.may(verb):
             event.stop()
             why = "read-only mode" if self.app.readonly else "RBAC does not allow it here"
