@@ -160,3 +160,10 @@ def snapshot(conn: Connection, namespace: str) -> Snapshot:
                                   conn) from None
         snap[kind] = {(i.get("metadata") or {}).get("name", ""): i for i in items}
     return snap
+
+
+def graded(conn: Connection, attempt: Attempt) -> Snapshot:
+    """What the attempt's checks read: the objects, and the behaviours they observe."""
+    from podtui.drills.probes import grade
+
+    return grade(conn, attempt.namespace, attempt.checks, snapshot(conn, attempt.namespace))

@@ -31,7 +31,7 @@ from podtui.drills.model import Check
 
 Snapshot = dict[str, dict[str, dict]]
 
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\*|\d+|[A-Za-z_][A-Za-z0-9_]*=[^\]]*)\]")
 _QUANTITY = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|"
                        r"n|u|m|k|M|G|T|P|E)?")
 _SUFFIXES = {
@@ -55,12 +55,13 @@ class Result:
 # --------------------------------------------------------------------------- paths
 
 
-def parse_path(path: str) -> list[str | int | None]:
-    """`ports[*].containerPort` -> ["ports", None, "containerPort"] (None = every item).
-    Raises ValueError for a malformed path."""
+def parse_path(path: str) -> list:
+    """`ports[*].containerPort` -> ["ports", None, "containerPort"] (None = every item);
+    `env[name=DB_ADDR].value` -> ["env", ("name", "DB_ADDR"), "value"] (the item whose
+    field `name` is DB_ADDR). Raises ValueError for a malformed path."""
     if not path:
         return []
-    steps: list[str | int | None] = []
+    steps: list = []
     for part in path.split("."):
         if not part:
             raise ValueError(f"empty step in path {path!r}")
@@ -71,6 +72,9 @@ def parse_path(path: str) -> list[str | int | None]:
             end = m.end()
             if m.group(1) is not None:
                 steps.append(m.group(1))
+            elif "=" in m.group(2):  # [name=DB_ADDR]: the item whose name is DB_ADDR
+                key, _, wanted = m.group(2).partition("=")
+                steps.append((key, wanted))
             else:
                 steps.append(None if m.group(2) == "*" else int(m.group(2)))
         if end != len(part):
@@ -84,8 +88,17 @@ def resolve(value: Any, path: str) -> Any:
     return _walk(value, parse_path(path))
 
 
-def _walk(value: Any, steps: list[str | int | None]) -> Any:
+def _walk(value: Any, steps: list) -> Any:
     for i, step in enumerate(steps):
+        if isinstance(step, tuple):
+            key, wanted = step
+            if not isinstance(value, list):
+                return _MISSING
+            value = next((item for item in value if isinstance(item, dict)
+                          and str(item.get(key)) == wanted), _MISSING)
+            if value is _MISSING:
+                return _MISSING
+            continue
         if step is None:
             if not isinstance(value, list):
                 return _MISSING
@@ -246,72 +259,148 @@ def _plural(n: int) -> str:
 # --------------------------------------------------------------------------- evaluate
 
 
-def _test(predicate: str, found: Any, expected: Any) -> tuple[bool, str]:
-    """Whether `found` meets the predicate, and the expectation in words."""
+def _test(predicate: str, found: Any, expected: Any) -> bool:
+    """Whether `found` meets the predicate."""
     if predicate == "equals":
-        return same(found, expected), f"expected {show(expected)}"
+        return same(found, expected)
     if predicate == "contains":
         if isinstance(found, list):
-            ok = any(same(item, expected) for item in found)
-        else:
-            ok = isinstance(found, str | int | float) and str(expected) in str(found)
-        return ok, f"expected it to contain {show(expected)}"
+            return any(same(item, expected) for item in found)
+        return isinstance(found, str | int | float) and str(expected) in str(found)
     if predicate == "one_of":
-        return any(same(found, e) for e in expected), "expected one of " + ", ".join(
-            show(e) for e in expected)
+        return any(same(found, e) for e in expected)
     if predicate == "none_of":
-        return not any(same(found, e) for e in expected), "expected none of " + ", ".join(
-            show(e) for e in expected)
+        return not any(same(found, e) for e in expected)
     if predicate == "matches":
-        ok = isinstance(found, str | int | float) and re.search(str(expected), str(found))
-        return bool(ok), f"expected it to match {show(expected)}"
+        return bool(isinstance(found, str | int | float)
+                    and re.search(str(expected), str(found), re.MULTILINE))
     if predicate in ("at_least", "at_most"):
         have, want = quantity(found), quantity(expected)
-        ok = have is not None and want is not None and (
+        return have is not None and want is not None and (
             have >= want if predicate == "at_least" else have <= want)
-        words = "at least" if predicate == "at_least" else "at most"
-        return ok, f"expected {words} {show(expected)}"
     if predicate == "count":
         n = len(found) if isinstance(found, list | dict) else 0
-        return n == int(expected), f"expected {_plural(int(expected))}"
+        return n == int(expected)
     raise ValueError(f"unknown predicate {predicate!r}")  # pragma: no cover - loader checks
 
 
 def evaluate(check: Check, snapshot: Snapshot) -> Result:
+    """The check against the snapshot. The detail says what the cluster shows, never what
+    was expected: a failing line must not give the answer away."""
+    if check.probe:
+        return _evaluate_probe(check, snapshot)
     obj, where = _scope(snapshot, check.scope)
     label = check.what or check.path
     if check.predicate == "exists" and not check.path:
         there = obj is not _MISSING and obj != []
-        want = bool(check.expected)
-        detail = f"{where} {'exists' if there else 'not found'}"
-        if there != want:
-            detail += ", expected it to exist" if want else ", expected it gone"
-        return Result(check, there == want, detail)
+        return Result(check, there == bool(check.expected),
+                      f"{where} {'exists' if there else 'not found'}")
     if obj is _MISSING:
         return Result(check, False, f"{where} not found")
     found = resolve(obj, check.path) if check.path else obj
     if check.predicate == "exists":
         there = found is not _MISSING and found is not None
-        want = bool(check.expected)
-        detail = f"{where}: {label} is {show(found) if there else 'not set'}"
-        if there != want:
-            detail += ", expected it to be set" if want else ", expected it not set"
-        return Result(check, there == want, detail)
+        return Result(check, there == bool(check.expected),
+                      f"{where}: {label} is {show(found) if there else 'not set'}")
     try:
-        ok, expectation = _test(check.predicate, None if found is _MISSING else found,
-                                check.expected)
+        ok = _test(check.predicate, None if found is _MISSING else found, check.expected)
     except (re.error, ValueError, TypeError) as exc:
         return Result(check, False, f"{where}: cannot test {label}: {exc}")
     if check.predicate == "count":
         n = len(found) if isinstance(found, list | dict) else 0
-        detail = f"{where}: {label} has {_plural(n)}"
-    else:
-        detail = f"{where}: {label} is {show(found)}"
-    return Result(check, ok, detail if ok else f"{detail}, {expectation}")
+        return Result(check, ok, f"{where}: {label} has {_plural(n)}")
+    return Result(check, ok, f"{where}: {label} is {show(found)}")
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+def probe_key(check: Check) -> str:
+    """Where the observation of a behavioural check sits in ``snapshot["probe"]``: checks
+    that observe the same thing (one command, one log) share one observation."""
+    return json.dumps([list(map(list, check.scope)), list(check.probe)], separators=(",", ":"))
+
+
+def _container(check: Check) -> str:
+    return next((name for part, name in check.scope if part == "container"), "")
+
+
+def _pod(check: Check) -> str:
+    return check.scope[0][1]
+
+
+def _said(text: str) -> str:
+    """Output as the user reads it in a result: nothing, or its last line."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return "nothing"
+    last = show(lines[-1].strip())
+    return last if len(lines) == 1 else f"{len(lines)} lines, the last {last}"
+
+
+def _evaluate_probe(check: Check, snapshot: Snapshot) -> Result:
+    seen = (snapshot.get("probe") or {}).get(probe_key(check))
+    kind = check.probe[0]
+    container, pod = _container(check), _pod(check)
+    if not isinstance(seen, dict):
+        return Result(check, False, "not observed yet")
+    if seen.get("error"):
+        return Result(check, False, str(seen["error"]))
+    path = check.path or {"exec": "output", "log": "text", "http": "status",
+                          "steady": "ready"}[kind]
+    found = seen.get(path)
+    try:
+        ok = _test(check.predicate, found, check.expected)
+    except (re.error, ValueError, TypeError) as exc:
+        return Result(check, False, f"cannot test {path}: {exc}")
+    if kind == "exec":
+        command = show(" ".join(check.probe[1]) if not isinstance(check.probe[1], str)
+                       else check.probe[1])
+        where = f"{command} in `{container}`"
+        if path == "exit":
+            detail = f"{where} exited {seen.get('exit')}"
+            if seen.get("exit") != 0 and seen.get("output", "").strip():
+                detail += f" and printed {_said(seen.get('output', ''))}"
+        else:
+            detail = f"{where} printed {_said(seen.get('output', ''))}"
+    elif kind == "log":
+        which = "the previous instance of " if check.probe[1] == "previous" else ""
+        text = seen.get("text") or ""
+        detail = (f"{which}`{container}` printed {_said(text)}" if text.strip()
+                  else f"{which}`{container}` prints nothing")
+    elif kind == "http":
+        port, url = check.probe[1], check.probe[2]
+        where = f"GET {url} on port {port} of pod `{pod}`"
+        if path == "body":
+            body = seen.get("body") or ""
+            text = " ".join(body.split())
+            detail = (f"{where} answered {seen.get('status')} with "
+                      f"{show(text[:60]) if text else 'an empty body'}")
+        else:
+            detail = f"{where} answered {seen.get('status')}"
+    else:  # steady
+        seconds = check.probe[1]
+        restarts = seen.get("restarts", 0)
+        if path == "restarts":
+            detail = f"over {seconds:g} s `{container}` restarted {restarts} time" + (
+                "" if restarts == 1 else "s")
+        else:
+            looks, ready = seen.get("looks", 0), seen.get("ready_looks", 0)
+            detail = (f"`{container}` was ready at {ready} of {looks} looks over "
+                      f"{seconds:g} s")
+            if seen.get("state"):
+                detail += f" ({seen['state']})"
+    return Result(check, ok, detail)
 
 
 def evaluate_all(checks: tuple[Check, ...] | list[Check], snapshot: Snapshot) -> list[Result]:
-    return [evaluate(c, snapshot) for c in checks]
+    """Every check; a check that `keeps` what the task says to leave alone counts only once a
+    check of the answer passes (doing nothing scores 0)."""
+    results = [evaluate(c, snapshot) for c in checks]
+    if not any(r.passed for r in results if not r.check.keeps):
+        results = [Result(r.check, False, f"{r.detail} (counts once the task is begun)")
+                   if r.check.keeps and r.passed else r for r in results]
+    return results
 
 
 def score(results: list[Result]) -> tuple[int, int]:
