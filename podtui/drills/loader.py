@@ -66,8 +66,8 @@ REQUIRED = ("id", "title", "tag", "task", "solution", "checks")
 CHECK_FIELDS = ("say", "what", "path", *OBJECT_KINDS, "container", "volume", "mount",
                 *PREDICATES, *PROBES, "keeps")
 #: The paths a behavioural check reads of what it observed ("" = the first).
-PROBE_PATHS = {"exec": ("output", "exit"), "log": ("",), "http": ("status", "body"),
-               "steady": ("ready", "restarts")}
+PROBE_PATHS = {"exec": ("", "output", "exit"), "log": ("",), "http": ("", "status", "body"),
+               "steady": ("", "ready", "restarts")}
 #: Kinds a setup may create (the cluster side knows their API paths).
 SETUP_KINDS = ("Pod", "Job", "ConfigMap", "Service", "Secret")
 _IDENT = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
