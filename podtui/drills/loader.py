@@ -324,7 +324,7 @@ class _Parser:
         path = item.get("path", "")
         if path not in PROBE_PATHS[kind]:
             allowed = ", ".join(p or "(none)" for p in PROBE_PATHS[kind])
-            raise fail(f"a {kind} check reads path {allowed}, not {path!r}", "path")
+            raise fail(f"{kind} checks read path {allowed}, not {path!r}", "path")
         if kind == "exec":
             if isinstance(value, str) and value.strip():
                 return ("exec", value)

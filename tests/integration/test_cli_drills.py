@@ -67,9 +67,11 @@ def test_start_check_reset_history(podtui, conn, admin_kubeconfig):
                            check=True).stdout.split()
     assert len(names) == 2 and all(n.split("/")[1] in started.stdout for n in names)
 
-    failing = podtui("check", "force-delete")
+    failing = podtui("check", "force-delete")  # doing nothing scores 0
     assert failing.returncode == 1
-    assert [line[:6] for line in failing.stdout.splitlines()] == ["FAIL  ", "PASS  ", "PASS  "]
+    assert [line[:6] for line in failing.stdout.splitlines()] == ["FAIL  ", "FAIL  ", "FAIL  "]
+    assert failing.stdout.splitlines()[1].endswith("exists (counts once the task is begun)")
+    assert failing.stderr.startswith("score 0/3, ")
     stuck = names[0].split("/")[1] if "stuck" in names[0] else names[1].split("/")[1]
     run_commands([f"kubectl -n {ns} delete pod {stuck} --grace-period=0 --force"],
                  admin_kubeconfig)
