@@ -205,8 +205,11 @@ def _wrong_world(check: Check) -> dict:
 
 
 def _needles(check: Check) -> list[str]:
+    """A whole value for equals and one_of, the text itself for contains and matches."""
     values = check.expected if isinstance(check.expected, list) else [check.expected]
-    return [str(v) if len(str(v)) >= 3 else show(v) for v in values]
+    if check.predicate in ("equals", "one_of") or any(len(str(v)) < 3 for v in values):
+        return [show(v) for v in values]
+    return [str(v) for v in values]
 
 
 @pytest.mark.parametrize("drill", DRILLS, ids=lambda d: d.id)
