@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from podtui.config import Settings
 
 SUBCOMMANDS = ("logs", "top", "templates", "render", "create", "exec", "shell", "port-forward",
-               "debug", "drill", "config", "completion")
+               "debug", "drill", "exam", "config", "completion")
 #: Called by the shell completion scripts, not listed in --help.
 HIDDEN = ("__complete",)
 #: Subcommands that talk to the cluster.
@@ -171,6 +171,10 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
         from podtui import cli_drills
 
         cli_drills.add_arguments(parser)
+    elif name == "exam":
+        from podtui import cli_exam
+
+        cli_exam.add_arguments(parser)
     elif name == "config":
         parser.description = ("Print the effective configuration and where each value comes "
                               "from (the config file, else the default).")
@@ -239,6 +243,12 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
             args.namespace = None  # each attempt has its own namespace
             needs = args.action in cli_drills.CLUSTER_ACTIONS
             return cli_drills.run(_connect(args, settings) if needs else None, args)
+        if name == "exam":
+            from podtui import cli_exam
+
+            args.namespace = None  # each task has its own namespace
+            needs = args.action in cli_exam.CLUSTER_ACTIONS
+            return cli_exam.run(_connect(args, settings) if needs else None, args)
         from podtui import cli_templates
 
         conn = _connect(args, settings) if name in CONNECTED else None
