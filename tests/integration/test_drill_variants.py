@@ -104,13 +104,14 @@ VARIANTS: dict[str, dict] = {
                                "--grace-period=0 && kubectl -n ${namespace} create -f -")]}],
         "mistakes": [
             {"why": "only the names swapped, the commands left where they were",
-             "edit": [("name: ${wait}", "name: swap-tmp"), ("name: ${migrate}", "name: ${wait}"),
-                      ("name: swap-tmp", "name: ${migrate}")],
+             "edit": [("until nslookup ${db}; do sleep 2; done", "SWAP"),
+                      ("echo migrating ${db}; sleep 2", "until nslookup ${db}; do sleep 2; done"),
+                      ("SWAP", "echo migrating ${db}; sleep 2")],
              "fails": ["${migrate} has not run while ${db} is unreachable",
                        "${wait} still waits for ${db}", "${migrate} still runs the migration"]},
             {"why": "the migration dropped",
-             "edit": [('- name: ${migrate}\n    image: busybox:1.36\n    command: ["sh", "-c", '
-                       '"echo migrating ${db}; sleep 2"]\n', "")],
+             "edit": [('\n  - name: ${migrate}\n    image: busybox:1.36\n    command: ["sh", "-c", '
+                       '"echo migrating ${db}; sleep 2"]', "")],
              "fails": ["the init containers are ${wait}, then ${migrate}",
                        "${migrate} has not run while ${db} is unreachable",
                        "${migrate} still runs the migration"]},
@@ -226,7 +227,7 @@ VARIANTS: dict[str, dict] = {
             {"why": "a tag that does not exist",
              "run": ["kubectl -n ${namespace} set image pod/${pod} ${app}=nginx:1.28"],
              "fails": ["${app} runs nginx:1.27", "${app} is running and ready",
-                       "the pod serves nginx's page on port 80"]},
+                       "the pod serves nginx's page on port 80", "${sidecar} is unchanged"]},
         ],
     },
     "fix-crashing-sidecar": {
