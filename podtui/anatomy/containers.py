@@ -243,6 +243,22 @@ def container_from_json(
     )
 
 
+#: Where each kind of container sits in a pod spec, and its statuses in the pod status.
+CONTAINER_GROUPS: tuple[tuple[str, str, ContainerKind], ...] = (
+    ("initContainers", "initContainerStatuses", "init"),
+    ("containers", "containerStatuses", "app"),
+    ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral"),
+)
+
+
+def container_kind(group: ContainerKind, container: Mapping[str, Any]) -> ContainerKind:
+    """A container's kind from its spec list: an init container with its own restartPolicy
+    Always is a native sidecar."""
+    if group == "init" and container.get("restartPolicy") == "Always":
+        return "sidecar"
+    return group
+
+
 def containers_from_json(pod: Any) -> tuple[Container, ...]:
     """All containers of a pod in spec order: init containers and native sidecars (as declared),
     then app containers, then ephemeral containers."""
@@ -250,19 +266,12 @@ def containers_from_json(pod: Any) -> tuple[Container, ...]:
     spec, st = obj(p.get("spec")), obj(p.get("status"))
     ro = read_only_volumes(spec)
     out: list[Container] = []
-    groups: tuple[tuple[str, str, ContainerKind], ...] = (
-        ("initContainers", "initContainerStatuses", "init"),
-        ("containers", "containerStatuses", "app"),
-        ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral"),
-    )
-    for spec_key, status_key, kind in groups:
+    for spec_key, status_key, kind in CONTAINER_GROUPS:
         statuses: dict[str, Mapping[str, Any]] = {}
         for s in objs(st.get(status_key)):
             statuses.setdefault(text(s.get("name")), s)
         for c in objs(spec.get(spec_key)):
-            k: ContainerKind = kind
-            if kind == "init" and c.get("restartPolicy") == "Always":
-                k = "sidecar"
+            k = container_kind(kind, c)
             out.append(
                 container_from_json(
                     c,

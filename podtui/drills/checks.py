@@ -15,6 +15,19 @@ list. A container is its spec plus ``status`` (its containerStatus), ``kind``
 ``events: NAME`` is the list of events about the object NAME, oldest first
 (``path: "[*].reason"``, ``contains: BackOff``).
 
+Other kinds: ``job``, ``deployment``, ``replicaset``, ``cronjob`` (their pod template's
+containers and volumes, as for a pod), ``configmap``, ``service`` (plus ``endpoints``: the
+addresses of its EndpointSlices, each with ``ready`` and ``pod``), ``secret`` (its key
+names only, as ``keys``: a value never reaches a check), ``pvc``. A list item is selected
+by a field: ``env[name=DB_ADDR].value``, ``status.conditions[type=Complete].status``.
+
+Behaviour (``podtui.drills.probes`` observes it): ``exec: CMD`` in a container
+(``path: exit`` or ``output``), ``log: current|previous`` of a container, ``http: PORT``
+or ``{port, path}`` of a pod (``path: status`` or ``body``), ``steady: SECONDS`` (a
+container ready at every look and not restarted; ``path: restarts`` for the count).
+``keeps: true`` marks a check of what the task says to leave alone: it counts only once a
+check of the answer passes, so doing nothing scores 0.
+
 Everything here is pure: :func:`evaluate` reads a snapshot of API objects
 (``{"pod": {name: obj}, "job": {...}, ...}``) and never raises for odd data.
 """
@@ -27,6 +40,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from podtui.anatomy.containers import CONTAINER_GROUPS, container_kind
 from podtui.drills.model import Check
 
 Snapshot = dict[str, dict[str, dict]]
@@ -119,30 +133,68 @@ def _walk(value: Any, steps: list) -> Any:
 
 
 def _pod_spec(obj: dict, kind: str) -> dict:
-    if kind == "job":
-        spec = ((obj.get("spec") or {}).get("template") or {}).get("spec")
-    else:
-        spec = obj.get("spec")
+    """The pod spec of a pod, or of the pod template of a Job, Deployment, ReplicaSet or
+    CronJob."""
+    spec = obj.get("spec")
+    if kind == "cronjob":
+        spec = ((spec or {}).get("jobTemplate") or {}).get("spec") if isinstance(
+            spec, dict) else None
+    if kind != "pod":
+        spec = ((spec or {}).get("template") or {}).get("spec") if isinstance(
+            spec, dict) else None
     return spec if isinstance(spec, dict) else {}
+
+
+SERVICE_LABEL = "kubernetes.io/service-name"
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def sanitize(kind: str, obj: dict) -> dict:
+    """What a check may read of an object: a Secret's key names only (its values, and the
+    last-applied annotation that repeats them, never reach a check or an output line)."""
+    if kind != "secret" or not isinstance(obj, dict):
+        return obj
+    keys = set()
+    for field in ("data", "stringData"):
+        if isinstance(obj.get(field), dict):
+            keys.update(obj[field])
+    metadata = dict(obj.get("metadata") or {})
+    annotations = {k: v for k, v in (metadata.get("annotations") or {}).items()
+                   if k != LAST_APPLIED}
+    metadata["annotations"] = annotations
+    return {"metadata": metadata, "type": obj.get("type"), "keys": sorted(keys)}
+
+
+def endpoints_of(snapshot: Snapshot, service: str) -> list[dict]:
+    """The endpoints of a Service from its EndpointSlices: address, ready, the pod."""
+    found = []
+    for item in (snapshot.get("endpointslice") or {}).values():
+        labels = ((item or {}).get("metadata") or {}).get("labels") or {}
+        if labels.get(SERVICE_LABEL) != service:
+            continue
+        ports = [p.get("port") for p in item.get("ports") or [] if isinstance(p, dict)]
+        for endpoint in item.get("endpoints") or []:
+            if not isinstance(endpoint, dict):
+                continue
+            for address in endpoint.get("addresses") or []:
+                found.append({"address": address,
+                              "ready": (endpoint.get("conditions") or {}).get("ready") is True,
+                              "pod": (endpoint.get("targetRef") or {}).get("name", ""),
+                              "ports": ports})
+    return found
 
 
 def container_view(obj: dict, kind: str, name: str) -> dict | None:
     """A container's spec with its status, kind and command line, or None."""
     spec = _pod_spec(obj, kind)
     status = obj.get("status") if isinstance(obj.get("status"), dict) else {}
-    for field, status_field in (("containers", "containerStatuses"),
-                                ("initContainers", "initContainerStatuses"),
-                                ("ephemeralContainers", "ephemeralContainerStatuses")):
+    for field, status_field, group in CONTAINER_GROUPS:
         items = spec.get(field)
         for index, container in enumerate(items if isinstance(items, list) else []):
             if not isinstance(container, dict) or container.get("name") != name:
                 continue
-            if field == "containers":
-                ckind = "container"
-            elif field == "ephemeralContainers":
-                ckind = "ephemeral"
-            else:
-                ckind = "sidecar" if container.get("restartPolicy") == "Always" else "init"
+            # the drill language says "container" for an app container
+            ckind = "container" if group == "app" else container_kind(group, container)
             statuses = status.get(status_field) if kind == "pod" else None
             found = next((s for s in statuses if isinstance(s, dict) and s.get("name") == name),
                          None) if isinstance(statuses, list) else None
@@ -176,6 +228,9 @@ def _scope(snapshot: Snapshot, scope: tuple[tuple[str, str], ...]) -> tuple[Any,
     where = f"{kind} `{name}`"
     if not isinstance(obj, dict):
         return _MISSING, where
+    obj = sanitize(kind, obj)
+    if kind == "service":
+        obj = {**obj, "endpoints": endpoints_of(snapshot, name)}
     container: str | None = None
     for part, pname in parts:
         if part == "container":

@@ -52,6 +52,7 @@ from podtui.drills.model import (
     OBJECT_KINDS,
     PREDICATES,
     PROBES,
+    TEMPLATE_KINDS,
     Attempt,
     Check,
     Drill,
@@ -69,7 +70,8 @@ CHECK_FIELDS = ("say", "what", "path", *OBJECT_KINDS, "container", "volume", "mo
 PROBE_PATHS = {"exec": ("", "output", "exit"), "log": ("",), "http": ("", "status", "body"),
                "steady": ("", "ready", "restarts")}
 #: Kinds a setup may create (the cluster side knows their API paths).
-SETUP_KINDS = ("Pod", "Job", "ConfigMap", "Service", "Secret")
+SETUP_KINDS = ("Pod", "Job", "ConfigMap", "Service", "Secret", "Deployment", "ReplicaSet",
+               "CronJob", "PersistentVolumeClaim")
 _IDENT = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 
 
@@ -275,8 +277,9 @@ class _Parser:
             raise fail("'mount' needs a container (whose mount of that volume)", "mount")
         for part in ("container", "volume", "mount"):
             if part in item:
-                if objects[0] not in ("pod", "job"):
-                    raise fail(f"'{part}' only works inside a pod or job", part)
+                if objects[0] not in TEMPLATE_KINDS:
+                    raise fail(f"'{part}' only works inside a {', '.join(TEMPLATE_KINDS)}",
+                               part)
                 scope.append((part, item[part]))
         for key, value in scope:
             if not isinstance(value, str) or not value:

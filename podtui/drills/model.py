@@ -10,7 +10,10 @@ DEFAULT_MINUTES = 7
 
 #: Where a check looks: an object kind, then optional parts inside it (container, volume,
 #: mount).
-OBJECT_KINDS = ("pod", "job", "configmap", "service", "events")
+OBJECT_KINDS = ("pod", "job", "configmap", "service", "events", "deployment", "replicaset",
+                "cronjob", "secret", "pvc")
+#: Kinds with a pod template: their containers and volumes can be checked.
+TEMPLATE_KINDS = ("pod", "job", "deployment", "replicaset", "cronjob")
 
 #: What a check may observe of a pod by doing something (podtui.drills.probes), beside
 #: reading its spec and status: a command run in a container, a container's log, an HTTP

@@ -114,7 +114,8 @@ VARIANTS: dict[str, dict] = {
                        '"echo migrating ${db}; sleep 2"]', "")],
              "fails": ["the init containers are ${wait}, then ${migrate}",
                        "${migrate} has not run while ${db} is unreachable",
-                       "${migrate} still runs the migration"]},
+                       "${migrate} still runs the migration",  # nothing of the answer is
+                       "${wait} still waits for ${db}", "${app} is unchanged"]},  # left
             {"why": "the app's image changed on the way",
              "edit": [("image: nginx:1.27", "image: nginx:1.27-alpine")],
              "fails": ["${app} is unchanged"]},

@@ -202,7 +202,7 @@ BAD = [
     (GOOD.replace("{choose: [a, b, c]}\n  other", "{choose: [a b]}\n  other"), 6,
      "'a b' is not a plain word"),
     (GOOD.replace("{choose: [a, b, c]}\n  other", "{pick: [a]}\n  other"), 6, "unknown kind"),
-    (GOOD.replace("kind: ConfigMap", "kind: Deployment"), 12, "kind 'Deployment' is not one"),
+    (GOOD.replace("kind: ConfigMap", "kind: DaemonSet"), 12, "kind 'DaemonSet' is not one"),
     (GOOD.replace("    pod: ${pod}\n", "    pod: ${pod}\n    mount: logs\n"), 22,
      "'mount' needs a container"),
     (GOOD.replace("exists: true", "count: many"), 22, "count takes a whole number"),
