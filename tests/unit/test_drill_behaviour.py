@@ -230,3 +230,48 @@ def test_no_failing_line_gives_the_answer(drill):
                     assert needle not in result.detail, (drill.id, seed, result.line())
                     assert needle not in check.say or needle in attempt.task, (
                         drill.id, seed, check.say)
+
+
+def test_a_secret_shows_its_key_names_never_its_values():
+    secret = {"metadata": {"name": "db", "annotations": {
+        "kubectl.kubernetes.io/last-applied-configuration": '{"data":{"password":"czNjcjN0"}}',
+        "team": "a"}}, "type": "Opaque", "data": {"password": "czNjcjN0", "user": "YWRt"}}
+    snap = {"secret": {"db": secret}}
+    c = Check("the secret holds a password", (("secret", "db"),), "keys", "contains", "token")
+    result = evaluate(c, snap)
+    assert not result.passed and result.detail == "secret `db`: keys is `password, user`"
+    annotations = Check("s", (("secret", "db"),), "metadata.annotations", "equals", "x")
+    assert evaluate(annotations, snap).detail == ('secret `db`: metadata.annotations is '
+                                                  '`{"team":"a"}`')
+    assert not evaluate(Check("s", (("secret", "db"),), "data.password", "exists", True),
+                        snap).passed
+
+
+def test_a_service_has_the_endpoints_of_its_slices():
+    def slice_(name: str, service: str, *endpoints) -> dict:
+        return {"metadata": {"name": name, "labels": {"kubernetes.io/service-name": service}},
+                "ports": [{"port": 8080}],
+                "endpoints": [{"addresses": [ip], "conditions": {"ready": ready},
+                               "targetRef": {"name": pod}} for ip, ready, pod in endpoints]}
+
+    snap = {"service": {"web": {"spec": {"ports": [{"port": 80, "targetPort": "http"}]}}},
+            "endpointslice": {"a": slice_("a", "web", ("10.0.0.5", True, "web-1"),
+                                          ("10.0.0.6", False, "web-2")),
+                              "b": slice_("b", "other", ("10.0.0.9", True, "x"))}}
+    ready = Check("s", (("service", "web"),), "endpoints[ready=True].pod", "equals", "web-1")
+    assert evaluate(ready, snap).passed
+    count = Check("s", (("service", "web"),), "endpoints", "count", 1)
+    assert evaluate(count, snap).detail == "service `web`: endpoints has 2 items"
+
+
+@pytest.mark.parametrize("kind, obj", [
+    ("deployment", {"spec": {"template": {"spec": {"containers": [{"name": "app",
+                                                                 "image": "nginx:1.27"}]}}}}),
+    ("replicaset", {"spec": {"template": {"spec": {"containers": [{"name": "app",
+                                                                 "image": "nginx:1.27"}]}}}}),
+    ("cronjob", {"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [
+        {"name": "app", "image": "nginx:1.27"}]}}}}}}),
+])
+def test_containers_of_pod_templates(kind, obj):
+    c = Check("s", ((kind, "x"), ("container", "app")), "image", "equals", "nginx:1.27")
+    assert evaluate(c, {kind: {"x": obj}}).passed
