@@ -347,7 +347,7 @@ class _Parser:
                     "port", "path"}:
                 raise fail("http takes a port, or {port: N, path: /x}", kind)
             url = value.get("path", "/")
-            if not isinstance(url, str) or not url.startswith("/"):
+            if not isinstance(url, str) or not url.startswith(("/", "$")):
                 raise fail("http path must start with /", kind)
             return ("http", str(value["port"]), url)
         ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 60
@@ -424,9 +424,10 @@ def render_attempt(drill: Drill, seed: int, namespace: str | None = None) -> Att
     for check in drill.checks:
         probe = tuple(tuple(_sub(list(p), values)) if isinstance(p, tuple) else _sub(p, values)
                       for p in check.probe)
-        if probe[:1] == ("http",) and not str(probe[1]).isdigit():
-            raise DrillError(f"http: port {probe[1]!r} is not a number", drill.source,
-                             check.line, drill.id)
+        if probe[:1] == ("http",) and (not str(probe[1]).isdigit()
+                                       or not str(probe[2]).startswith("/")):
+            raise DrillError(f"http: port {probe[1]!r} must be a number and path "
+                             f"{probe[2]!r} start with /", drill.source, check.line, drill.id)
         checks.append(Check(
             _sub(check.say, values),
             tuple((k, _sub(v, values)) for k, v in check.scope),

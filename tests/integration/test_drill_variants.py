@@ -363,6 +363,95 @@ VARIANTS: dict[str, dict] = {
                        "${keep} is not being deleted"]},
         ],
     },
+    "probes": {
+        "correct": [{"edit": [("httpGet: {path: \"${health}\", port: ${port}}",
+                               "httpGet: {path: \"${health}\", port: http}"),
+                              ("    readinessProbe:", "    ports:\n    - {name: http, "
+                               "containerPort: ${port}}\n    readinessProbe:")]}],
+        "mistakes": [
+            {"why": "the readiness probe asks a path nobody serves",
+             "edit": [('httpGet: {path: "${health}"', 'httpGet: {path: "/status"')],
+             "fails": ["the readiness probe asks the path the task names",
+                       "${app} becomes ready and stays up (no restarts)"]},
+            {"why": "the liveness probe as an HTTP GET",
+             "edit": [('      exec:\n        command: ["cat", "/www${health}"]',
+                       '      httpGet: {path: "${health}", port: ${port}}')],
+             "fails": ["the liveness probe runs a command"]},
+            {"why": "the liveness probe reads a file that is not there: restarts",
+             "edit": [('["cat", "/www${health}"]', '["cat", "/www/missing"]')],
+             "fails": ["${app} becomes ready and stays up (no restarts)"]},
+        ],
+    },
+    "security-context": {
+        "correct": [{"edit": [("  securityContext:\n    runAsUser: ${uid}\n",
+                               "  securityContext:\n"),
+                              ("    securityContext:\n", "    securityContext:\n"
+                               "      runAsUser: ${uid}\n")]}],
+        "mistakes": [
+            {"why": "no runAsUser: the process is root",
+             "edit": [("    runAsUser: ${uid}\n", "")],
+             "fails": ["${app} runs as the user the task names"]},
+            {"why": "no fsGroup",
+             "edit": [("    fsGroup: ${gid}\n", "")],
+             "fails": ["a file ${app} writes in /data belongs to the group the task names"]},
+            {"why": "the root filesystem left writable",
+             "edit": [("      readOnlyRootFilesystem: true\n", "")],
+             "fails": ["${app} cannot write to its root filesystem"]},
+            {"why": "capabilities not dropped",
+             "edit": [("      capabilities:\n        drop: [\"ALL\"]\n", "")],
+             "fails": ["${app} has dropped every capability"]},
+        ],
+    },
+    "configmap-env-volume": {
+        "correct": [{"edit": [("    configMap:\n      name: ${cm}\n",
+                               "    configMap:\n      name: ${cm}\n      items:\n"
+                               "      - {key: app.properties, path: app.properties}\n")]}],
+        "mistakes": [
+            {"why": "APP_MODE written down, not read from the ConfigMap",
+             "edit": [("valueFrom:\n        configMapKeyRef: {name: ${cm}, key: mode}",
+                       "value: ${mode}")],
+             "fails": ["APP_MODE comes from the ConfigMap"]},
+            {"why": "APP_MODE from the wrong key",
+             "edit": [("key: mode}", "key: app.properties}")],
+             "fails": ["${app} sees APP_MODE set from the key mode"]},
+            {"why": "the ConfigMap mounted elsewhere",
+             "edit": [("mountPath: ${dir}}", "mountPath: /etc/other}")],
+             "fails": ["${app} reads app.properties where the task says"]},
+        ],
+    },
+    "secret-env": {
+        "correct": [{"edit": [(", readOnly: true}", "}")]}],
+        "mistakes": [
+            {"why": "the password copied into the pod spec",
+             "edit": [("valueFrom:\n        secretKeyRef: {name: ${secret}, key: password}",
+                       "value: s3cr3t-${secret}")],
+             "fails": ["DB_PASSWORD comes from the Secret, not a literal"]},
+            {"why": "DB_PASSWORD from the key user",
+             "edit": [("key: password}", "key: user}")],
+             "fails": ["DB_PASSWORD holds the Secret's password (compared inside the pod, "
+                       "never shown)"]},
+            {"why": "the Secret re-created without its user key",
+             "run": ["kubectl -n ${namespace} create secret generic ${secret} "
+                     "--from-literal=password=s3cr3t-${secret} --dry-run=client -o yaml | "
+                     "kubectl -n ${namespace} replace -f -"],
+             "fails": ["the Secret still has its keys"]},
+        ],
+    },
+    "downward-api": {
+        "correct": [{"edit": [("fieldRef: {fieldPath: metadata.labels}",
+                               "fieldRef: {apiVersion: v1, fieldPath: metadata.labels}")]}],
+        "mistakes": [
+            {"why": "the pod's name written down",
+             "edit": [("valueFrom: {fieldRef: {fieldPath: metadata.name}}", "value: ${pod}")],
+             "fails": ["MY_POD_NAME is read from the pod (fieldRef), not written down"]},
+            {"why": "the node's IP, not the pod's",
+             "edit": [("fieldPath: status.podIP", "fieldPath: status.hostIP")],
+             "fails": ["MY_POD_IP is the pod's IP"]},
+            {"why": "the pod without its label",
+             "edit": [("  labels: {tier: ${tier}}\n", "")],
+             "fails": ["/etc/podinfo/labels has the pod's labels"]},
+        ],
+    },
 }
 
 #: How a check of what the task keeps reads while nothing of the answer is done.
@@ -373,6 +462,8 @@ def needles(check) -> list[str]:
     """The expected value(s) as a failing line would give them away: a whole value (`x`)
     for equals and one_of (`nginx:1.277` may be seen when `nginx:1.27` is expected), the
     text itself for contains and matches."""
+    if check.predicate == "equals" and isinstance(check.expected, list):
+        return [show(check.expected)]  # the whole list (one right item may be seen)
     values = check.expected if isinstance(check.expected, list) else [check.expected]
     if check.predicate in ("equals", "one_of") or any(len(str(v)) < 3 for v in values):
         return [show(v) for v in values]

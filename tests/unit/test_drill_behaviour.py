@@ -206,6 +206,8 @@ def _wrong_world(check: Check) -> dict:
 
 def _needles(check: Check) -> list[str]:
     """A whole value for equals and one_of, the text itself for contains and matches."""
+    if check.predicate == "equals" and isinstance(check.expected, list):
+        return [show(check.expected)]  # the whole list (one right item may be seen)
     values = check.expected if isinstance(check.expected, list) else [check.expected]
     if check.predicate in ("equals", "one_of") or any(len(str(v)) < 3 for v in values):
         return [show(v) for v in values]
