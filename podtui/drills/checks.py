@@ -45,7 +45,8 @@ from podtui.drills.model import Check
 
 Snapshot = dict[str, dict[str, dict]]
 
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\*|\d+|[A-Za-z_][A-Za-z0-9_]*=[^\]]*)\]")
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
+_SELECT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=[^\]]*")
 _QUANTITY = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|"
                        r"n|u|m|k|M|G|T|P|E)?")
 _SUFFIXES = {
@@ -72,27 +73,32 @@ class Result:
 def parse_path(path: str) -> list:
     """`ports[*].containerPort` -> ["ports", None, "containerPort"] (None = every item);
     `env[name=DB_ADDR].value` -> ["env", ("name", "DB_ADDR"), "value"] (the item whose
-    field `name` is DB_ADDR). Raises ValueError for a malformed path."""
+    field `name` is DB_ADDR; the value may hold dots). Raises ValueError for a malformed
+    path."""
     if not path:
         return []
     steps: list = []
-    for part in path.split("."):
-        if not part:
-            raise ValueError(f"empty step in path {path!r}")
-        end = 0
-        for m in _TOKEN.finditer(part):
-            if m.start() != end:
-                break
-            end = m.end()
-            if m.group(1) is not None:
-                steps.append(m.group(1))
-            elif "=" in m.group(2):  # [name=DB_ADDR]: the item whose name is DB_ADDR
-                key, _, wanted = m.group(2).partition("=")
-                steps.append((key, wanted))
-            else:
-                steps.append(None if m.group(2) == "*" else int(m.group(2)))
-        if end != len(part):
-            raise ValueError(f"cannot read step {part!r} of path {path!r}")
+    end = 0
+    for m in _STEP.finditer(path):
+        if m.start() != end or (m.group(1) is not None and end and not m.group(0).startswith(
+                ".") and path[end - 1] != "]"):
+            break
+        if m.group(0).startswith(".") and end == 0:
+            break
+        end = m.end()
+        if m.group(1) is not None:
+            steps.append(m.group(1))
+        elif m.group(2) == "*":
+            steps.append(None)
+        elif m.group(2).isdigit():
+            steps.append(int(m.group(2)))
+        elif _SELECT.fullmatch(m.group(2)):
+            key, _, wanted = m.group(2).partition("=")
+            steps.append((key, wanted))
+        else:
+            raise ValueError(f"cannot read [{m.group(2)}] in path {path!r}")
+    if end != len(path):
+        raise ValueError(f"cannot read path {path!r} at {path[end:]!r}")
     return steps
 
 

@@ -452,6 +452,68 @@ VARIANTS: dict[str, dict] = {
              "fails": ["/etc/podinfo/labels has the pod's labels"]},
         ],
     },
+    "qos-guaranteed": {
+        "correct": [{"edit": [("      requests: {cpu: ${cpu}, memory: ${mem}}\n", "")]}],
+        "mistakes": [
+            {"why": "the sidecar has no CPU limit",
+             "edit": [("limits: {cpu: ${cpu}, memory: ${mem}}\nEOF",
+                       "limits: {memory: ${mem}}\nEOF")],
+             "fails": ["the pod is in QoS class Guaranteed"]},
+            {"why": "memory limits above the requests",
+             "edit": [("limits: {cpu: ${cpu}, memory: ${mem}}",
+                       "limits: {cpu: ${cpu}, memory: 128Mi}")],
+             "fails": ["the pod is in QoS class Guaranteed"]},
+            {"why": "the app without resources",
+             "edit": [("    resources:\n      requests: {cpu: ${cpu}, memory: ${mem}}\n"
+                       "      limits: {cpu: ${cpu}, memory: ${mem}}\n  - name: ${sidecar}",
+                       "  - name: ${sidecar}")],
+             "fails": ["the pod is in QoS class Guaranteed",
+                       "${app} requests the CPU the task names"]},
+        ],
+    },
+    "oom-killed": {
+        "correct": [{"edit": [("limits: {memory: 256Mi}", "limits: {memory: 512Mi}")]}],
+        "mistakes": [
+            {"why": "the exit's name, not its reason",
+             "run": ["kubectl -n ${namespace} create configmap answer --from-literal=reason=Error"
+                     " --dry-run=client -o yaml | kubectl -n ${namespace} replace -f -"],
+             "fails": ["the answer gives the reason"]},
+            {"why": "a limit still too small",
+             "edit": [("limits: {memory: 256Mi}", "limits: {memory: 48Mi}"),
+                      ("kubectl -n ${namespace} create configmap answer "
+                       "--from-literal=reason=OOMKilled", "kubectl -n ${namespace} get cm answer")],
+             "fails": ["${app} stays up (ready, no restarts)", "${app} gets its work done"]},
+            {"why": "the work itself made smaller",
+             "edit": [("head -c 60000000 /dev/zero", "head -c 6 /dev/zero"),
+                      ("kubectl -n ${namespace} create configmap answer "
+                       "--from-literal=reason=OOMKilled", "kubectl -n ${namespace} get cm answer")],
+             "fails": ["${app} still does the same work"]},
+        ],
+    },
+    "tolerations": {
+        "correct": [{"edit": [("  nodeSelector:\n    type: kwok\n",
+                               "  affinity:\n    nodeAffinity:\n      "
+                               "requiredDuringSchedulingIgnoredDuringExecution:\n        "
+                               "nodeSelectorTerms:\n        - matchExpressions:\n          "
+                               "- {key: type, operator: In, values: [kwok]}\n"),
+                              ("{key: kwok.x-k8s.io/node, operator: Equal, value: fake, "
+                               "effect: NoSchedule}",
+                               "{key: kwok.x-k8s.io/node, operator: Exists}")]}],
+        "mistakes": [
+            {"why": "no toleration: the pod stays Pending",
+             "edit": [("  tolerations:\n  - {key: kwok.x-k8s.io/node, operator: Equal, "
+                       "value: fake, effect: NoSchedule}\n", "")],
+             "fails": ["${pod} is scheduled on a node labelled type=kwok",
+                       "${pod} tolerates the taint", "the scheduler did not have to refuse it"]},
+            {"why": "no nodeSelector: the pod lands on another node",
+             "edit": [("  nodeSelector:\n    type: kwok\n", "")],
+             "fails": ["${pod} is scheduled on a node labelled type=kwok"]},
+            {"why": "a toleration of another value",
+             "edit": [("value: fake,", "value: real,")],
+             "fails": ["${pod} is scheduled on a node labelled type=kwok",
+                       "the scheduler did not have to refuse it"]},
+        ],
+    },
 }
 
 #: How a check of what the task keeps reads while nothing of the answer is done.
