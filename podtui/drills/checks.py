@@ -160,7 +160,7 @@ def sanitize(kind: str, obj: dict) -> dict:
     last-applied annotation that repeats them, never reach a check or an output line)."""
     if kind != "secret" or not isinstance(obj, dict):
         return obj
-    keys = set()
+    keys = set(obj.get("keys") or ()) if "data" not in obj else set()  # sanitized already
     for field in ("data", "stringData"):
         if isinstance(obj.get(field), dict):
             keys.update(obj[field])

@@ -514,6 +514,48 @@ VARIANTS: dict[str, dict] = {
                        "the scheduler did not have to refuse it"]},
         ],
     },
+    "cronjob": {
+        "correct": [{"edit": [("restartPolicy: OnFailure", "restartPolicy: Never")]}],
+        "mistakes": [
+            {"why": "concurrent runs allowed",
+             "edit": [("concurrencyPolicy: Forbid", "concurrencyPolicy: Allow"),
+                      ("kubectl -n ${namespace} create job ${run} --from=cronjob/${cron}",
+                       "kubectl -n ${namespace} get job ${run}")],
+             "fails": ["at most one run at a time"]},
+            {"why": "three successful Jobs kept",
+             "edit": [("successfulJobsHistoryLimit: 2", "successfulJobsHistoryLimit: 3"),
+                      ("kubectl -n ${namespace} create job ${run} --from=cronjob/${cron}",
+                       "kubectl -n ${namespace} get job ${run}")],
+             "fails": ["two successful Jobs are kept"]},
+            {"why": "a Job made by hand, not from the CronJob",
+             "run": ["kubectl -n ${namespace} delete job ${run}",
+                     "kubectl -n ${namespace} create job ${run} --image=busybox:1.36 -- "
+                     "sh -c 'echo cleaned'"],
+             "fails": ["Job ${run} was made from ${cron}"]},
+        ],
+    },
+    "service-named-port": {
+        "correct": [{"run": ["kubectl -n ${namespace} create -f - <<'EOF'\napiVersion: v1\n"
+                             "kind: Service\nmetadata: {name: ${svc}}\nspec:\n"
+                             "  selector: {app: ${app}}\n"
+                             "  ports: [{port: 80, targetPort: http}]\nEOF"]}],
+        "mistakes": [
+            {"why": "the port's number, not its name",
+             "run": ["kubectl -n ${namespace} delete svc ${svc}",
+                     "kubectl -n ${namespace} expose pod ${pod} --name=${svc} --port=80 "
+                     "--target-port=${port}"],
+             "fails": ["${svc} targets the port by its name"]},
+            {"why": "the metrics container's port",
+             "run": ["kubectl -n ${namespace} delete svc ${svc}",
+                     "kubectl -n ${namespace} expose pod ${pod} --name=${svc} --port=80 "
+                     "--target-port=metrics"],
+             "fails": ["${svc} targets the port by its name",
+                       "${svc} reaches the web container's port"]},
+            {"why": "a selector no pod has",
+             "run": ["kubectl -n ${namespace} set selector svc ${svc} app=${web}-none"],
+             "fails": ["${svc} reaches ${pod}, ready", "${svc} reaches the web container's port"]},
+        ],
+    },
 }
 
 #: How a check of what the task keeps reads while nothing of the answer is done.

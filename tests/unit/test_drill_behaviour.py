@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from podtui.drills.checks import evaluate, evaluate_all, probe_key, resolve, score, show
+from podtui.drills.checks import (
+    evaluate,
+    evaluate_all,
+    probe_key,
+    resolve,
+    sanitize,
+    score,
+    show,
+)
 from podtui.drills.loader import DrillError, load_drills, parse_drill, render_attempt
 from podtui.drills.model import Check
 
@@ -242,6 +250,8 @@ def test_a_secret_shows_its_key_names_never_its_values():
     c = Check("the secret holds a password", (("secret", "db"),), "keys", "contains", "token")
     result = evaluate(c, snap)
     assert not result.passed and result.detail == "secret `db`: keys is `password, user`"
+    listed = {"secret": {"db": sanitize("secret", secret)}}  # as attempts and live keep it
+    assert evaluate(c, listed).detail == "secret `db`: keys is `password, user`"
     annotations = Check("s", (("secret", "db"),), "metadata.annotations", "equals", "x")
     assert evaluate(annotations, snap).detail == ('secret `db`: metadata.annotations is '
                                                   '`{"team":"a"}`')
