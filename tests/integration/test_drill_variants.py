@@ -40,6 +40,9 @@ DRILLS = {d.id: d for d in load_drills(Path("/nonexistent"))[0]}
 # must fail; "fresh" puts the setup's objects back first (a delete cannot be undone, nor an
 # ephemeral container removed).
 RECREATE = "fresh"
+#: The mistake is applied with `apply` (a CronJob is edited in place: replacing it would
+#: delete its Jobs).
+APPLY = "apply"
 
 VARIANTS: dict[str, dict] = {
     "log-sidecar": {
@@ -505,9 +508,11 @@ VARIANTS: dict[str, dict] = {
                        "value: fake, effect: NoSchedule}\n", "")],
              "fails": ["${pod} is scheduled on a node labelled type=kwok",
                        "${pod} tolerates the taint", "the scheduler did not have to refuse it"]},
-            {"why": "no nodeSelector: the pod lands on another node",
-             "edit": [("  nodeSelector:\n    type: kwok\n", "")],
-             "fails": ["${pod} is scheduled on a node labelled type=kwok"]},
+            {"why": "the taint taken for a label to select",
+             "edit": [("  nodeSelector:\n    type: kwok\n",
+                       "  nodeSelector:\n    kwok.x-k8s.io/node: fake\n")],
+             "fails": ["${pod} is scheduled on a node labelled type=kwok",
+                       "the scheduler did not have to refuse it"]},
             {"why": "a toleration of another value",
              "edit": [("value: fake,", "value: real,")],
              "fails": ["${pod} is scheduled on a node labelled type=kwok",
@@ -517,12 +522,12 @@ VARIANTS: dict[str, dict] = {
     "cronjob": {
         "correct": [{"edit": [("restartPolicy: OnFailure", "restartPolicy: Never")]}],
         "mistakes": [
-            {"why": "concurrent runs allowed",
+            {"why": "concurrent runs allowed", APPLY: True,
              "edit": [("concurrencyPolicy: Forbid", "concurrencyPolicy: Allow"),
                       ("kubectl -n ${namespace} create job ${run} --from=cronjob/${cron}",
                        "kubectl -n ${namespace} get job ${run}")],
              "fails": ["at most one run at a time"]},
-            {"why": "three successful Jobs kept",
+            {"why": "three successful Jobs kept", APPLY: True,
              "edit": [("successfulJobsHistoryLimit: 2", "successfulJobsHistoryLimit: 3"),
                       ("kubectl -n ${namespace} create job ${run} --from=cronjob/${cron}",
                        "kubectl -n ${namespace} get job ${run}")],
@@ -673,7 +678,7 @@ class Run:
                 return
             if self.variant.get(RECREATE):
                 self.fresh()
-            self.run(self.commands(self.variant, replacing=True))
+            self.run(self.commands(self.variant, replacing=not self.variant.get(APPLY)))
             named = {self.fill(s) for s in self.variant["fails"]}
             assert named <= {c.say for c in self.attempt.checks}, (self.where(), named)
             results = self.wait(lambda rs: {r.check.say for r in rs if not r.passed} == named,
