@@ -40,6 +40,9 @@ DRILLS = {d.id: d for d in load_drills(Path("/nonexistent"))[0]}
 # must fail; "fresh" puts the setup's objects back first (a delete cannot be undone, nor an
 # ephemeral container removed).
 RECREATE = "fresh"
+#: The reference solution's answer ConfigMap already exists when a mistake is applied.
+NO_ANSWER_AGAIN = ("kubectl -n ${namespace} create configmap answer --from-literal=exitCode=127",
+                   "kubectl -n ${namespace} get cm answer")
 #: The mistake is applied with `apply` (a CronJob is edited in place: replacing it would
 #: delete its Jobs).
 APPLY = "apply"
@@ -559,6 +562,95 @@ VARIANTS: dict[str, dict] = {
             {"why": "a selector no pod has",
              "run": ["kubectl -n ${namespace} set selector svc ${svc} app=${web}-none"],
              "fails": ["${svc} reaches ${pod}, ready", "${svc} reaches the web container's port"]},
+        ],
+    },
+    "share-process-namespace": {
+        "correct": [{"edit": [('command: ["sleep", "3600"]',
+                               'command: ["sh", "-c", "sleep 3600"]')]}],
+        "mistakes": [
+            {"why": "each container in its own process namespace",
+             "edit": [("  shareProcessNamespace: true\n", "")],
+             "fails": ["the pod shares one process namespace",
+                       "${sidecar} sees ${app}'s web server"]},
+            {"why": "the sidecar runs ps once and ends",
+             "edit": [('command: ["sleep", "3600"]', 'command: ["ps"]')],
+             "fails": ["${sidecar} sees ${app}'s web server",
+                       "${sidecar} keeps running (ready, no restarts)"]},
+            {"why": "the host's process namespace instead",
+             "edit": [("  shareProcessNamespace: true\n", "  hostPID: true\n")],
+             "fails": ["the pod shares one process namespace"]},
+        ],
+    },
+    "exit-127": {
+        "correct": [{"edit": [('["httpd", "-f", "-p", "${port}", "-h", "/tmp"]',
+                               '["sh", "-c", "httpd -f -p ${port} -h /tmp"]')]}],
+        "mistakes": [
+            {"why": "the exit code of a crash, not 127",
+             "run": ["kubectl -n ${namespace} create configmap answer --from-literal=exitCode=1"
+                     " --dry-run=client -o yaml | kubectl -n ${namespace} replace -f -"],
+             "fails": ["the answer gives the exit code"]},
+            {"why": "httpd without -f: it forks and the container ends",
+             "edit": [('"httpd", "-f", "-p"', '"httpd", "-p"'), NO_ANSWER_AGAIN],
+             "fails": ["${app} serves on port ${port}",
+                       "${app} keeps running (ready, no restarts)"]},
+            {"why": "httpd on port 80",
+             "edit": [('"-p", "${port}"', '"-p", "80"'), NO_ANSWER_AGAIN],
+             "fails": ["${app} serves on port ${port}"]},
+        ],
+    },
+    "init-crashloop": {
+        "correct": [{"edit": [("{key: app.yaml, path: app.conf}",
+                               "{key: app.yaml, path: app.conf, mode: 0444}")]}],
+        "mistakes": [
+            {"why": "the init container's command changed to read app.yaml",
+             "edit": [("\n      items:\n      - {key: app.yaml, path: app.conf}", ""),
+                      ("cat /config/app.conf", "cat /config/app.yaml")],
+             "fails": ["${init}'s command is unchanged"]},
+            {"why": "the key mapped to another file name",
+             "edit": [("path: app.conf}", "path: app.cfg}")],
+             "fails": ["${init} ran to completion", "${init} read the configuration",
+                       "${app} runs (ready, no restarts)", "${init}'s command is unchanged"]},
+            {"why": "the init container removed",
+             "edit": [('  initContainers:\n  - name: ${init}\n    image: busybox:1.36\n'
+                       '    command: ["sh", "-c", "cat /config/app.conf"]\n    volumeMounts:\n'
+                       '    - {name: config, mountPath: /config}\n', "")],
+             "fails": ["${init} ran to completion", "${init} read the configuration",
+                       "${init}'s command is unchanged"]},
+        ],
+    },
+    "pending-resources": {
+        "correct": [{"edit": [("requests: {cpu: 100m, memory: ${mem}}",
+                               "requests: {cpu: 0.1, memory: ${mem}}")]}],
+        "mistakes": [
+            {"why": "no requests at all",
+             "edit": [("    resources:\n      requests: {cpu: 100m, memory: ${mem}}\n", "")],
+             "fails": ["${app} requests the CPU the task names",
+                       "${app}'s memory request is unchanged"]},
+            {"why": "the memory request raised too",
+             "edit": [("requests: {cpu: 100m, memory: ${mem}}",
+                       "requests: {cpu: 100m, memory: 64Gi}")],
+             "fails": ["${pod} runs", "${app}'s memory request is unchanged"]},
+            {"why": "more CPU than asked",
+             "edit": [("requests: {cpu: 100m,", "requests: {cpu: 200m,")],
+             "fails": ["${app} requests the CPU the task names"]},
+        ],
+    },
+    "projected-volume": {
+        "correct": [{"edit": [("- configMap: {name: ${cm}}",
+                               "- configMap: {name: ${cm}, items: [{key: app.conf, "
+                               "path: app.conf}]}")]}],
+        "mistakes": [
+            {"why": "the Secret left out",
+             "edit": [("      - secret: {name: ${secret}}\n", "")],
+             "fails": ["bundle is a projected volume",
+                       "${app} finds the token in ${dir} (its value never shown)"]},
+            {"why": "the labels under another file name",
+             "edit": [("{path: labels,", "{path: podlabels,")],
+             "fails": ["${app} finds the pod's labels in ${dir}/labels"]},
+            {"why": "app.conf under another file name",
+             "edit": [("- configMap: {name: ${cm}}",
+                       "- configMap: {name: ${cm}, items: [{key: app.conf, path: config}]}")],
+             "fails": ["${app} reads app.conf from ${dir}"]},
         ],
     },
 }
