@@ -380,7 +380,10 @@ class PodTuiApp(App):
         if seed is not None and not seed.isdigit():
             self.say(f"seed must be a number, got {seed!r}")
             return
+        from podtui.config import exam_minutes
+
         self.push_screen(ExamScreen(self.conn, int(seed) if seed else None,
+                                    minutes=exam_minutes(self.settings),
                                     readonly=self.readonly))
 
     def open_new_pod(self) -> None:

@@ -247,6 +247,8 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
             from podtui import cli_exam
 
             args.namespace = None  # each task has its own namespace
+            if args.minutes is None:
+                args.minutes = config.exam_minutes(settings)
             needs = args.action in cli_exam.CLUSTER_ACTIONS
             return cli_exam.run(_connect(args, settings) if needs else None, args)
         from podtui import cli_templates

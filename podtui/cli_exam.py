@@ -38,8 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", nargs="?", default="status", choices=ACTIONS)
     parser.add_argument("number", nargs="?", type=int, metavar="N", help="a task's number")
     parser.add_argument("--seed", type=int, help="draw the same exam again")
-    parser.add_argument("--minutes", type=int, default=exams.DEFAULT_MINUTES,
-                        help=f"the clock (default {exams.DEFAULT_MINUTES})")
+    parser.add_argument("--minutes", type=int,
+                        help="the clock (default: drill.time_budget of the config, 2h)")
     parser.add_argument("--tasks", type=int, default=exams.DEFAULT_TASKS,
                         help=f"how many drills (default {exams.DEFAULT_TASKS})")
 
@@ -99,6 +99,8 @@ def _start(conn: Connection, drills: dict, args: argparse.Namespace, out: TextIO
         raise CliError("read-only mode: an exam writes to the cluster; refused")
     if exams.load() is not None:
         raise CliError("an exam is in progress: podtui exam end first")
+    if args.minutes is None:
+        args.minutes = exams.DEFAULT_MINUTES
     if not 1 <= args.minutes <= 600 or not 1 <= args.tasks <= len(drills):
         raise CliError(f"--minutes 1-600 and --tasks 1-{len(drills)}")
     seed = args.seed if args.seed is not None else new_seed()
