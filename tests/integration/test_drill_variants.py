@@ -762,6 +762,9 @@ class Run:
             results = self.wait(lambda rs: not any(r.passed for r in rs),
                                 "doing nothing to score 0")
             self.no_answer_given(results)
+            again = self.results()  # and it stays 0 (not a moment between two restarts)
+            assert not any(r.passed for r in again), (self.where(), "doing nothing scores",
+                                                      [r.line() for r in again if r.passed])
             mistake = "fails" in self.variant
             # a mistake starts from the reference solution, every check passing
             self.run(list(self.attempt.solution) if mistake else self.commands(self.variant))
