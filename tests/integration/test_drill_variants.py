@@ -207,7 +207,9 @@ VARIANTS: dict[str, dict] = {
                        "- {name: logs, mountPath: ${wrong}}\n  - name: ${sidecar}"),
                       ("- {name: logs, mountPath: ${logdir}}\n  volumes",
                        "- {name: logs, mountPath: ${wrong}}\n  volumes")],
-             "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the app's lines"]},
+             "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the app's lines",  # and
+                       "${sidecar} keeps running (ready, no restarts)",  # what is kept counts
+                       "${sidecar}'s command is unchanged", "${app} is unchanged"]},  # no more
             {"why": "the sidecar's command changed to the wrong path instead of its mount",
              "edit": [("- {name: logs, mountPath: ${logdir}}\n  volumes",
                        "- {name: logs, mountPath: ${wrong}}\n  volumes"),
@@ -244,7 +246,10 @@ VARIANTS: dict[str, dict] = {
             {"why": "tail -n prints the last lines and exits, like before",
              "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
                        '["tail", "-n", "100", "/var/log/nginx/access.log"]')],
-             "fails": ["${sidecar} keeps running (ready, no restarts)"]},
+             "fails": ["${sidecar} keeps running (ready, no restarts)",  # and so what is kept
+                       "`kubectl logs ${pod} -c ${sidecar}` shows the access log",  # counts
+                       "${sidecar} still reads /var/log/nginx/access.log",  # no more
+                       "${app} is unchanged"]},
             {"why": "the sidecar follows another file",
              "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
                        '["tail", "-F", "/var/log/nginx/error.log"]')],
