@@ -260,9 +260,10 @@ class _Parser:
             raise fail("each check must be a mapping (say, an object, a predicate)")
         unknown = [k for k in item if k not in CHECK_FIELDS]
         if unknown:
-            raise fail(f"unknown key {unknown[0]!r} (expected say, what, path, one of "
-                       f"{', '.join(OBJECT_KINDS)}, container/volume/mount, and one of "
-                       f"{', '.join(PREDICATES)})", str(unknown[0]))
+            raise fail(f"unknown key {unknown[0]!r} (expected say, what, path, keeps, one of "
+                       f"{', '.join(OBJECT_KINDS)}, container/volume/mount, at most one of "
+                       f"{', '.join(PROBES)}, and one of {', '.join(PREDICATES)})",
+                       str(unknown[0]))
         say = item.get("say")
         if not isinstance(say, str) or not say.strip():
             raise fail("'say' (a sentence for the user) is required")

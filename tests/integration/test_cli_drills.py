@@ -121,8 +121,9 @@ def test_unknown_drill_and_bad_user_file(podtui, tmp_path):
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 14
     assert listed.stderr.splitlines() == [
         "podtui drill list: mine.yaml line 9: checks[0]: unknown key 'exits' (expected say, "
-        "what, path, one of pod, job, configmap, service, events, container/volume/mount, and "
-        "one of "
+        "what, path, keeps, one of pod, job, configmap, service, events, deployment, "
+        "replicaset, cronjob, secret, pvc, container/volume/mount, at most one of exec, log, "
+        "http, steady, and one of "
         "exists, equals, contains, one_of, none_of, matches, at_least, at_most, count)"]
     line = one_line_error(podtui("show", "mine"))
     assert line.startswith("podtui drill show: mine.yaml line 9: checks[0]: unknown key")
