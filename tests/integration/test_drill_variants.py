@@ -658,6 +658,22 @@ VARIANTS: dict[str, dict] = {
              "fails": ["${app} reads app.conf from ${dir}"]},
         ],
     },
+    "rolling-update": {
+        "correct": [{"edit": [("    type: RollingUpdate\n", "")]}],
+        "mistakes": [
+            {"why": "one replica may go before its successor is ready", APPLY: True,
+             "edit": [("{maxUnavailable: 0, maxSurge: 1}", "{maxUnavailable: 1, maxSurge: 1}")],
+             "fails": ["the rollout never takes a ready replica away"]},
+            {"why": "the image set back (a rollout undo)",
+             "run": ["kubectl -n ${namespace} rollout undo deployment/${deploy}",
+                     "kubectl -n ${namespace} rollout status deployment/${deploy} --timeout=90s"],
+             "fails": ["${app} runs the new image"]},
+            {"why": "scaled to one replica",
+             "run": ["kubectl -n ${namespace} scale deployment/${deploy} --replicas=1",
+                     "kubectl -n ${namespace} rollout status deployment/${deploy} --timeout=90s"],
+             "fails": ["both replicas run the new template", "both replicas are ready"]},
+        ],
+    },
 }
 
 #: How a check of what the task keeps reads while nothing of the answer is done.
