@@ -156,7 +156,10 @@ PROBES = {"exec": _exec, "log": _log, "http": _http, "steady": _steady}
 
 def observe(conn: Connection, namespace: str, checks: tuple[Check, ...] | list[Check],
             snapshot: Snapshot) -> dict[str, dict]:
-    """Every behaviour the checks observe, each once, all at the same time."""
+    """Every behaviour the checks observe, each once, at the same time; except that the
+    commands run in one pod run one after the other in the order of the checks (a check
+    may read what an earlier one's command wrote: the writer's file, then the reader's
+    view of it)."""
     wanted: dict[str, Check] = {}
     for check in checks:
         if check.probe:
@@ -170,8 +173,18 @@ def observe(conn: Connection, namespace: str, checks: tuple[Check, ...] | list[C
         except Exception as exc:  # noqa: BLE001 - one check fails, the others are read
             return {"error": f"cannot observe it: {describe(exc)}"}
 
-    with ThreadPoolExecutor(max_workers=min(8, len(wanted))) as pool:
-        found = dict(zip(wanted, pool.map(one, wanted.values()), strict=True))
+    chains: dict[str, list[tuple[str, Check]]] = {}
+    for key, check in wanted.items():
+        chain = f"exec/{check.scope[0][1]}" if check.probe[0] == "exec" else key
+        chains.setdefault(chain, []).append((key, check))
+
+    def run(chain: list[tuple[str, Check]]) -> list[tuple[str, dict]]:
+        return [(key, one(check)) for key, check in chain]
+
+    found: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=min(8, len(chains))) as pool:
+        for results in pool.map(run, chains.values()):
+            found.update(results)
     return found
 
 
