@@ -75,6 +75,8 @@ async def shoot(name: str, size: tuple[int, int], steps) -> None:
         await pilot.pause(0.5)
         app.save_screenshot(str(HERE / f"{name}.svg"))
         print(f"screenshots/{name}.svg")
+        for cleanup in getattr(app, "after_shot", []):  # what the shot must still show
+            cleanup()
 
 
 async def select(pilot, app, name: str) -> None:
@@ -165,7 +167,7 @@ async def drill(pilot, app) -> None:
     await until(pilot, lambda: sum(r.passed for r in screen.results) == 3, timeout=60)
     await pilot.pause(1.2)  # the countdown moves on
     await pilot.press("h")
-    app.call_later(lambda: attempts.reset(app.conn, screen.attempt.namespace))
+    app.after_shot = [lambda: attempts.reset(app.conn, screen.attempt.namespace)]
 
 
 async def exam_report(pilot, app) -> None:

@@ -403,6 +403,9 @@ def _evaluate_probe(check: Check, snapshot: Snapshot) -> Result:
     seen = (snapshot.get("probe") or {}).get(probe_key(check))
     kind = check.probe[0]
     container, pod = _container(check), _pod(check)
+    pods = snapshot.get("pod")
+    if isinstance(pods, dict) and pod not in pods:  # gone since it was observed
+        return Result(check, False, f"pod `{pod}` not found")
     if not isinstance(seen, dict):
         return Result(check, False, "not observed yet")
     if seen.get("error"):

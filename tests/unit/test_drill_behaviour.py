@@ -84,6 +84,10 @@ def test_a_container_watched_over_a_window():
 def test_a_behaviour_not_observed_fails():
     c = Check("s", SHIPPER, "", "contains", "x", probe=("log", "current"))
     assert evaluate(c, {}).detail == "not observed yet"
+    # observed while the pod was there, read after it is gone: not a pass from the past
+    gone = {**seen(c, text="x\n"), "pod": {}}
+    assert evaluate(c, gone).detail == "pod `web` not found"
+    assert evaluate(c, {**gone, "pod": {"web": {}}}).passed
 
 
 def test_checks_observing_the_same_thing_share_one_observation():
