@@ -687,8 +687,9 @@ def needles(check) -> list[str]:
     if check.predicate == "equals" and isinstance(check.expected, list):
         return [show(check.expected)]  # the whole list (one right item may be seen)
     values = check.expected if isinstance(check.expected, list) else [check.expected]
-    if check.predicate in ("equals", "one_of") or any(len(str(v)) < 3 for v in values):
-        return [show(v) for v in values]
+    if check.predicate in ("equals", "one_of") or any(
+            len(str(v)) < 3 or isinstance(v, int | float) for v in values):  # a whole number:
+        return [show(v) for v in values]  # status 100 is no answer in "port 9100"
     return [str(v) for v in values]
 
 
