@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from podtui.cluster import exec as cluster_exec
 from podtui.cluster.connection import Connection
@@ -29,6 +30,16 @@ EXEC_SECONDS = 10.0
 HTTP_SECONDS = 5.0
 #: Seconds between two looks at a watched container.
 LOOK_SECONDS = 0.5
+
+
+def _up_for(status: dict) -> float:
+    """Seconds since the container's current run started (0 if it is not running)."""
+    started = (((status.get("state") or {}).get("running") or {}).get("startedAt") or "")
+    try:
+        when = datetime.strptime(started, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return 0.0
+    return time.time() - when.timestamp()
 
 
 def _state(status: dict | None) -> str:
@@ -138,11 +149,15 @@ def _steady(conn: Connection, namespace: str, check: Check, snapshot: Snapshot) 
         status = view.get("status") or {}
         looks += 1
         counts.append(int(status.get("restartCount") or 0))
-        if status.get("ready") is True:
+        # ready, and up since before the window: a status the kubelet has not updated yet
+        # may still say "running, ready" of a process that has just ended again
+        if status.get("ready") is True and _up_for(status) >= seconds:
             ready_looks += 1
         else:
             last_state = _state(status)
-            last_state = "running, not ready" if last_state == "running" else last_state
+            if last_state == "running":
+                last_state = ("running, not ready" if status.get("ready") is not True
+                              else "running, just restarted")
         if time.monotonic() >= end:
             break
         time.sleep(LOOK_SECONDS)  # the window itself: what is watched is the time
