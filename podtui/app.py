@@ -279,8 +279,10 @@ class PodTuiApp(App):
             pass
         elif verb == "drill":
             self.open_drill(args[0] if args else None, args[1] if len(args) > 1 else None)
+        elif verb == "exam":
+            self.open_exam(args[0] if args else None)
         else:
-            self.say(f"unknown command {verb!r}: try ns, ctx, theme, drill, q")
+            self.say(f"unknown command {verb!r}: try ns, ctx, theme, drill, exam, q")
 
     @work(thread=True, exclusive=True, group="namespaces")
     def pick_namespace(self) -> None:
@@ -373,6 +375,19 @@ class PodTuiApp(App):
             return
         self.push_screen(DrillScreen(self.conn, drill, int(seed) if seed else None,
                                      readonly=self.readonly))
+
+    def open_exam(self, seed: str | None = None) -> None:
+        """`:exam [SEED]`: the mock exam (the one in progress, else a new one)."""
+        from podtui.ui.screens.exam import ExamScreen
+
+        if seed is not None and not seed.isdigit():
+            self.say(f"seed must be a number, got {seed!r}")
+            return
+        from podtui.settings.config import exam_minutes
+
+        self.push_screen(ExamScreen(self.conn, int(seed) if seed else None,
+                                    minutes=exam_minutes(self.settings),
+                                    readonly=self.readonly))
 
     def open_new_pod(self) -> None:
         if self.readonly:

@@ -75,6 +75,8 @@ async def shoot(name: str, size: tuple[int, int], steps) -> None:
         await pilot.pause(0.5)
         app.save_screenshot(str(HERE / f"{name}.svg"))
         print(f"screenshots/{name}.svg")
+        for cleanup in getattr(app, "after_shot", []):  # what the shot must still show
+            cleanup()
 
 
 async def select(pilot, app, name: str) -> None:
@@ -161,10 +163,47 @@ async def drill(pilot, app) -> None:
             {"name": v["reader"], "image": "busybox:1.36", "command": ["sleep", "86400"],
              "volumeMounts": [dict(mount, mountPath=v["rdir"])]}],
             "volumes": [{"name": "scratch", "emptyDir": {"medium": "Memory"}}]}})
-    await until(pilot, lambda: sum(r.passed for r in screen.results) == 4)
+    # tmpfs, the writer writes, the reader sees it; no sizeLimit, the reader may write
+    await until(pilot, lambda: sum(r.passed for r in screen.results) == 3, timeout=60)
     await pilot.pause(1.2)  # the countdown moves on
     await pilot.press("h")
-    app.call_later(lambda: attempts.reset(app.conn, screen.attempt.namespace))
+    app.after_shot = [lambda: attempts.reset(app.conn, screen.attempt.namespace)]
+
+
+async def exam_report(pilot, app) -> None:
+    """A mock exam ended after two tasks were answered (their reference solutions, from
+    another terminal) and one was flagged: the report, the first answered task selected."""
+    import tempfile
+
+    from podtui.drills import exam as exams
+    from podtui.drills.loader import load_drills, render_attempt
+    from podtui.ui.screens.exam import ExamReportScreen, ExamScreen
+
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="podtui-shot-")
+    app.run_command_line("exam 2027")
+    await until(pilot, lambda: isinstance(app.screen, ExamScreen) and app.screen.exam,
+                timeout=120)
+    screen = app.screen
+    drills = {d.id: d for d in load_drills()[0]}
+    quick = [i for i, t in enumerate(screen.exam.tasks)
+             if t.drill in ("previous-logs", "force-delete", "resources-split")][:2]
+    env = dict(os.environ, KUBECONFIG=KUBECONFIG, PATH=os.pathsep.join(
+        [str(Path(KUBECONFIG).parent), os.environ.get("PATH", "")]))
+    for index in quick:
+        task = screen.exam.tasks[index]
+        for command in render_attempt(drills[task.drill], task.seed).solution:
+            subprocess.run(["bash", "-c", command], env=env, check=True, capture_output=True,
+                           cwd="/tmp")
+        while screen.exam.current != index:
+            await pilot.press("n")
+        await pilot.pause(1.5)  # time spent on it
+    await pilot.press("n", "f")
+    await pilot.pause(5)  # the pods settle
+    await pilot.press("E", "E")
+    await until(pilot, lambda: isinstance(app.screen, ExamReportScreen), timeout=120)
+    await pilot.pause(0.3)
+    await pilot.press(*["j"] * quick[0])
+    assert exams.load() is None
 
 
 async def usage(pilot, app) -> None:
@@ -195,6 +234,7 @@ SHOTS = [
     ("new-pod-picker", (100, 28), new_pod),
     ("delete-confirm", (100, 24), delete_confirm),
     ("drill-mid-attempt", (80, 24), drill),
+    ("exam-report", (100, 36), exam_report),
     ("pod-usage", (100, 30), usage),
     ("pod-state-zoo", (120, 36), zoo),
 ]

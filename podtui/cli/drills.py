@@ -129,7 +129,7 @@ def current_attempt(drill: Drill, conn: Connection) -> tuple[state.Current, Atte
 
 def _check(conn: Connection, drill: Drill, out: TextIO, err: TextIO) -> int:
     current, attempt = current_attempt(drill, conn)
-    results = evaluate_all(attempt.checks, attempts.snapshot(conn, attempt.namespace))
+    results = evaluate_all(attempt.checks, attempts.graded(conn, attempt))
     for result in results:
         out.write(result.line() + "\n")
     passed, total = score(results)
@@ -148,7 +148,7 @@ def _reset(conn: Connection, drill: Drill, out: TextIO) -> int:
     if not current.recorded:
         try:  # the score it ends with goes into the history
             passed, total = score(evaluate_all(attempt.checks,
-                                               attempts.snapshot(conn, attempt.namespace)))
+                                               attempts.graded(conn, attempt)))
             state.record(current, passed, total)
         except ClusterError:
             pass

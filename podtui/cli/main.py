@@ -161,6 +161,14 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
             args.namespace = None  # each attempt has its own namespace
             needs = args.action in cli_drills.CLUSTER_ACTIONS
             return cli_drills.run(_connect(args, settings) if needs else None, args)
+        if name == "exam":
+            from podtui.cli import exam as cli_exam
+
+            args.namespace = None  # each task has its own namespace
+            if args.minutes is None:
+                args.minutes = config.exam_minutes(settings)
+            needs = args.action in cli_exam.CLUSTER_ACTIONS
+            return cli_exam.run(_connect(args, settings) if needs else None, args)
         from podtui.cli import templates as cli_templates
 
         conn = _connect(args, settings) if name in CONNECTED else None

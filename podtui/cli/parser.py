@@ -10,7 +10,7 @@ import argparse
 from podtui import __version__
 
 SUBCOMMANDS = ("logs", "top", "templates", "render", "create", "exec", "shell", "port-forward",
-               "debug", "drill", "config", "completion")
+               "debug", "drill", "exam", "config", "completion")
 #: Called by the shell completion scripts, not listed in --help.
 HIDDEN = ("__complete",)
 #: Subcommands that talk to the cluster.
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         usage="podtui [-h] [--version] [global options] [-A] [COMMAND [ARGS ...]]",
         description="A terminal dashboard for multi-container Kubernetes pods.",
         epilog="commands: logs, top, templates, render, create, exec, shell, port-forward, debug, "
+               "drill, exam, "
                "config, completion "
                "(podtui COMMAND --help); without one, the dashboard starts.",
     )
@@ -85,6 +86,10 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
         from podtui.cli import drills as cli_drills
 
         cli_drills.add_arguments(parser)
+    elif name == "exam":
+        from podtui.cli import exam as cli_exam
+
+        cli_exam.add_arguments(parser)
     elif name == "config":
         parser.description = ("Print the effective configuration and where each value comes "
                               "from (the config file, else the default).")

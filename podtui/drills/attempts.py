@@ -15,7 +15,7 @@ import orjson
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.pod_actions import ReadOnlyError
-from podtui.drills.checks import Snapshot
+from podtui.drills.checks import Snapshot, sanitize
 from podtui.drills.model import Attempt
 
 #: Where each kind lives in the API (setup objects and what checks read).
@@ -26,10 +26,17 @@ API_PATHS = {
     "Secret": ("/api/v1", "secrets"),
     "Job": ("/apis/batch/v1", "jobs"),
     "Event": ("/api/v1", "events"),
+    "Deployment": ("/apis/apps/v1", "deployments"),
+    "ReplicaSet": ("/apis/apps/v1", "replicasets"),
+    "CronJob": ("/apis/batch/v1", "cronjobs"),
+    "PersistentVolumeClaim": ("/api/v1", "persistentvolumeclaims"),
+    "EndpointSlice": ("/apis/discovery.k8s.io/v1", "endpointslices"),
 }
 #: Check object kind -> API kind.
 CHECKED = {"pod": "Pod", "job": "Job", "configmap": "ConfigMap", "service": "Service",
-           "event": "Event"}
+           "event": "Event", "deployment": "Deployment", "replicaset": "ReplicaSet",
+           "cronjob": "CronJob", "secret": "Secret", "pvc": "PersistentVolumeClaim",
+           "endpointslice": "EndpointSlice"}
 DRILL_LABEL = "podtui.dev/drill"
 
 
@@ -158,5 +165,13 @@ def snapshot(conn: Connection, namespace: str) -> Snapshot:
         except Exception as exc:  # noqa: BLE001
             raise _forbidden_hint(exc, f"list {API_PATHS[api_kind][1]} in {namespace}",
                                   conn) from None
-        snap[kind] = {(i.get("metadata") or {}).get("name", ""): i for i in items}
+        snap[kind] = {(i.get("metadata") or {}).get("name", ""): sanitize(kind, i)
+                      for i in items}
     return snap
+
+
+def graded(conn: Connection, attempt: Attempt) -> Snapshot:
+    """What the attempt's checks read: the objects, and the behaviours they observe."""
+    from podtui.drills.probes import grade
+
+    return grade(conn, attempt.namespace, attempt.checks, snapshot(conn, attempt.namespace))

@@ -9,11 +9,15 @@ from collections.abc import Callable
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.pods import Change, Page, PodWatcher, Status, WatchEvent
-from podtui.drills.checks import Snapshot
+from podtui.drills.checks import Snapshot, sanitize
 
 #: check object kind -> the watched resource (PodWatcher's path form)
 RESOURCES = {"pod": "pods", "configmap": "configmaps", "service": "services",
-             "job": "apis/batch/v1/jobs", "event": "events"}
+             "job": "apis/batch/v1/jobs", "event": "events",
+             "deployment": "apis/apps/v1/deployments", "replicaset": "apis/apps/v1/replicasets",
+             "cronjob": "apis/batch/v1/cronjobs", "secret": "secrets",
+             "pvc": "persistentvolumeclaims",
+             "endpointslice": "apis/discovery.k8s.io/v1/endpointslices"}
 
 
 class LiveObjects:
@@ -56,7 +60,8 @@ class LiveObjects:
                 if isinstance(event, Page):
                     pending = {} if event.first else self._pending.get(kind, {})
                     for obj in event.pods:
-                        pending[(obj.get("metadata") or {}).get("name", "")] = obj
+                        pending[(obj.get("metadata") or {}).get("name", "")] = sanitize(
+                            kind, obj)
                     if event.last:
                         self._objects[kind] = pending
                         self._pending.pop(kind, None)
@@ -69,7 +74,7 @@ class LiveObjects:
                     if event.kind == "DELETED":
                         self._objects[kind].pop(name, None)
                     else:
-                        self._objects[kind][name] = event.pod
+                        self._objects[kind][name] = sanitize(kind, event.pod)
                     changed = True
             if changed:
                 self.on_change()

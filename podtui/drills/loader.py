@@ -49,6 +49,8 @@ from podtui.drills.model import (
     DEFAULT_MINUTES,
     OBJECT_KINDS,
     PREDICATES,
+    PROBES,
+    TEMPLATE_KINDS,
     Attempt,
     Check,
     Drill,
@@ -63,9 +65,13 @@ FIELDS = ("id", "title", "tag", "minutes", "parameters", "task", "setup", "solut
           "hints", "checks", "sandbox")
 REQUIRED = ("id", "title", "tag", "task", "solution", "checks")
 CHECK_FIELDS = ("say", "what", "path", *OBJECT_KINDS, "container", "volume", "mount",
-                *PREDICATES)
+                *PREDICATES, *PROBES, "keeps")
+#: The paths a behavioural check reads of what it observed ("" = the first).
+PROBE_PATHS = {"exec": ("", "output", "exit"), "log": ("",), "http": ("", "status", "body"),
+               "steady": ("", "ready", "restarts")}
 #: Kinds a setup may create (the cluster side knows their API paths).
-SETUP_KINDS = ("Pod", "Job", "ConfigMap", "Service", "Secret")
+SETUP_KINDS = ("Pod", "Job", "ConfigMap", "Service", "Secret", "Deployment", "ReplicaSet",
+               "CronJob", "PersistentVolumeClaim")
 _IDENT = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 
 
@@ -254,9 +260,10 @@ class _Parser:
             raise fail("each check must be a mapping (say, an object, a predicate)")
         unknown = [k for k in item if k not in CHECK_FIELDS]
         if unknown:
-            raise fail(f"unknown key {unknown[0]!r} (expected say, what, path, one of "
-                       f"{', '.join(OBJECT_KINDS)}, container/volume/mount, and one of "
-                       f"{', '.join(PREDICATES)})", str(unknown[0]))
+            raise fail(f"unknown key {unknown[0]!r} (expected say, what, path, keeps, one of "
+                       f"{', '.join(OBJECT_KINDS)}, container/volume/mount, at most one of "
+                       f"{', '.join(PROBES)}, and one of {', '.join(PREDICATES)})",
+                       str(unknown[0]))
         say = item.get("say")
         if not isinstance(say, str) or not say.strip():
             raise fail("'say' (a sentence for the user) is required")
@@ -271,8 +278,9 @@ class _Parser:
             raise fail("'mount' needs a container (whose mount of that volume)", "mount")
         for part in ("container", "volume", "mount"):
             if part in item:
-                if objects[0] not in ("pod", "job"):
-                    raise fail(f"'{part}' only works inside a pod or job", part)
+                if objects[0] not in TEMPLATE_KINDS:
+                    raise fail(f"'{part}' only works inside a {', '.join(TEMPLATE_KINDS)}",
+                               part)
                 scope.append((part, item[part]))
         for key, value in scope:
             if not isinstance(value, str) or not value:
@@ -294,8 +302,59 @@ class _Parser:
         what = item.get("what", "")
         if not isinstance(what, str):
             raise fail("'what' must be a short label", "what")
+        keeps = item.get("keeps", False)
+        if not isinstance(keeps, bool):
+            raise fail("'keeps' takes true or false", "keeps")
+        probe = self.probe(item, objects[0], fail)
         return Check(say.strip(), tuple(scope), path, predicate, expected, what,
-                     node_line(self.root, where))
+                     node_line(self.root, where), probe, keeps)
+
+    @staticmethod
+    def probe(item: dict, obj: str, fail) -> tuple:
+        """The behaviour a check observes: exec, log, http or steady (at most one)."""
+        probes = [k for k in PROBES if k in item]
+        if not probes:
+            return ()
+        if len(probes) > 1:
+            raise fail(f"observe one behaviour per check, not {' and '.join(probes)}",
+                       probes[1])
+        kind, value = probes[0], item[probes[0]]
+        if obj != "pod":
+            raise fail(f"'{kind}' observes a pod: name it with pod:", kind)
+        if kind != "http" and "container" not in item:
+            raise fail(f"'{kind}' needs a container", kind)
+        if "volume" in item or "mount" in item:
+            raise fail(f"'{kind}' observes a container, not a volume or mount", kind)
+        path = item.get("path", "")
+        if path not in PROBE_PATHS[kind]:
+            allowed = ", ".join(p or "(none)" for p in PROBE_PATHS[kind])
+            raise fail(f"{kind} checks read path {allowed}, not {path!r}", "path")
+        if kind == "exec":
+            if isinstance(value, str) and value.strip():
+                return ("exec", value)
+            if isinstance(value, list) and value and all(
+                    isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+                return ("exec", tuple(str(v) for v in value))
+            raise fail("exec takes a shell command (text, run with sh -c) or a list of "
+                       "words", kind)
+        if kind == "log":
+            if value not in ("current", "previous"):
+                raise fail("log takes current or previous", kind)
+            return ("log", value)
+        if kind == "http":
+            if isinstance(value, int | str) and not isinstance(value, bool):
+                value = {"port": value}
+            if not isinstance(value, dict) or "port" not in value or set(value) - {
+                    "port", "path"}:
+                raise fail("http takes a port, or {port: N, path: /x}", kind)
+            url = value.get("path", "/")
+            if not isinstance(url, str) or not url.startswith(("/", "$")):
+                raise fail("http path must start with /", kind)
+            return ("http", str(value["port"]), url)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 60
+        if not ok:
+            raise fail("steady takes the seconds to watch (at most 60)", kind)
+        return ("steady", float(value))
 
     @staticmethod
     def expectation(predicate: str, value: Any, fail) -> None:
@@ -364,11 +423,17 @@ def render_attempt(drill: Drill, seed: int, namespace: str | None = None) -> Att
         setup.append(manifest)
     checks = []
     for check in drill.checks:
+        probe = tuple(tuple(_sub(list(p), values)) if isinstance(p, tuple) else _sub(p, values)
+                      for p in check.probe)
+        if probe[:1] == ("http",) and (not str(probe[1]).isdigit()
+                                       or not str(probe[2]).startswith("/")):
+            raise DrillError(f"http: port {probe[1]!r} must be a number and path "
+                             f"{probe[2]!r} start with /", drill.source, check.line, drill.id)
         checks.append(Check(
             _sub(check.say, values),
             tuple((k, _sub(v, values)) for k, v in check.scope),
             _sub(check.path, values), check.predicate, _sub(check.expected, values),
-            _sub(check.what, values), check.line))
+            _sub(check.what, values), check.line, probe, check.keeps))
         if check.predicate == "matches":
             try:
                 re.compile(str(checks[-1].expected))

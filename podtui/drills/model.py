@@ -8,9 +8,17 @@ from typing import Any
 #: The exam's pace: about 7 minutes a question.
 DEFAULT_MINUTES = 7
 
-#: Where a check looks: an object kind, then optional parts inside it.
-OBJECT_KINDS = ("pod", "job", "configmap", "service", "events")
-PART_KINDS = ("container", "volume", "mount")
+#: Where a check looks: an object kind, then optional parts inside it (container, volume,
+#: mount).
+OBJECT_KINDS = ("pod", "job", "configmap", "service", "events", "deployment", "replicaset",
+                "cronjob", "secret", "pvc")
+#: Kinds with a pod template: their containers and volumes can be checked.
+TEMPLATE_KINDS = ("pod", "job", "deployment", "replicaset", "cronjob")
+
+#: What a check may observe of a pod by doing something (podtui.drills.probes), beside
+#: reading its spec and status: a command run in a container, a container's log, an HTTP
+#: request to a port of the pod, a container watched over a window.
+PROBES = ("exec", "log", "http", "steady")
 
 #: The predicate set: exactly one per check.
 PREDICATES = ("exists", "equals", "contains", "one_of", "none_of", "matches",
@@ -37,6 +45,12 @@ class Check:
     expected: Any
     what: str = ""  # a label for the path in results (defaults to the path)
     line: int | None = None
+    #: A behaviour to observe instead of an object's fields: ("exec", argv), ("log",
+    #: "current"|"previous"), ("http", port, path), ("steady", seconds); () for none.
+    probe: tuple = ()
+    #: The check guards what the task says to keep as it is: it counts only once a check
+    #: of the answer passes (doing nothing scores 0).
+    keeps: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ from podtui.drills.model import ParamSpec
 SAFE_VALUE = re.compile(r"[A-Za-z0-9./_][A-Za-z0-9._:/@+-]{0,127}")
 #: No look-alikes (l/1, o/0), so a name read off the screen is typed right.
 _SUFFIX = "abcdefghjkmnpqrstuvwxyz23456789"
-#: Ports a drill may draw from: unprivileged, below the ephemeral range.
-PORT_RANGE = (1024, 32767)
 
 
 def draw(drill_id: str, seed: int, params: tuple[ParamSpec, ...]) -> dict[str, str]:

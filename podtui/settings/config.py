@@ -14,7 +14,7 @@
     shell = "bash,sh"                 # the shells `s` tries, in order (default "sh,bash")
 
     [drill]
-    time_budget = "15m"               # the time budget of an exam drill (not used yet)
+    time_budget = "2h"                # the mock exam's clock (podtui exam, :exam)
 
     [keys]                            # key remapping: binding id = key(s), see `podtui config`
     pod_list.logs = "L"
@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "logs.tail": 200,
     "logs.timestamps": False,
     "exec.shell": "sh,bash",
-    "drill.time_budget": "15m",
+    "drill.time_budget": "2h",
 }
 DEFAULT = "default"
 
@@ -152,6 +152,15 @@ def _check(key: str, value: Any) -> str | None:
     elif not isinstance(value, str) or not value.strip():
         return f"expected a non-empty string, got {value!r}"
     return None
+
+
+def exam_minutes(settings: Settings) -> int:
+    """The mock exam's clock in minutes (`drill.time_budget`), at least one."""
+    from podtui.cluster.logs import parse_since
+
+    seconds = parse_since(str(settings.values.get("drill.time_budget", DEFAULTS[
+        "drill.time_budget"])))
+    return max(1, int(seconds) // 60) if isinstance(seconds, int) else 120
 
 
 def load(path: Path | None = None, *, report: bool = False) -> Settings:

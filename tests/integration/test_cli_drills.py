@@ -67,9 +67,11 @@ def test_start_check_reset_history(podtui, conn, admin_kubeconfig):
                            check=True).stdout.split()
     assert len(names) == 2 and all(n.split("/")[1] in started.stdout for n in names)
 
-    failing = podtui("check", "force-delete")
+    failing = podtui("check", "force-delete")  # doing nothing scores 0
     assert failing.returncode == 1
-    assert [line[:6] for line in failing.stdout.splitlines()] == ["FAIL  ", "PASS  ", "PASS  "]
+    assert [line[:6] for line in failing.stdout.splitlines()] == ["FAIL  ", "FAIL  ", "FAIL  "]
+    assert failing.stdout.splitlines()[1].endswith("exists (counts once the task is begun)")
+    assert failing.stderr.startswith("score 0/3, ")
     stuck = names[0].split("/")[1] if "stuck" in names[0] else names[1].split("/")[1]
     run_commands([f"kubectl -n {ns} delete pod {stuck} --grace-period=0 --force"],
                  admin_kubeconfig)
@@ -119,8 +121,9 @@ def test_unknown_drill_and_bad_user_file(podtui, tmp_path):
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 14
     assert listed.stderr.splitlines() == [
         "podtui drill list: mine.yaml line 9: checks[0]: unknown key 'exits' (expected say, "
-        "what, path, one of pod, job, configmap, service, events, container/volume/mount, and "
-        "one of "
+        "what, path, keeps, one of pod, job, configmap, service, events, deployment, "
+        "replicaset, cronjob, secret, pvc, container/volume/mount, at most one of exec, log, "
+        "http, steady, and one of "
         "exists, equals, contains, one_of, none_of, matches, at_least, at_most, count)"]
     line = one_line_error(podtui("show", "mine"))
     assert line.startswith("podtui drill show: mine.yaml line 9: checks[0]: unknown key")

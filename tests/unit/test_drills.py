@@ -31,11 +31,10 @@ def check(predicate: str, expected, path: str = "", *scope: tuple[str, str]) -> 
     return Check("the sentence", (("pod", "web"), *scope), path, predicate, expected)
 
 
-def test_result_says_what_it_looked_at_and_found():
+def test_result_says_what_it_looked_at_and_found_never_the_answer():
     result = evaluate(check("contains", "tail", "cmdline", ("container", "shipper")), SNAP)
     assert not result.passed
-    assert result.detail == ("container `shipper`: cmdline is `sleep 3600`, "
-                             "expected it to contain `tail`")
+    assert result.detail == "container `shipper`: cmdline is `sleep 3600`"
     assert result.line().startswith("FAIL  the sentence: container `shipper`")
 
 
@@ -102,14 +101,13 @@ def test_odd_data_never_raises():
     """Not a pod object, or a spec of the wrong shape: a failed check that says why."""
     not_found = "pod `web` not found"
     no_app = "container `app` not found"
-    no_volumes = "pod `web`: spec.volumes[*].name has 0 items, expected 1 item"
+    no_volumes = "pod `web`: spec.volumes[*].name has 0 items"
     verdicts = {
         None: (not_found, not_found, not_found),
         "x": (not_found, not_found, not_found),
         "list": (not_found, not_found, not_found),
-        "spec list": (no_app, no_volumes, "pod `web`: spec is empty, expected it to match `(`"),
-        "containers str": (no_app, no_volumes, "pod `web`: spec is `{\"containers\":\"nope\"}`, "
-                           "expected it to match `(`"),
+        "spec list": (no_app, no_volumes, "pod `web`: spec is empty"),
+        "containers str": (no_app, no_volumes, "pod `web`: spec is `{\"containers\":\"nope\"}`"),
     }
     values = {None: None, "x": "x", "list": [], "spec list": {"spec": []},
               "containers str": {"spec": {"containers": "nope"}}}
@@ -204,7 +202,7 @@ BAD = [
     (GOOD.replace("{choose: [a, b, c]}\n  other", "{choose: [a b]}\n  other"), 6,
      "'a b' is not a plain word"),
     (GOOD.replace("{choose: [a, b, c]}\n  other", "{pick: [a]}\n  other"), 6, "unknown kind"),
-    (GOOD.replace("kind: ConfigMap", "kind: Deployment"), 12, "kind 'Deployment' is not one"),
+    (GOOD.replace("kind: ConfigMap", "kind: DaemonSet"), 12, "kind 'DaemonSet' is not one"),
     (GOOD.replace("    pod: ${pod}\n", "    pod: ${pod}\n    mount: logs\n"), 22,
      "'mount' needs a container"),
     (GOOD.replace("exists: true", "count: many"), 22, "count takes a whole number"),
@@ -253,8 +251,7 @@ def test_events_of_an_object_oldest_first():
     assert evaluate(c, snap).passed
     c = Check("s", (("events", "web"),), "[*].reason", "contains", "BackOff")
     result = evaluate(c, snap)
-    assert result.detail == ("events of `web`: [*].reason is `Scheduled, Pulling`, expected it "
-                             "to contain `BackOff`")
+    assert result.detail == "events of `web`: [*].reason is `Scheduled, Pulling`"
     assert not evaluate(Check("s", (("events", "nope"),), "", "exists", True), snap).passed
 
 

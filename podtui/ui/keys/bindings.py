@@ -120,9 +120,28 @@ DRILL = _ids("drill", [
     Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False, id="drill.scroll_up"),
 ])
 
+EXAM = _ids("exam", [
+    Binding("n,right", "move(1)", "Next", id="exam.next"),
+    Binding("p,left", "move(-1)", "Previous", id="exam.previous"),
+    Binding("f", "flag", "Flag"),
+    Binding("exclamation_mark", "shell", "Shell"),
+    Binding("h", "hint", "Hint", show=False),
+    Binding("s", "solution", "Solution", show=False),
+    Binding("E", "end", "End exam"),
+    Binding("escape", "app.pop_screen", "Back"),
+    Binding("j,down", "scroll_task(1)", "Scroll the task", show=False, id="exam.scroll_down"),
+    Binding("k,up", "scroll_task(-1)", "Scroll the task", show=False, id="exam.scroll_up"),
+])
+
+EXAM_REPORT = _ids("exam_report", [
+    Binding("j,down", "move(1)", "Next task", id="exam_report.next"),
+    Binding("k,up", "move(-1)", "Previous task", id="exam_report.previous"),
+    Binding("escape,q", "app.pop_screen", "Close", id="exam_report.close"),
+])
+
 #: What `?` lists, in this order.
 HELP = [("Pod list", POD_LIST), ("Pod detail", POD_DETAIL), ("Logs", LOGS),
-        ("Exam drill", DRILL)]
+        ("Exam drill", DRILL), ("Mock exam", EXAM), ("Exam report", EXAM_REPORT)]
 
 
 def action_keys(action, keymap: dict[str, str]) -> list[str]:

@@ -26,6 +26,10 @@ from podtui.drills.model import Attempt, Drill
 from podtui.drills.params import new_seed
 from podtui.ui.keys import bindings as keymap
 
+#: Seconds between two looks at what the pod does (the behavioural checks): a command, a
+#: log or a port changes without any object changing.
+OBSERVE_SECONDS = 3.0
+
 
 def reflow(task: str) -> str:
     """Join a task's hard-wrapped lines so the screen wraps them at its own width; list
@@ -99,6 +103,8 @@ class DrillScreen(Screen):
         self.solution_seen = False
         self.final: str = ""  # the score line once the attempt has ended
         self.live: LiveObjects | None = None
+        #: What the behavioural checks last observed (a command, a log, a port...).
+        self.observed: dict[str, dict] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="head")
@@ -114,6 +120,7 @@ class DrillScreen(Screen):
         self.render_head()
         self.query_one("#checks", Static).update("starting...")
         self.set_interval(1.0, self.render_head)
+        self.set_interval(OBSERVE_SECONDS, self.observe)
         self.begin()
 
     def on_unmount(self) -> None:
@@ -171,6 +178,7 @@ class DrillScreen(Screen):
 
     def _started(self, attempt: Attempt, current: state.Current, how: str) -> None:
         self.attempt, self.current = attempt, current
+        self.observed = {}
         self.final = ""
         self.hints_shown = 0
         self.solution_seen = False
@@ -203,10 +211,28 @@ class DrillScreen(Screen):
         else:
             self.say("watching again", error=False)
 
+    @work(thread=True, exclusive=True, group="drill-observe", exit_on_error=False)
+    def observe(self) -> None:
+        """Observe the behaviours the checks need (in a thread: a window takes seconds)."""
+        attempt, live = self.attempt, self.live
+        if attempt is None or live is None or not live.ready or self.readonly or not any(
+                c.probe for c in attempt.checks):
+            return
+        from podtui.drills.probes import observe
+
+        found = observe(self.conn, attempt.namespace, attempt.checks, live.snapshot())
+        if attempt is self.attempt:
+            self.app.call_from_thread(self._observed_now, found)
+
+    def _observed_now(self, found: dict[str, dict]) -> None:
+        self.observed = found
+        self.post_message(ObjectsChanged())
+
     def on_objects_changed(self, _message: ObjectsChanged) -> None:
         if self.attempt is None or self.live is None or not self.live.ready:
             return
-        self.results = evaluate_all(self.attempt.checks, self.live.snapshot())
+        self.results = evaluate_all(self.attempt.checks,
+                                    {**self.live.snapshot(), "probe": self.observed})
         lines = Text()
         for result in self.results:
             mark, style = ("✔", "green") if result.passed else ("✘", "red")
