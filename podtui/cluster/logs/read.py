@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
-from podtui.cluster.streams import pod_path
+from podtui.cluster.names import pod_path
 
 #: The end of a log that is read: enough for a check, bounded against a chatty container.
 LIMIT_BYTES = 256 * 1024
