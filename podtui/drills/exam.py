@@ -24,6 +24,7 @@ from podtui.drills import attempts
 from podtui.drills.checks import Result, evaluate_all, score
 from podtui.drills.loader import render_attempt
 from podtui.drills.model import Attempt, Drill
+from podtui.drills.state import append_line, read_lines
 from podtui.settings.xdg import state_dir
 
 #: The exam's clock and size, and the share of the points that passes (CKA/CKAD: 66 %).
@@ -227,27 +228,12 @@ def record(report: Report, now: float | None = None) -> dict:
                    "hints": t.task.hints, "solution_seen": t.task.solution_seen}
                   for t in report.tasks],
     }
-    path = history_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(entry) + "\n")
+    append_line(history_path(), entry)
     return entry
 
 
 def history() -> list[dict]:
-    try:
-        lines = history_path().read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
-    out = []
-    for line in lines:
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict) and isinstance(entry.get("tasks"), list):
-            out.append(entry)
-    return out
+    return [e for e in read_lines(history_path()) if isinstance(e.get("tasks"), list)]
 
 
 def report_lines(report: Report) -> list[str]:

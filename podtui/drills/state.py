@@ -76,10 +76,7 @@ def record(current: Current, passed: int, total: int, now: float | None = None) 
     now = time.time() if now is None else now
     entry = Record(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)), current.drill,
                    current.seed, max(0, int(now - current.started)), passed, total)
-    path = history_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(asdict(entry)) + "\n")
+    append_line(history_path(), asdict(entry))
     current.recorded = True
     save_current(current)
     return entry
@@ -87,16 +84,36 @@ def record(current: Current, passed: int, total: int, now: float | None = None) 
 
 def history() -> list[Record]:
     """Every recorded attempt, oldest first; unreadable lines are skipped."""
+    out = []
+    for entry in read_lines(history_path()):
+        try:
+            out.append(Record(**entry))
+        except TypeError:
+            continue
+    return out
+
+
+def append_line(path: Path, entry: dict) -> None:
+    """Append one JSON object as a line of a history file (drills and exams)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(entry) + "\n")
+
+
+def read_lines(path: Path) -> list[dict]:
+    """The JSON objects of a history file, oldest first; unreadable lines are skipped."""
     try:
-        lines = history_path().read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
     out = []
     for line in lines:
         try:
-            out.append(Record(**json.loads(line)))
-        except (ValueError, TypeError):
+            entry = json.loads(line)
+        except ValueError:
             continue
+        if isinstance(entry, dict):
+            out.append(entry)
     return out
 
 

@@ -330,20 +330,27 @@ class DrillScreen(Screen):
         if self.attempt is None or self.current is None:
             self.say("no attempt running: nothing to open a shell for")
             return
-        from podtui.drills.shell import shell_env, user_shell
+        task_shell(self, self.conn, self.attempt.namespace, self.drill.id,
+                   f"podtui drill {self.drill.id}")
 
-        try:
-            env, front = shell_env(self.conn, self.attempt.namespace, self.drill.id)
-        except ClusterError as exc:
-            self.say(describe(exc))
-            return
-        try:
-            with self.app.suspend():
-                print(f"podtui drill {self.drill.id}: kubectl now uses namespace "
-                      f"{self.attempt.namespace}; type exit to return.", flush=True)
-                subprocess.run([user_shell()], env=env, check=False)
-        except Exception as exc:  # noqa: BLE001 - e.g. no terminal to suspend
-            self.say(f"cannot open a shell: {describe(exc)}")
-        finally:
-            front.unlink(missing_ok=True)
-        self.refresh()
+
+def task_shell(screen, conn, namespace: str, drill_id: str, who: str) -> None:
+    """The user's shell, the app suspended, with kubectl pointed at a task's namespace (the
+    drill screen's and the exam's `!`); a failure is one line on `screen`."""
+    from podtui.drills.shell import shell_env, user_shell
+
+    try:
+        env, front = shell_env(conn, namespace, drill_id)
+    except ClusterError as exc:
+        screen.say(describe(exc))
+        return
+    try:
+        with screen.app.suspend():
+            print(f"{who}: kubectl now uses namespace {namespace}; type exit to return.",
+                  flush=True)
+            subprocess.run([user_shell()], env=env, check=False)
+    except Exception as exc:  # noqa: BLE001 - e.g. no terminal to suspend
+        screen.say(f"cannot open a shell: {describe(exc)}")
+    finally:
+        front.unlink(missing_ok=True)
+    screen.refresh()

@@ -6,7 +6,6 @@ Fits 80x24."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 
 from rich.text import Text
@@ -23,7 +22,7 @@ from podtui.drills.loader import load_drills
 from podtui.drills.model import Drill
 from podtui.drills.params import new_seed
 from podtui.ui.keys import bindings as keymap
-from podtui.ui.screens.drill import SolutionScreen, reflow
+from podtui.ui.screens.drill import SolutionScreen, reflow, task_shell
 
 
 class ExamScreen(Screen):
@@ -213,24 +212,9 @@ class ExamScreen(Screen):
         if self.exam is None:
             self.say("the exam has not started: nothing to open a shell for")
             return
-        from podtui.drills.shell import shell_env, user_shell
-
         task = self.exam.tasks[self.exam.current]
-        try:
-            env, front = shell_env(self.conn, task.namespace, task.drill)
-        except ClusterError as exc:
-            self.say(describe(exc))
-            return
-        try:
-            with self.app.suspend():
-                print(f"podtui exam, task {self.exam.current + 1}: kubectl now uses namespace "
-                      f"{task.namespace}; type exit to return.", flush=True)
-                subprocess.run([user_shell()], env=env, check=False)
-        except Exception as exc:  # noqa: BLE001 - e.g. no terminal to suspend
-            self.say(f"cannot open a shell: {describe(exc)}")
-        finally:
-            front.unlink(missing_ok=True)
-        self.refresh()
+        task_shell(self, self.conn, task.namespace, task.drill,
+                   f"podtui exam, task {self.exam.current + 1}")
 
     def action_end(self) -> None:
         if self.exam is None or self.ending:
