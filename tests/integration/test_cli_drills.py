@@ -20,17 +20,23 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def podtui(tmp_path, admin_kubeconfig):
+def subcommand_runner(tmp_path, kubeconfig: str, command: str, timeout: float):
+    """Runs `podtui COMMAND ...` with the sandbox's kubeconfig and its own state and config
+    directories under tmp_path."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "KUBECONFIG")}
-    env.update(KUBECONFIG=admin_kubeconfig, XDG_STATE_HOME=str(tmp_path / "state"),
+    env.update(KUBECONFIG=kubeconfig, XDG_STATE_HOME=str(tmp_path / "state"),
                XDG_CONFIG_HOME=str(tmp_path / "config"))
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "podtui", "drill", *args], cwd=REPO,
-                              env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run([sys.executable, "-m", "podtui", command, *args], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=timeout)
 
     return run
+
+
+@pytest.fixture
+def podtui(tmp_path, admin_kubeconfig):
+    return subcommand_runner(tmp_path, admin_kubeconfig, "drill", 120)
 
 
 def namespace_phase(conn, name: str) -> str | None:

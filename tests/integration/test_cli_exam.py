@@ -4,16 +4,14 @@ tasks' namespaces are compared with what the API server says."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import KUBECTL
-from tests.integration.test_cli_drills import namespace_phase
+from tests.integration.test_cli_drills import namespace_phase, subcommand_runner
 
 pytestmark = pytest.mark.integration
 
@@ -22,14 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def podtui(tmp_path, admin_kubeconfig):
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "KUBECONFIG")}
-    env.update(KUBECONFIG=admin_kubeconfig, XDG_STATE_HOME=str(tmp_path / "state"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"))
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "podtui", "exam", *args], cwd=REPO,
-                              env=env, capture_output=True, text=True, timeout=180)
-
+    run = subcommand_runner(tmp_path, admin_kubeconfig, "exam", 180)
     run.state = tmp_path / "state" / "podtui"
     return run
 
