@@ -28,6 +28,7 @@ from podtui.anatomy.refs import pod_ref
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
+from podtui.ui.keys.bindings import refusal
 from podtui.ui.messages import Said
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 #: Screen actions -> the access they need (hidden when the server says no, or read-only).
 ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
                  "port_forward": "port_forward", "debug": "debug"}
+#: Screen actions that write pods -> the verb the server is asked about.
+WRITES = {"new_pod": "create", "delete": "delete"}
 ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
 
@@ -354,7 +357,8 @@ class InsideActions:
 # --- the actions of the keys (ui/keymap.py INSIDE), on the pod list and the pod detail ---------
 
 class InsideKeys:
-    """Mixin for a screen with a current pod (`inside_pod`): the actions of keymap.INSIDE."""
+    """Mixin for a screen with a current pod (`inside_pod`): the actions of keymap.INSIDE,
+    and the one-line answer to a key not allowed there (inside, create or delete)."""
 
     app: Host
 
@@ -371,18 +375,24 @@ class InsideKeys:
         return self.app.inside_actions.may(action, namespace)
 
     def on_key(self, event) -> None:
-        # A hidden key still gets an answer: why it does nothing here.
+        # A hidden key still gets an answer: why it does nothing here, naming the key
+        # pressed (the config file's, when remapped).
         action = bound_action(self, event.key)
-        if action not in ACTION_ACCESS:
-            return
-        if self.inside_allowed(action) is False:
-            event.stop()
+        if action in ACTION_ACCESS:
+            if self.inside_allowed(action) is not False:
+                return
             what = {"exec": "exec is", "port_forward": "port-forward is",
-                    "debug": "debug containers are"}[ACTION_ACCESS[action]]
+                    "debug": "debug containers are"}[ACTION_ACCESS[action]] + " disabled"
             why = ("read-only mode" if self.app.conn.readonly
                    else "the pod is gone" if getattr(self, "gone", False)
                    else "RBAC does not allow it here")
-            self.app.say(f"{why}: {what} disabled")
+        elif (verb := WRITES.get(action)) and not self.app.may(verb):
+            what = f"{'creating' if verb == 'create' else 'deleting'} pods is disabled"
+            why = "read-only mode" if self.app.readonly else "RBAC does not allow it here"
+        else:
+            return
+        event.stop()
+        self.app.say(refusal(why, event.key, what))
 
     def _with_pod(self, act) -> None:
         pod = self.inside_pod()

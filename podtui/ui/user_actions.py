@@ -28,7 +28,7 @@ from podtui.actions.process import Captured, run_foreground
 from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import default_container
 from podtui.anatomy.refs import name_of
-from podtui.ui.keys.bindings import action_keys
+from podtui.ui.keys.bindings import action_keys, refusal
 from podtui.ui.messages import Said
 from podtui.ui.screens.action_panes import Run
 
@@ -95,8 +95,8 @@ class ActionKeys:
         for action in getattr(self, "_hidden_actions", ()):
             if event.key in action_keys(action, self.app.settings.keys):
                 event.stop()
-                self.app.say(f"read-only mode: {action.title} is disabled (its readonly_ok "
-                             "is false)")
+                self.app.say(refusal("read-only mode", event.key, f"{action.title} is "
+                                     "disabled (its readonly_ok is false)"))
                 return
 
     def action_user_action(self, name: str) -> None:

@@ -258,8 +258,8 @@ async def test_readonly_hides_actions_unless_readonly_ok(tmp_path, recorder, adm
         footer = footer_keys(app.screen)
         assert footer.get("K") == "Reads" and "W" not in footer
         await open_pod(pilot, app, SEED_POD, key="W")
-        assert message_line(app) == "read-only mode: Writes is disabled (its readonly_ok is " \
-                                    "false)"
+        assert message_line(app) == "read-only mode: W refused, Writes is disabled (its " \
+                                    "readonly_ok is false)"
         await pilot.press("K")
         await until(pilot, lambda: recorded(out), "the readonly_ok action's run")
         await until(pilot, lambda: "exit 0" in message_line(app), "its line")

@@ -34,16 +34,16 @@ def test_readonly_on_the_command_line_refuses_create_and_delete(conn, namespace,
     try:
         term.wait_for(lambda t: "kept" in t and "READONLY" in t, "the pod list, read-only")
         term.press(b"\x04")  # ctrl+d on the selected pod
-        term.wait_for(lambda t: "read-only mode: deleting pods is disabled" in t, "refusal",
-                      on_screen=True)
+        term.wait_for(lambda t: "read-only mode: ctrl-d refused, deleting pods is disabled"
+                      in t, "refusal", on_screen=True)
         term.press(b"n")
-        term.wait_for(lambda t: "read-only mode: creating pods is disabled" in t, "refusal",
-                      on_screen=True)
-        for key, line in ((b"s", "read-only mode: exec is disabled"),
-                          (b"F", "read-only mode: port-forward is disabled"),
-                          (b"e", "read-only mode: debug containers are disabled"),
-                          (b"n", "read-only mode: creating pods is disabled"),  # between
-                          (b"x", "read-only mode: exec is disabled")):
+        term.wait_for(lambda t: "read-only mode: n refused, creating pods is disabled" in t,
+                      "refusal", on_screen=True)
+        for key, line in ((b"s", "read-only mode: s refused, exec is disabled"),
+                          (b"F", "read-only mode: F refused, port-forward is disabled"),
+                          (b"e", "read-only mode: e refused, debug containers are disabled"),
+                          (b"n", "read-only mode: n refused, creating pods is disabled"),  # between
+                          (b"x", "read-only mode: x refused, exec is disabled")):
             term.press(key)
             term.wait_for(lambda t, line=line: line in t, f"the refusal of {key!r}",
                           on_screen=True)

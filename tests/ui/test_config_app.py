@@ -141,8 +141,9 @@ async def test_switching_context_starts_in_the_files_namespace_for_it(
 
 async def test_a_refused_key_is_answered_on_its_remapped_key(tmp_path, conn, namespace,
                                                               admin_kubeconfig):
-    """--readonly hides create, delete and shell; their remapped keys (not the defaults,
-    which now mean nothing) answer with the one-line refusal, on the list and the detail."""
+    """--readonly hides create, delete and the inside keys (s, x, F, e); their remapped
+    keys (not the defaults, which now mean nothing) answer with the one-line refusal
+    naming the key pressed, on the list and the detail."""
     from podtui.ui.screens.pod_detail import PodDetailScreen
     from podtui.ui.screens.pod_list import MessageLine
     from tests.conftest import make_pod
@@ -153,7 +154,11 @@ async def test_a_refused_key_is_answered_on_its_remapped_key(tmp_path, conn, nam
 pod_list.new_pod = "a"
 pod_list.delete = "ctrl+k"
 pod_list.shell = "b"
+pod_list.run = "w"
+pod_list.port_forward = "p"
+pod_list.debug = "o"
 pod_detail.shell = "b"
+pod_detail.delete = "ctrl+k"
 """)
     assert chosen.problems == []
     app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace), settings=chosen,
@@ -166,22 +171,27 @@ pod_detail.shell = "b"
     async with app.run_test(size=(120, 30)) as pilot:
         table = await until(pilot, lambda: row(app, "kept") and app.pod_list.table, "the pod")
         table.select_uid(row(app, "kept").uid)
-        for old in ("n", "ctrl+d", "s"):  # the defaults: no longer these actions' keys
+        for old in ("n", "ctrl+d", "s", "x", "F", "e"):  # the defaults: no longer these keys
             await pilot.press(old)
             assert line() == "" and isinstance(app.screen, PodListScreen), old
-        for key, said in (("a", "read-only mode: creating pods is disabled"),
-                          ("ctrl+k", "read-only mode: deleting pods is disabled"),
-                          ("b", "read-only mode: exec is disabled")):
+        for key, said in (("a", "read-only mode: a refused, creating pods is disabled"),
+                          ("ctrl+k", "read-only mode: ctrl-k refused, deleting pods is "
+                                     "disabled"),
+                          ("b", "read-only mode: b refused, exec is disabled"),
+                          ("w", "read-only mode: w refused, exec is disabled"),
+                          ("p", "read-only mode: p refused, port-forward is disabled"),
+                          ("o", "read-only mode: o refused, debug containers are disabled")):
             await pilot.press(key)
             assert line() == said, key
             assert isinstance(app.screen, PodListScreen), key
         await open_pod(pilot, app, "kept")
         detail = app.screen
         assert isinstance(detail, PodDetailScreen)
-        await pilot.press("s")
-        await pilot.press("b")
+        await pilot.press("s", "ctrl+d")
+        await pilot.press("b", "ctrl+k")
         notes = [n.message for n in app._notifications]
-        assert notes.count("read-only mode: exec is disabled") == 1, notes
+        assert notes == ["read-only mode: b refused, exec is disabled",
+                         "read-only mode: ctrl-k refused, deleting pods is disabled"], notes
         assert app.screen is detail
     names = [p.metadata.name for p in
              (await asyncio.to_thread(conn.core.list_namespaced_pod, namespace)).items]

@@ -265,7 +265,7 @@ async def test_readonly_refuses_every_way_to_delete(conn, namespace, admin_kubec
         assert "READONLY" in status_text(app)
         await pilot.press("ctrl+d")
         await until(pilot, lambda: message(app), "a one-line message", 5)
-        assert message(app) == "read-only mode: deleting pods is disabled"
+        assert message(app) == "read-only mode: ctrl-d refused, deleting pods is disabled"
         assert isinstance(app.screen, PodListScreen)
         pod = app.pod_list.feed.pod(row(app, "protected").uid)
         app.pod_list.message("", error=False)

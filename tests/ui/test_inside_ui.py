@@ -329,8 +329,11 @@ async def test_readonly_hides_every_inside_key(admin_kubeconfig):
                        ("shell", "run", "port_forward", "debug", "volumes_inside"))
         assert not app.inside_actions.forwards
         notes = {n.message for n in app._notifications}
-        assert {"read-only mode: exec is disabled", "read-only mode: port-forward is disabled",
-                "read-only mode: debug containers are disabled"} <= notes, notes
+        assert {"read-only mode: s refused, exec is disabled",
+                "read-only mode: x refused, exec is disabled",
+                "read-only mode: F refused, port-forward is disabled",
+                "read-only mode: e refused, debug containers are disabled",
+                "read-only mode: v refused, exec is disabled"} == notes, notes
 
 
 async def test_rbac_hides_what_the_user_may_not(conn):

@@ -277,7 +277,7 @@ async def test_readonly_n_says_why_and_creates_nothing(conn, namespace, admin_ku
         await start(pilot, app)
         await pilot.press("n")
         await until(pilot, lambda: message(app), "a one-line message", 5)
-        assert message(app) == "read-only mode: creating pods is disabled"
+        assert message(app) == "read-only mode: n refused, creating pods is disabled"
         assert isinstance(app.screen, PodListScreen)
         app.pod_list.message("", error=False)
         app.open_new_pod()

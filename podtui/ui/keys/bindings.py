@@ -148,3 +148,20 @@ def action_keys(action, keymap: dict[str, str]) -> list[str]:
     """The action's keys, normalised as Textual binds them (`?` -> question_mark)."""
     chosen = keymap.get(action.binding_id, action.key)
     return App._normalize_keymap({"": chosen})[""].split(",")
+
+
+#: Textual's key names that a user reads otherwise (help and refusal lines).
+KEY_NAMES = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc",
+             "exclamation_mark": "!"}
+
+
+def key_text(key: str) -> str:
+    """A key as the user reads it: `ctrl+k` -> `ctrl-k`, `question_mark` -> `?`."""
+    return KEY_NAMES.get(key, key.replace("ctrl+", "ctrl-"))
+
+
+def refusal(why: str, key: str, what: str) -> str:
+    """The one line answering a key whose action is not allowed here: the key the user
+    pressed, whichever it is mapped to (`read-only mode: b refused, exec is disabled`)."""
+    return f"{why}: {key_text(key)} refused, {what}"
+

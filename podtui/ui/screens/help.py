@@ -25,9 +25,7 @@ EXTRA = {
 
 
 def _key_text(binding: Binding) -> str:
-    names = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc", "ctrl+d": "ctrl-d",
-             "ctrl+k": "ctrl-k"}
-    return "/".join(names.get(k, k) for k in binding.key.split(","))
+    return "/".join(keymap.key_text(k) for k in binding.key.split(","))
 
 
 def bindings_table(title: str, bindings: list[Binding]) -> Table:

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
 from podtui.ui.clipboard import copy
-from podtui.ui.inside import InsideKeys, bound_action
+from podtui.ui.inside import InsideKeys
 from podtui.ui.keys import bindings as keymap
 from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.quiet_terminal import QuietScreen
@@ -412,15 +412,6 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
             return self.app.may("delete")
         # "/" and ":" typed into the prompt are text.
         return action not in ("filter", "command") or self.focused is not self.query_one(Input)
-
-    def on_key(self, event) -> None:
-        # The bindings are hidden when not allowed; still answer the key with the reason.
-        verb = {"new_pod": "create", "delete": "delete"}.get(bound_action(self, event.key))
-        if verb and not self.app.may(verb):
-            event.stop()
-            why = "read-only mode" if self.app.readonly else "RBAC does not allow it here"
-            self.message(f"{why}: {'creating' if verb == 'create' else 'deleting'} pods "
-                         "is disabled")
 
     def action_new_pod(self) -> None:
         self.app.open_new_pod()
