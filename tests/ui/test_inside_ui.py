@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.request
 
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from podtui.app import PodTuiApp
@@ -121,6 +122,52 @@ async def test_run_in_every_container_side_by_side(admin_kubeconfig):
         assert node.has_class("-failed")
         title = widget_text(app.screen.query_one("#run-title", Static))
         assert f"kubectl exec {SEED_POD} -n default -c busybox -- ls -la /logs" in title
+        await pilot.press("escape")
+        assert isinstance(app.screen, PodListScreen)
+
+
+def top_border(pane: RunPane) -> str:
+    """The pane's top border as drawn: heavy (┏━) when it has the focus, round (╭─) else."""
+    return pane.render_lines(Region(0, 0, pane.outer_size.width, 1))[0].text
+
+
+async def test_run_panes_run_again_on_r_and_tab_moves_between_them(conn, namespace,
+                                                                    admin_kubeconfig):
+    """`x` in all three containers of a pod on the real node: each run appends a line to
+    a file of the container's own filesystem and counts its lines, so `r` shows 2 where
+    the first run showed 1, in each pane, and kubectl exec finds those two lines; tab
+    moves the focus (the heavy border) from pane to pane and round again."""
+    running_pod(conn, namespace, "three", ["a", "b", "c"])
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_pod(pilot, app, "three", key="x")
+        await pilot.press(*"all", "enter")
+        await type_line(pilot, app, "sh -c 'echo run >> /tmp/runs; wc -l < /tmp/runs'")
+        panes = list(app.screen.query(RunPane))
+        assert [p.spec.container for p in panes] == ["a", "b", "c"]
+
+        async def counted(runs: int) -> None:
+            await until(pilot, lambda: all(p.result and p.border_subtitle == "exit 0"
+                                           for p in panes), f"run {runs} in every pane", 60)
+            assert [pane_text(p)[0].strip() for p in panes] == [str(runs)] * 3
+
+        await counted(1)
+        firsts = [p.result for p in panes]
+        await pilot.press("r")  # (its "running…" may be over before press returns)
+        await until(pilot, lambda: all(p.result is not first for p, first in zip(
+            panes, firsts, strict=True)), "every pane's second result", 60)
+        await counted(2)
+        for container in ("a", "b", "c"):
+            peer = subprocess.run([KUBECTL, "--kubeconfig", admin_kubeconfig, "exec", "three",
+                                   "-n", namespace, "-c", container, "--", "cat", "/tmp/runs"],
+                                  capture_output=True, text=True, timeout=60)
+            assert (peer.returncode, peer.stdout) == (0, "run\nrun\n"), (container, peer)
+
+        for focused in (0, 1, 2, 0):
+            assert app.focused is panes[focused], focused
+            assert [top_border(p)[0] for p in panes] == [
+                "┏" if i == focused else "╭" for i in range(3)], focused
+            await pilot.press("tab")
         await pilot.press("escape")
         assert isinstance(app.screen, PodListScreen)
 

@@ -32,6 +32,9 @@ class RunPane(VerticalScroll):
     DEFAULT_CSS = """
     RunPane { width: 1fr; height: 1fr; border: round $primary; padding: 0 1; }
     RunPane.-failed { border: round $error; }
+    /* The focused pane (tab moves it): the one the arrow keys scroll. */
+    RunPane:focus { border: heavy $accent; }
+    RunPane.-failed:focus { border: heavy $error; }
     RunPane .stderr { color: $text-error; }
     RunPane .note { color: $text-muted; }
     RunPane .status { margin-top: 1; }
@@ -75,7 +78,7 @@ class RunPanesScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="run_panes.back"),
         Binding("r", "rerun", "Run again", id="run_panes.rerun"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="run_panes.next_pane"),
+        Binding("tab", "next_pane", "Next pane", show=False, id="run_panes.next_pane"),
     ]
     DEFAULT_CSS = """
     RunPanesScreen #run-title { height: auto; padding: 0 1; background: $panel; }
@@ -106,6 +109,10 @@ class RunPanesScreen(Screen):
 
     def on_mount(self) -> None:
         self.action_rerun()
+
+    def action_next_pane(self) -> None:
+        # From pane to pane and round again; the focused one is what the arrow keys scroll.
+        self.focus_next(RunPane)
 
     def action_rerun(self) -> None:
         for pane in self.query(RunPane):
