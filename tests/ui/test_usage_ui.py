@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import uuid
+from datetime import datetime
+from fractions import Fraction
 
 import orjson
 from textual.widgets import Static
@@ -16,8 +18,10 @@ from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.usage_feed import UNAVAILABLE, UsageFeed, read_usage
 from podtui.ui.screens.pod_detail import PodDetailScreen
+from sandbox.render_config import ON_FAKE_NODE
 from tests.conftest import KUBECTL, LIMITED_KUBECONFIG, SEED_POD, make_pod, wait_for
 from tests.integration.test_usage import (
+    USAGE,
     kubectl_top,
     metrics_timestamp,
     on_real_node,
@@ -93,6 +97,89 @@ async def test_list_columns_are_the_metrics_apis_numbers(conn, admin_kubeconfig)
         await pilot.press("M")  # k9s: shift-M sorts by memory, heaviest first
         assert table(app).sort_key == "mem"
         assert "MEM↑" in table_text(app).splitlines()[0]
+
+
+#: name -> (CPU used, memory used, CPU requested, memory limit), each ordering the four
+#: differently: U c a d b, M b d c a, X d b a c (100 80 40 20 %), Z a c d b (80 50 30 10 %).
+HEAVY = {"a": ("400m", "20Mi", "1000m", "25Mi"), "b": ("100m", "90Mi", "125m", "900Mi"),
+         "c": ("800m", "40Mi", "4000m", "80Mi"), "d": ("200m", "60Mi", "200m", "200Mi")}
+
+
+def heavy_pod(name: str) -> dict:
+    """One container whose usage KWOK emulates from the annotations (on a fake node)."""
+    cpu, memory, request, limit = HEAVY[name]
+    return {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "annotations": {USAGE + "cpu-main": cpu,
+                                                   USAGE + "memory-main": memory}},
+        "spec": {"containers": [{"name": "main", "image": "busybox:1.36", "resources": {
+            "requests": {"cpu": request}, "limits": {"memory": limit}}}],
+                 **ON_FAKE_NODE, "terminationGracePeriodSeconds": 0},
+    }
+
+
+def quantity(text: str) -> Fraction:
+    """The quantities these tests meet: cores (n, u, m or none) and bytes (Ki, Mi, Gi)."""
+    if text[-2:] in BINARY:
+        return Fraction(memory_bytes(text))
+    scale = {"n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000)}
+    return Fraction(text[:-1]) * scale[text[-1]] if text[-1] in scale else Fraction(text)
+
+
+async def test_usage_sort_keys_are_a_sort_of_the_metrics_apis_numbers(conn, namespace,
+                                                                     admin_kubeconfig):
+    """U M X Z order the rows heaviest first as a sort of what the metrics API serves
+    (PodMetrics, read here) and, for %CPU/R and %MEM/L, of the pods' requests and limits
+    as the API serves them; the same key again reverses."""
+    for name in HEAVY:
+        conn.request("POST", f"/api/v1/namespaces/{namespace}/pods",
+                     body=heavy_pod(name)).drain_conn()
+    app = PodTuiApp(connect(admin_kubeconfig, namespace=namespace))
+
+    def shown() -> list[str]:
+        return [table(app).rows[u].name for u in table(app).order]
+
+    def served() -> dict[str, dict] | None:
+        """The API's PodMetrics of the four, when the app shows that very scrape."""
+        items = orjson.loads(conn.request(
+            "GET", f"/apis/metrics.k8s.io/v1beta1/namespaces/{namespace}/pods").data)["items"]
+        metrics = {m["metadata"]["name"]: m for m in items}
+        usage = table(app).usage or {}
+        if sorted(metrics) != sorted(HEAVY) or any(
+                (u := usage.get((namespace, n))) is None
+                or u.timestamp != datetime.fromisoformat(m["timestamp"].replace("Z", "+00:00"))
+                for n, m in metrics.items()):
+            return None
+        return metrics
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await until(pilot, lambda: table(app).usage is not None, "the first usage report", 60)
+        app.pod_list.usage_feed.period = 0.5  # catch up with metrics-server's scrapes
+        metrics = await until(pilot, served, "the four pods' metrics, in the app too", 120)
+        specs = {n: orjson.loads(conn.request(
+            "GET", f"/api/v1/namespaces/{namespace}/pods/{n}").data)["spec"] for n in HEAVY}
+
+        def used(name: str, resource: str) -> Fraction:
+            return sum(quantity(c["usage"][resource]) for c in metrics[name]["containers"])
+
+        def declared(name: str, kind: str, resource: str) -> Fraction:
+            return sum(quantity(c["resources"][kind][resource])
+                       for c in specs[name]["containers"])
+
+        values = {
+            "U": lambda n: used(n, "cpu"),
+            "M": lambda n: used(n, "memory"),
+            "X": lambda n: used(n, "cpu") / declared(n, "requests", "cpu"),
+            "Z": lambda n: used(n, "memory") / declared(n, "limits", "memory"),
+        }
+        for key, value in values.items():
+            expected = sorted(HEAVY, key=lambda n, v=value: (-v(n), n))  # heaviest first
+            await pilot.press(key)
+            assert shown() == expected, key
+            await pilot.press(key)  # again: reversed
+            assert shown() == expected[::-1], key
+        assert len({tuple(sorted(HEAVY, key=lambda n, v=v: -v(n))) for v in values.values()}
+                   ) == 4  # each key a different order: a key sorting by another's fails
 
 
 def kubectl_tops(kubeconfig: str, namespace: str) -> tuple[list[list[str]], list[list[str]]]:
