@@ -459,14 +459,19 @@ def test_a_debug_container_is_added_runs_and_the_anatomy_shows_its_target(
     assert described == [["Target", "Container:", "sidecar"]]
 
 
-def test_podtui_debug_sees_the_targets_processes_and_ends_with_its_shell(
+def test_podtui_debug_beside_kubectl_debug_sees_the_targets_processes_and_ends(
         conn, namespace, admin_kubeconfig):
-    """The issue's check: a debug container targeting node shows node's process in `ps`;
-    when its shell exits, the container has terminated, for the server and for podtui."""
+    """The issue's check, beside `kubectl debug -it --target node -- sh` on the same pod, in
+    pseudo-terminals of one size: in both, `ps` in the debug shell shows node's process as
+    PID 1 and nothing of the machine's; after `exit 4` both debug containers have the same
+    spec (but kubectl's SYS_PTRACE) and end the same way (terminated, Error, exit 4), for
+    the server and for podtui. podtui exits with the shell's code, kubectl with 0 whatever
+    the shell did."""
     seed_copy(conn, namespace)
+    size = (200, 40)  # busybox ps cuts its lines at the terminal's width: the same in both
     term = podtui_terminal("debug", "seed", "-n", namespace, "--target", "node",
                            "--image", "busybox:1.36", "--kubeconfig", admin_kubeconfig,
-                           size=(200, 40))
+                           size=size)
     try:
         # The shell prints its first prompt before the terminal is attached: podtui's
         # first size makes it draw the prompt again.
@@ -475,26 +480,56 @@ def test_podtui_debug_sees_the_targets_processes_and_ends_with_its_shell(
         assert term.wait() == 4
     finally:
         term.close()
+    env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
+    peer = Terminal([KUBECTL, "--kubeconfig", admin_kubeconfig, "debug", "-it", "seed", "-n",
+                     namespace, "--target", "node", "--image", "busybox:1.36", "--", "sh"],
+                    env, size=size)
+    try:
+        # kubectl too may attach after the first prompt: enter asks the shell for another.
+        peer.wait_for(lambda t: "try pressing enter." in t, "kubectl attaching", timeout=90)
+        peer.press(b"\r")
+        peer.wait_for(lambda t: t.endswith("# "), "kubectl's debug shell's prompt")
+        peer.press(PS_LINE + b"; exit 4\r")
+        assert peer.wait() == 0
+    finally:
+        peer.close()
+
     added = re.search(r"podtui debug: added ephemeral container (debugger-\w+) \(target node\)",
                       term.text())
     name = added.group(1)
-    processes = ps_rows(term.text(), PS_START, PS_END)
-    node = [command for pid, command in processes if pid == 1]
-    assert node and node[0].startswith('node -e const fs = require("fs");'), processes
-    assert {program(command) for _, command in processes} == {"node", "sh", "ps"}, processes
-    assert not [c for _, c in processes if any(word in c for word in MACHINE)], processes
+    kubectl_name = re.search(r"Defaulting debug container name to (debugger-\w+)\.",
+                             peer.text()).group(1)
+    mine, theirs = (ps_rows(t.text(), PS_START, PS_END) for t in (term, peer))
+    for processes in (mine, theirs):
+        node = [command for pid, command in processes if pid == 1]
+        assert node and node[0].startswith('node -e const fs = require("fs");'), processes
+        assert {program(command) for _, command in processes} == {"node", "sh", "ps"}, \
+            processes
+        assert not [c for _, c in processes if any(word in c for word in MACHINE)], processes
+    assert [c for pid, c in mine if pid == 1] == [c for pid, c in theirs if pid == 1]
 
-    pod = get_pod(conn, namespace, "seed")
-    spec = pod["spec"]["ephemeralContainers"]
-    assert [(c["name"], c["targetContainerName"], c.get("command")) for c in spec] == [
-        (name, "node", ["sh"])]  # as kubectl debug -it --target=node -- sh makes it
-    ended = kubectl(admin_kubeconfig, "get", "pod", "seed", "-n", namespace, "-o",
-                    "jsonpath={.status.ephemeralContainerStatuses[0].state.terminated}")
-    assert '"exitCode":4' in ended.stdout and '"reason":"Error"' in ended.stdout
-    shown = next(c for c in pod_from_json(pod).containers if c.name == name)
-    assert (shown.kind, shown.state.kind, shown.state.exit_code) == ("ephemeral",
-                                                                     "terminated", 4)
-    assert shown.state.describe() == "terminated: Error (exit 4)"
+    def both_ended() -> dict | None:  # the kubelet reports an end a moment after it
+        pod = get_pod(conn, namespace, "seed")
+        states = [debug.container_state(pod, n) for n in (name, kubectl_name)]
+        return pod if all("terminated" in state for state in states) else None
+
+    pod = wait_for(both_ended, "both debug containers' end in the pod's status")
+    spec = {c["name"]: {k: v for k, v in c.items() if k != "name"}
+            for c in pod["spec"]["ephemeralContainers"]}
+    assert list(spec) == [name, kubectl_name]
+    # The same container but for what kubectl's default debug profile (`general`) adds.
+    general = {"securityContext": {"capabilities": {"add": ["SYS_PTRACE"]}}}
+    assert spec[kubectl_name] == {**spec[name], **general}, spec
+    assert (spec[name]["targetContainerName"], spec[name].get("command")) == ("node", ["sh"])
+    statuses = {s["name"]: s["state"] for s in pod["status"]["ephemeralContainerStatuses"]}
+    for ended in (statuses[name], statuses[kubectl_name]):
+        assert list(ended) == ["terminated"], statuses
+        assert (ended["terminated"]["exitCode"], ended["terminated"]["reason"]) == (4, "Error")
+    shown = {c.name: c for c in pod_from_json(pod).containers if c.kind == "ephemeral"}
+    for container in (name, kubectl_name):
+        assert (shown[container].state.kind, shown[container].state.exit_code) == (
+            "terminated", 4)
+        assert shown[container].state.describe() == "terminated: Error (exit 4)"
 
 
 def test_a_missing_shell_gets_the_next_in_a_new_debug_container(conn, namespace):
