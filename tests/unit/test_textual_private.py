@@ -43,9 +43,9 @@ def test_screen_compositor():
 
 def test_normalize_keymap():
     normalize = getattr(App, "_normalize_keymap", None)
-    assert normalize is not None, f"{AT}: App._normalize_keymap is gone; podtui/ui/keys.py uses it"
+    assert normalize is not None, f"{AT}: App._normalize_keymap is gone; podtui/ui/keys uses it"
     assert normalize({"logs.follow": "f, space"}) == {"logs.follow": "f,space"}, (
-        f"{AT}: App._normalize_keymap changed what it returns; podtui/ui/keys.py compares keys "
+        f"{AT}: App._normalize_keymap changed what it returns; podtui/ui/keys compares keys "
         "with it")
 
 
@@ -71,3 +71,33 @@ async def test_driver_of_a_running_app():
     async with app.run_test():
         assert callable(getattr(app._driver, "write", None)), (
             f"{AT}: App._driver.write is gone; clipboard.copy writes tmux's passthrough with it")
+
+
+async def test_bindings_of_a_screen_merged_at_mount():
+    """ui/user_actions.ActionKeys adds the config file's actions to a mounted screen by
+    replacing its `_bindings` with a merged BindingsMap: the new key must run its action."""
+    from textual.binding import Binding, BindingsMap
+
+    ran: list[str] = []
+
+    class Merged(Screen):
+        def on_mount(self) -> None:
+            found = getattr(self, "_bindings", None)
+            assert isinstance(found, BindingsMap), (
+                f"{AT}: DOMNode._bindings is {found!r}; ActionKeys merges the user's actions "
+                "into it")
+            self._bindings = BindingsMap.merge([found, BindingsMap([Binding("z", "mine")])])
+            self.refresh_bindings()
+
+        def action_mine(self) -> None:
+            ran.append("z")
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(Merged())
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.press("z")
+    assert ran == ["z"], f"{AT}: a binding merged into Screen._bindings at mount is not bound"
+
