@@ -16,7 +16,7 @@ from podtui.drills import exam as exams
 from podtui.drills.loader import load_drills, render_attempt
 from podtui.ui.screens.exam import ExamReportScreen, ExamScreen
 from tests.conftest import KUBECTL
-from tests.ui.helpers import plain, until
+from tests.ui.helpers import listed, plain, until
 
 pytestmark = pytest.mark.integration
 
@@ -70,7 +70,7 @@ async def test_mock_exam_end_to_end(conn, admin_kubeconfig, private_state, tmp_p
     namespaces: list[str] = []
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause(0.3)
+            await listed(pilot, app)
             app.run_command_line(f"exam {seed}")
             screen = await until(pilot, lambda: isinstance(app.screen, ExamScreen)
                                  and app.screen.exam and app.screen, "the exam", timeout=120)
@@ -96,8 +96,7 @@ async def test_mock_exam_end_to_end(conn, admin_kubeconfig, private_state, tmp_p
                 typed = [c.replace(f"kubectl -n {task.namespace} ", "kubectl ") for c in solution]
                 typed += QUICK[task.drill]
                 commands.write_text("\n".join(typed) + "\n")
-                await pilot.press("exclamation_mark")
-                await pilot.pause(0.2)
+                await pilot.press("exclamation_mark")  # the shell has ended when it returns
             # no feedback: nothing on screen says how an answer did
             page = "\n".join(plain(screen.query_one(s)) for s in ("#head", "#tasks", "#task",
                                                                   "#message"))
@@ -123,8 +122,8 @@ async def test_mock_exam_end_to_end(conn, admin_kubeconfig, private_state, tmp_p
             report_screen = await until(pilot, lambda: isinstance(app.screen, ExamReportScreen)
                                         and app.screen.query("#lines") and app.screen,
                                         "the report", timeout=120)
-            await pilot.pause(0.1)
-            lines = plain(report_screen.query_one("#lines")).splitlines()
+            lines = await until(pilot, lambda: len(ls := plain(report_screen.query_one(
+                "#lines")).splitlines()) > len(exam.tasks) and ls, "the report's rows")
             assert lines[0].split()[:5] == ["#", "TASK", "CHECKS", "POINTS", "TIME"]
             rows = lines[1:len(exam.tasks) + 1]
             for index in answered:
