@@ -164,4 +164,3 @@ def refusal(why: str, key: str, what: str) -> str:
     """The one line answering a key whose action is not allowed here: the key the user
     pressed, whichever it is mapped to (`read-only mode: b refused, exec is disabled`)."""
     return f"{why}: {key_text(key)} refused, {what}"
-
