@@ -303,7 +303,7 @@ async def test_a_clashing_key_and_a_bad_entry_are_one_line_each_and_the_rest_wor
         pod_list, detail = (text for s in help_screen.query("Static")
                             if (text := widget_text(s)).startswith(("Pod list", "Pod detail")))
         rows = [" ".join(line.split()) for line in pod_list.splitlines()]
-        assert "ctrl+w Fine (your action: marked pods, background)" in rows
+        assert "ctrl-w Fine (your action: marked pods, background)" in rows
         assert "Fine" not in detail and "Takes logs" not in pod_list
 
 
