@@ -28,7 +28,7 @@ from podtui.anatomy.refs import pod_ref
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
-from podtui.ui.keys.bindings import refusal
+from podtui.ui.keys.bindings import bound_action, refusal
 from podtui.ui.messages import Said
 
 if TYPE_CHECKING:
@@ -42,19 +42,6 @@ ACTION_ACCESS = {"shell": "exec", "run": "exec", "volumes_inside": "exec",
 WRITES = {"new_pod": "create", "delete": "delete"}
 ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
-
-
-def bound_action(screen, key: str) -> str | None:
-    """The action the screen's own bindings give `key`, the config file's [keys] applied:
-    a hidden binding (not allowed here) is answered on the key the user set, not on its
-    default."""
-    remapped = getattr(screen.app, "settings", None)
-    remapped = remapped.keys if remapped is not None else {}
-    for binding in type(screen).BINDINGS:
-        keys = remapped.get(binding.id) or binding.key
-        if key in (k.strip() for k in keys.split(",")):
-            return binding.action
-    return None
 
 
 class InsideAccessChecked(Message):

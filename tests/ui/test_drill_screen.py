@@ -131,15 +131,27 @@ async def test_countdown_hints_solution_and_time_up(admin_kubeconfig, private_st
         assert [(r.passed, r.total) for r in state.history()] == [(0, 3)]
 
 
-async def test_readonly_app_does_not_start_a_drill(admin_kubeconfig, private_state, conn):
-    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig), readonly=True)
+async def test_readonly_app_does_not_start_a_drill(admin_kubeconfig, private_state, conn,
+                                                    tmp_path):
+    """... nor resets one: the reset key, remapped in the config file, answers naming it."""
+    from podtui.settings import config
+
+    (tmp_path / "config.toml").write_text('[keys]\ndrill.reset = "w"\n')
+    chosen = config.load(tmp_path / "config.toml")
+    assert chosen.problems == []
+    app = PodTuiApp(connect(kubeconfig=admin_kubeconfig), readonly=True, settings=chosen)
     async with app.run_test(size=(80, 24)) as pilot:
         await listed(pilot, app)
         app.run_command_line("drill adapter 9")
         screen = await until(pilot, lambda: drill_screen(app), "the drill screen")
         await until(pilot, lambda: text(screen, "#message"), "a message")
-        assert text(screen, "#message") == ("read-only mode: starting a drill writes to the "
-                                            "cluster; refused")
+        refused = "read-only mode: starting a drill writes to the cluster; refused"
+        assert text(screen, "#message") == refused
+        await pilot.press("R")  # the default: no longer the reset key
+        assert text(screen, "#message") == refused
+        await pilot.press("w")
+        assert text(screen, "#message") == ("read-only mode: w refused, resetting a drill "
+                                            "writes to the cluster")
         adapter = next(d for d in load_drills()[0] if d.id == "adapter")
         assert text(screen, "#task") == reflow(render_attempt(adapter, 9).task)
         from tests.integration.test_cli_drills import namespace_phase

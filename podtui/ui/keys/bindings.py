@@ -150,6 +150,19 @@ def action_keys(action, keymap: dict[str, str]) -> list[str]:
     return App._normalize_keymap({"": chosen})[""].split(",")
 
 
+def bound_action(screen, key: str) -> str | None:
+    """The action the screen's own bindings give `key`, the config file's [keys] applied:
+    a hidden binding (not allowed here) is answered on the key the user set, not on its
+    default."""
+    remapped = getattr(screen.app, "settings", None)
+    remapped = remapped.keys if remapped is not None else {}
+    for binding in type(screen).BINDINGS:
+        keys = remapped.get(binding.id) or binding.key
+        if key in (k.strip() for k in keys.split(",")):
+            return binding.action
+    return None
+
+
 #: Textual's key names that a user reads otherwise (help and refusal lines).
 KEY_NAMES = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc",
              "exclamation_mark": "!"}

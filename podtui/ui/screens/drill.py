@@ -314,8 +314,15 @@ class DrillScreen(Screen):
         else:
             self.finish("ended")
 
+    def on_key(self, event) -> None:
+        # Read-only: R answers naming the key pressed (the config file's, when remapped).
+        if self.readonly and keymap.bound_action(self, event.key) == "reset":
+            event.stop()
+            self.say(keymap.refusal("read-only mode", event.key,
+                                    "resetting a drill writes to the cluster"))
+
     def action_reset(self) -> None:
-        if self.readonly:
+        if self.readonly:  # reached without its key
             self.say("read-only mode: resetting a drill writes to the cluster; refused")
             return
         if self.attempt is not None and self.current is not None and not self.final:
