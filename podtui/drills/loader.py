@@ -65,7 +65,7 @@ FIELDS = ("id", "title", "tag", "minutes", "parameters", "task", "setup", "solut
           "hints", "checks", "sandbox")
 REQUIRED = ("id", "title", "tag", "task", "solution", "checks")
 CHECK_FIELDS = ("say", "what", "path", *OBJECT_KINDS, "container", "volume", "mount",
-                *PREDICATES, *PROBES, "keeps")
+                *PREDICATES, *PROBES, "after", "keeps")
 #: The paths a behavioural check reads of what it observed ("" = the first).
 PROBE_PATHS = {"exec": ("", "output", "exit"), "log": ("",), "http": ("", "status", "body"),
                "steady": ("", "ready", "restarts")}
@@ -306,6 +306,8 @@ class _Parser:
         if not isinstance(keeps, bool):
             raise fail("'keeps' takes true or false", "keeps")
         probe = self.probe(item, objects[0], fail)
+        if "after" in item:
+            probe = self.after(item["after"], probe, fail)
         return Check(say.strip(), tuple(scope), path, predicate, expected, what,
                      node_line(self.root, where), probe, keeps)
 
@@ -355,6 +357,18 @@ class _Parser:
         if not ok:
             raise fail("steady takes the seconds to watch (at most 60)", kind)
         return ("steady", float(value))
+
+    @staticmethod
+    def after(value: Any, probe: tuple, fail) -> tuple:
+        """`after: {container: C, exec: CMD}` on a current log: what the container prints
+        once CMD has run in C (a log rotated, a request made)."""
+        if probe != ("log", "current"):
+            raise fail("'after' goes with log: current", "after")
+        if not (isinstance(value, dict) and set(value) == {"container", "exec"}
+                and isinstance(value["container"], str) and value["container"]
+                and isinstance(value["exec"], str) and value["exec"].strip()):
+            raise fail("after takes {container: NAME, exec: a shell command}", "after")
+        return (*probe, value["container"], value["exec"])
 
     @staticmethod
     def expectation(predicate: str, value: Any, fail) -> None:

@@ -46,7 +46,9 @@ class Check:
     what: str = ""  # a label for the path in results (defaults to the path)
     line: int | None = None
     #: A behaviour to observe instead of an object's fields: ("exec", argv), ("log",
-    #: "current"|"previous"), ("http", port, path), ("steady", seconds); () for none.
+    #: "current"|"previous"), ("log", "current", container, command): what is printed once
+    #: the command has run in that container, ("http", port, path), ("steady", seconds);
+    #: () for none.
     probe: tuple = ()
     #: The check guards what the task says to keep as it is: it counts only once a check
     #: of the answer passes (doing nothing scores 0).

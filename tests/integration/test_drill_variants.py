@@ -241,12 +241,17 @@ VARIANTS: dict[str, dict] = {
     },
     "fix-crashing-sidecar": {
         "correct": [{"edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
-                               '["sh", "-c", "tail -F /var/log/nginx/access.log"]')]}],
+                               '["sh", "-c", "tail -n +1 -F /var/log/nginx/access.log"]')]}],
         "mistakes": [
+            {"why": "tail -f follows the file it opened, not the one rotated in",
+             "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
+                       '["tail", "-f", "/var/log/nginx/access.log"]')],
+             "fails": ["${sidecar} goes on streaming after the log is rotated"]},
             {"why": "tail -n prints the last lines and exits, like before",
              "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
                        '["tail", "-n", "100", "/var/log/nginx/access.log"]')],
              "fails": ["${sidecar} keeps running (ready, no restarts)",  # and so what is kept
+                       "${sidecar} goes on streaming after the log is rotated",
                        "`kubectl logs ${pod} -c ${sidecar}` shows the access log",  # counts
                        "${sidecar} still reads /var/log/nginx/access.log",  # no more
                        "${app} is unchanged"]},
@@ -254,13 +259,15 @@ VARIANTS: dict[str, dict] = {
              "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
                        '["tail", "-F", "/var/log/nginx/error.log"]')],
              "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the access log",
+                       "${sidecar} goes on streaming after the log is rotated",
                        "${sidecar} still reads /var/log/nginx/access.log"]},
             {"why": "the sidecar mounts the volume elsewhere",
              "edit": [('"/var/log/nginx/access.log"]\n    volumeMounts:\n'
                        '    - {name: nginx-logs, mountPath: /var/log/nginx}',
                        '"/var/log/nginx/access.log"]\n    volumeMounts:\n'
                        '    - {name: nginx-logs, mountPath: /logs}')],
-             "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the access log"]},
+             "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the access log",
+                       "${sidecar} goes on streaming after the log is rotated"]},
         ],
     },
     "previous-logs": {
