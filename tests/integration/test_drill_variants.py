@@ -665,6 +665,51 @@ VARIANTS: dict[str, dict] = {
              "fails": ["${app} reads app.conf from ${dir}"]},
         ],
     },
+    "prestop-hook": {
+        "correct": [{"edit": [('["sh", "-c", "echo ${message} >> ${dir}/app.log"]',
+                               '["/bin/sh", "-c", "echo ${message} | tee -a ${dir}/app.log"]')]}],
+        "mistakes": [
+            {"why": "a postStart hook: it writes when the container starts",
+             "edit": [("preStop:", "postStart:")],
+             "fails": ["${app} has a preStop hook"]},
+            {"why": "the hook without a shell: >> is one more word for echo",
+             "edit": [('["sh", "-c", "echo ${message} >> ${dir}/app.log"]',
+                       '["echo", "${message}", ">>", "${dir}/app.log"]')],
+             "fails": ["`kubectl logs ${pod} -c ${shipper}` shows the line the hook wrote"]},
+            {"why": "/tmp/healthy removed in the shipper: the liveness probe never fails",
+             "edit": [("-c ${app} -- rm /tmp/healthy", "-c ${shipper} -- rm -f /tmp/healthy")],
+             "fails": ["the liveness probe restarted ${app}",
+                       "`kubectl logs ${pod} -c ${shipper}` shows the line the hook wrote"]},
+            {"why": "the hook writes to the container's own /tmp",
+             "edit": [("echo ${message} >> ${dir}/app.log", "echo ${message} >> /tmp/app.log")],
+             "fails": ["`kubectl logs ${pod} -c ${shipper}` shows the line the hook wrote"]},
+        ],
+    },
+    "startup-probe": {
+        "correct": [{"edit": [('startupProbe:\n      exec:\n        command: ["cat", "${file}"]\n'
+                               '      periodSeconds: 2\n      failureThreshold: 30\n',
+                               'startupProbe:\n      exec:\n        command: ["sh", "-c", '
+                               '"test -e ${file}"]\n      periodSeconds: 1\n'
+                               '      failureThreshold: 60\n')]}],
+        "mistakes": [
+            {"why": "the startup probe gives up before the app has started",
+             "edit": [("failureThreshold: 30", "failureThreshold: 2")],
+             "fails": ["${app} finishes starting", "${app} was never restarted"]},
+            {"why": "the liveness probe delayed instead of a startup probe",
+             "edit": [('    startupProbe:\n      exec:\n        command: ["cat", "${file}"]\n'
+                       '      periodSeconds: 2\n      failureThreshold: 30\n', ""),
+                      ("    livenessProbe:\n",
+                       "    livenessProbe:\n      initialDelaySeconds: 30\n")],
+             "fails": ["${app} has a startupProbe",
+                       "the liveness probe still starts as soon as ${app} has started"]},
+            {"why": "the liveness probe's threshold raised instead of a startup probe",
+             "edit": [('    startupProbe:\n      exec:\n        command: ["cat", "${file}"]\n'
+                       '      periodSeconds: 2\n      failureThreshold: 30\n', ""),
+                      ("failureThreshold: 3\nEOF", "failureThreshold: 30\nEOF")],
+             "fails": ["${app} has a startupProbe",
+                       "the liveness probe still restarts a hung ${app} within 6 seconds"]},
+        ],
+    },
     "rolling-update": {
         "correct": [{"edit": [("    type: RollingUpdate\n", "")]}],
         "mistakes": [
