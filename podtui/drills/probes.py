@@ -190,7 +190,7 @@ def _steady(conn: Connection, namespace: str, check: Check, snapshot: Snapshot) 
             last_state = _state(status)
             if last_state == "running":
                 last_state = ("running, not ready" if status.get("ready") is not True
-                              else "running, just restarted")
+                              else f"running for less than {seconds:g} s")
         if time.monotonic() >= end:
             break
         time.sleep(LOOK_SECONDS)  # the window itself: what is watched is the time
