@@ -69,7 +69,7 @@ def run(conn: Connection | None, args: argparse.Namespace,
             exam.show(index)
             exams.save(exam)
             task = exam.tasks[index]
-            attempt = exams.attempt_of(task, drills)
+            attempt = exams.attempt_of(exam, task, drills)
             out.write(f"task {index + 1}/{len(exam.tasks)}: {drills[task.drill].title} "
                       f"({task.weight} points), namespace {task.namespace}\n\n")
             out.write(attempt.task + "\n")

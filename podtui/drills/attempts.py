@@ -16,7 +16,8 @@ from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.pod_actions import ReadOnlyError
 from podtui.drills.checks import Snapshot, sanitize
-from podtui.drills.model import Attempt
+from podtui.drills.loader import render_attempt
+from podtui.drills.model import Attempt, Drill
 
 #: Where each kind lives in the API (setup objects and what checks read).
 API_PATHS = {
@@ -58,6 +59,58 @@ def _forbidden_hint(exc: Exception, what: str, conn: Connection) -> ClusterError
         return ClusterError(f"cannot {what}: your user may not (RBAC: {describe(exc)}); drills "
                             "need to create and delete namespaces", 403)
     return ClusterError(f"cannot {what}: {describe(exc, conn.server)}", status)
+
+
+#: Where a node whose kubelet the API server cannot proxy to (the sandbox's, at localhost)
+#: says its staticPodPath.
+STATIC_POD_PATH = "podtui.dev/static-pod-path"
+
+
+def node_facts(conn: Connection) -> dict[str, str]:
+    """The node a drill's pods run on (Ready, schedulable, without a NoSchedule or
+    NoExecute taint: the sandbox's real node; the first by name) and its kubelet's
+    `staticPodPath`: the node's annotation STATIC_POD_PATH, else the kubelet's configz
+    through the API server's node proxy (`kubectl get --raw /api/v1/nodes/NODE/proxy/configz`)."""
+    try:
+        nodes = _read(conn.request("GET", "/api/v1/nodes")).get("items") or []
+    except Exception as exc:  # noqa: BLE001
+        raise _forbidden_hint(exc, "list nodes", conn) from None
+
+    def runs_pods(node: dict) -> bool:
+        spec, status = node.get("spec") or {}, node.get("status") or {}
+        ready = any(c.get("type") == "Ready" and c.get("status") == "True"
+                    for c in status.get("conditions") or [])
+        tainted = any(t.get("effect") in ("NoSchedule", "NoExecute")
+                      for t in spec.get("taints") or [])
+        return ready and not spec.get("unschedulable") and not tainted
+
+    ready = sorted((n.get("metadata") or {} for n in nodes if runs_pods(n)),
+                   key=lambda m: m.get("name", ""))
+    if not ready:
+        raise ClusterError("no node is ready for pods (Ready, schedulable, not tainted)")
+    name = ready[0].get("name", "")
+    path = (ready[0].get("annotations") or {}).get(STATIC_POD_PATH, "")
+    if not path:
+        try:
+            config = _read(conn.request("GET", f"/api/v1/nodes/{name}/proxy/configz"))
+        except Exception as exc:  # noqa: BLE001
+            raise _forbidden_hint(exc, f"read the kubelet configuration of node {name}",
+                                  conn) from None
+        path = (config.get("kubeletconfig") or {}).get("staticPodPath") or ""
+    if not path:
+        raise ClusterError(f"node {name}'s kubelet reads no static pods (no staticPodPath "
+                           "in its configuration)")
+    return {"name": name, "staticPodPath": path}
+
+
+def needs_node(drill: Drill) -> bool:
+    return any(p.kind == "node" for p in drill.parameters)
+
+
+def render(conn: Connection, drill: Drill, seed: int, namespace: str | None = None) -> Attempt:
+    """The attempt as on this cluster: with its node's facts if the drill names any."""
+    return render_attempt(drill, seed, namespace, node_facts(conn) if needs_node(drill)
+                          else None)
 
 
 def start(conn: Connection, attempt: Attempt, wait: float = 60.0) -> None:

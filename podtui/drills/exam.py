@@ -55,6 +55,8 @@ class Exam:
     current: int = 0  # the task shown
     shown_since: float = 0.0  # when the current task was shown (time spent accrues)
     ended: float = 0.0
+    #: The node's facts for tasks that name them (attempts.node_facts), read at start.
+    facts: dict[str, str] = field(default_factory=dict)
 
     def remaining(self, now: float | None = None) -> float:
         now = time.time() if now is None else now
@@ -125,8 +127,8 @@ def draw(drills: list[Drill], seed: int, count: int = DEFAULT_TASKS) -> list[Tas
     return tasks
 
 
-def attempt_of(task: Task, drills: dict[str, Drill]) -> Attempt:
-    return render_attempt(drills[task.drill], task.seed, task.namespace)
+def attempt_of(exam: Exam, task: Task, drills: dict[str, Drill]) -> Attempt:
+    return render_attempt(drills[task.drill], task.seed, task.namespace, exam.facts)
 
 
 # --------------------------------------------------------------------------- cluster
@@ -134,8 +136,14 @@ def attempt_of(task: Task, drills: dict[str, Drill]) -> Attempt:
 
 def start(conn: Connection, exam: Exam, drills: dict[str, Drill]) -> None:
     """Every task's namespace and setup, at the same time; none left if one fails."""
+    if any(attempts.needs_node(drills[t.drill]) for t in exam.tasks):
+        # a cluster whose node says nothing of itself still has an exam: such a task then
+        # names the exam's usual values (params.NODE_FACTS) and cannot be done there
+        with contextlib.suppress(ClusterError):
+            exam.facts = attempts.node_facts(conn)
+
     def one(task: Task) -> None:
-        attempts.start(conn, attempt_of(task, drills))
+        attempts.start(conn, attempt_of(exam, task, drills))
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         outcomes = list(pool.map(lambda t: _catch(one, t), exam.tasks))
@@ -157,7 +165,7 @@ def grade(conn: Connection, exam: Exam, drills: dict[str, Drill]) -> Report:
     """Every task graded now (behaviours observed), at the same time."""
     def one(task: Task) -> TaskResult:
         drill = drills[task.drill]
-        attempt = attempt_of(task, drills)
+        attempt = attempt_of(exam, task, drills)
         try:
             results = evaluate_all(attempt.checks, attempts.graded(conn, attempt))
         except ClusterError:

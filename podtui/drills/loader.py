@@ -11,6 +11,7 @@ A drill file (built-ins in ``podtui/drills/builtin``, the user's in
       pod: {name: web}                 #   "web-" + 4 random letters/digits
       sidecar: {choose: [shipper, tailer]}   # one of the list (never a value already drawn)
       port: {port: [8000, 8999]}       #   a port in the range
+      node: {node: name}               #   the node the pods run on (name, staticPodPath)
       image: "busybox:1.36"            #   fixed
     task: |                            # ${pod}, ${namespace} (the attempt's own) ...
       Create pod ${pod} in namespace ${namespace} ...
@@ -56,7 +57,7 @@ from podtui.drills.model import (
     Drill,
     ParamSpec,
 )
-from podtui.drills.params import SAFE_VALUE, draw, namespace_for
+from podtui.drills.params import NODE_FACTS, SAFE_VALUE, draw, namespace_for
 from podtui.settings.xdg import config_dir
 from podtui.templates.model import TemplateError
 from podtui.templates.render import compose_yaml, node_line, yaml_nodes, yaml_problem
@@ -200,7 +201,7 @@ class _Parser:
                 continue
             if not isinstance(spec, dict) or len(spec) != 1:
                 raise self.fail(f"parameter {name!r}: give a value, or exactly one of "
-                                "choose, name, port", *where)
+                                "choose, name, port, node", *where)
             (kind, value), = spec.items()
             if kind == "choose":
                 if not isinstance(value, list) or not value:
@@ -225,9 +226,14 @@ class _Parser:
                     raise self.fail(f"parameter {name!r}: port needs [LOW, HIGH] in 1-65535",
                                     *where)
                 specs.append(ParamSpec(name, "port", (value[0], value[1]), line))
+            elif kind == "node":
+                if value not in NODE_FACTS:
+                    raise self.fail(f"parameter {name!r}: node takes one of "
+                                    f"{', '.join(NODE_FACTS)}", *where)
+                specs.append(ParamSpec(name, "node", value, line))
             else:
                 raise self.fail(f"parameter {name!r}: unknown kind {kind!r} (one of choose, "
-                                "name, port)", *where)
+                                "name, port, node)", *where)
         return tuple(specs)
 
     def setup(self) -> tuple[str, ...]:
@@ -420,10 +426,12 @@ def _sub(value: Any, values: dict[str, str]) -> Any:
     return value
 
 
-def render_attempt(drill: Drill, seed: int, namespace: str | None = None) -> Attempt:
-    """The drill with its parameters drawn from `seed`, in its own namespace."""
+def render_attempt(drill: Drill, seed: int, namespace: str | None = None,
+                   facts: dict[str, str] | None = None) -> Attempt:
+    """The drill with its parameters drawn from `seed`, in its own namespace; `facts` of
+    the node (podtui.drills.attempts.node_facts) for its `node` parameters."""
     namespace = namespace or namespace_for(drill.id, seed)
-    values = draw(drill.id, seed, drill.parameters)
+    values = draw(drill.id, seed, drill.parameters, facts)
     values["namespace"] = namespace
     setup = []
     for i, text in enumerate(drill.setup):

@@ -28,11 +28,11 @@ PREDICATES = ("exists", "equals", "contains", "one_of", "none_of", "matches",
 @dataclass(frozen=True)
 class ParamSpec:
     """How one parameter gets its value: fixed, chosen from a list, a name with a random
-    suffix, or a port in a range."""
+    suffix, a port in a range, or a fact of the node the drill's pods run on."""
 
     name: str
-    kind: str  # "fixed" | "choose" | "name" | "port"
-    value: Any  # the fixed text, the list, the name prefix, or (low, high)
+    kind: str  # "fixed" | "choose" | "name" | "port" | "node"
+    value: Any  # the fixed text, the list, the name prefix, (low, high), or the fact
     line: int | None = None
 
 

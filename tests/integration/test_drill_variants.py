@@ -27,7 +27,7 @@ import yaml
 
 from podtui.drills import attempts
 from podtui.drills.checks import Result, evaluate_all, show
-from podtui.drills.loader import load_drills, render_attempt
+from podtui.drills.loader import load_drills
 from tests.conftest import KUBECTL
 
 pytestmark = pytest.mark.integration
@@ -46,6 +46,9 @@ NO_ANSWER_AGAIN = ("kubectl -n ${namespace} create configmap answer --from-liter
 #: The mistake is applied with `apply` (a CronJob is edited in place: replacing it would
 #: delete its Jobs).
 APPLY = "apply"
+#: A command run on the node rather than with kubectl (a static pod's manifest), as the
+#: static-pod drill's solution says it.
+ON_NODE = "# on node ${node} (ssh ${node}; in the sandbox, this machine)\n"
 
 VARIANTS: dict[str, dict] = {
     "log-sidecar": {
@@ -710,6 +713,28 @@ VARIANTS: dict[str, dict] = {
                        "the liveness probe still restarts a hung ${app} within 6 seconds"]},
         ],
     },
+    "static-pod": {
+        "correct": [{"edit": [("${manifests}/${pod}.yaml", "${manifests}/${pod}.manifest")]}],
+        "mistakes": [
+            {"why": "made with kubectl run in the namespace, not by the node's kubelet",
+             "run": [ON_NODE + "rm ${manifests}/${pod}.yaml",
+                     "kubectl -n ${namespace} run ${pod} --image=busybox:1.36 -- sh -c 'trap "
+                     "\"exit 0\" TERM; mkdir -p /www && echo ${message} > /www/index.html && "
+                     "httpd -f -p ${port} -h /www & wait'"],
+             "fails": ["${pod} runs as a static pod of node ${node}", "${app} runs busybox:1.36",
+                       "${pod} serves its page on port ${port}"]},
+            {"why": "no namespace in the manifest: the mirror pod is in default",
+             "edit": [("  namespace: ${namespace}\n", "")],
+             "fails": ["${pod} runs as a static pod of node ${node}", "${app} runs busybox:1.36",
+                       "${pod} serves its page on port ${port}"]},
+            {"why": "httpd without -f: it forks, and the container ends",
+             "edit": [("httpd -f -p", "httpd -p")],
+             "fails": ["${pod} serves its page on port ${port}"]},
+            {"why": "the page served on port 80",
+             "edit": [("-p ${port}", "-p 80")],
+             "fails": ["${pod} serves its page on port ${port}"]},
+        ],
+    },
     "rolling-update": {
         "correct": [{"edit": [("    type: RollingUpdate\n", "")]}],
         "mistakes": [
@@ -763,7 +788,7 @@ class Run:
         self.conn, self.kubeconfig, self.label, self.variant = conn, kubeconfig, label, variant
         self.drill_id = drill_id
         self.seed = random.randint(1, 99_999)
-        self.attempt = render_attempt(DRILLS[drill_id], self.seed)
+        self.attempt = attempts.render(conn, DRILLS[drill_id], self.seed)
 
     def where(self) -> str:
         return f"{self.drill_id} {self.label} (seed {self.seed})"
@@ -773,7 +798,10 @@ class Run:
 
     def run(self, commands: list[str]) -> None:
         for command in commands:
-            assert command.lstrip().startswith("kubectl "), command  # the exam has kubectl
+            # the exam has kubectl, and a shell on a node for what is done there
+            assert command.lstrip().startswith("kubectl ") or (
+                "node" in self.attempt.values and command.startswith(self.fill(ON_NODE))), \
+                command
             done = subprocess.run(["bash", "-euo", "pipefail", "-c", command],
                                   capture_output=True, text=True, timeout=90,
                                   env=kubectl_env(self.kubeconfig), cwd="/tmp")
@@ -855,6 +883,16 @@ class Run:
             self.no_answer_given(results)
         finally:
             attempts.reset(self.conn, self.attempt.namespace)
+            self.remove_static_pods()
+
+    def remove_static_pods(self) -> None:
+        """What the attempt wrote to the node's manifests directory (a reset deletes the
+        namespace, not a file on the node): the kubelet stops those pods."""
+        manifests = self.attempt.values.get("manifests")
+        if manifests:
+            for path in Path(manifests).iterdir():
+                if self.attempt.values["pod"] in path.read_text(encoding="utf-8"):
+                    path.unlink()
 
 
 def test_every_drill_has_its_variants():

@@ -171,3 +171,16 @@ def test_reset_deletes_only_a_namespace_a_drill_made(conn, namespace):
         attempts.reset(conn, namespace)
     kept = conn.core.read_namespace(namespace)
     assert kept.metadata.deletion_timestamp is None and kept.status.phase == "Active"
+
+
+def test_the_node_a_drill_names_is_the_real_one_with_its_kubelets_static_pod_path(
+        conn, sandbox_dir):
+    """The static-pod drill tells the candidate the node and its manifests directory: the
+    node where pods really run, and the path its kubelet's own configuration file gives."""
+    import yaml
+
+    facts = attempts.node_facts(conn)
+    config = yaml.safe_load((sandbox_dir / "node" / "kubelet.yaml").read_text())
+    assert facts == {"name": "localhost", "staticPodPath": config["staticPodPath"]}
+    assert Path(facts["staticPodPath"]).is_dir()
+    assert Path(facts["staticPodPath"]).is_relative_to(sandbox_dir)  # gone with `down`

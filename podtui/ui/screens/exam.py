@@ -145,7 +145,7 @@ class ExamScreen(Screen):
         if self.exam is None:
             return
         task = self.exam.tasks[self.exam.current]
-        attempt = exams.attempt_of(task, self.drills)
+        attempt = exams.attempt_of(self.exam, task, self.drills)
         drill = self.drills[task.drill]
         text = Text()
         text.append(f"{drill.title}\n", style="bold")
@@ -191,7 +191,7 @@ class ExamScreen(Screen):
         if self.exam is None:
             return
         task = self.exam.tasks[self.exam.current]
-        hints = exams.attempt_of(task, self.drills).hints
+        hints = exams.attempt_of(self.exam, task, self.drills).hints
         if not hints:
             self.say("this task has no hints")
             return
@@ -206,7 +206,7 @@ class ExamScreen(Screen):
         task = self.exam.tasks[self.exam.current]
         task.solution_seen = True
         self.save()
-        self.app.push_screen(SolutionScreen(exams.attempt_of(task, self.drills)))
+        self.app.push_screen(SolutionScreen(exams.attempt_of(self.exam, task, self.drills)))
 
     def action_shell(self) -> None:
         if self.exam is None:
