@@ -347,8 +347,8 @@ start_node() {
         --root-dir="$STATE/node/kubelet" --node-labels=sandbox.podtui.dev/node=real
     wait_for "the real node (kubelet)" 90 node_ready
     # The API server proxies to no loopback address, so the kubelet's configz cannot be read
-    # through it here: the node says where its static pod manifests are (the static-pod
-    # drill reads it, podtui.drills.attempts.node_facts).
-    kube PATCH "/api/v1/nodes/$NODE_NAME" "{\"metadata\":{\"annotations\":{\"podtui.dev/static-pod-path\":\"$STATE/node/manifests\"}}}" >/dev/null \
+    # through it here: the node says where its static pod manifests are, and where drills
+    # keep hostPath volumes (under the state directory; podtui.drills.attempts.node_facts).
+    kube PATCH "/api/v1/nodes/$NODE_NAME" "{\"metadata\":{\"annotations\":{\"podtui.dev/static-pod-path\":\"$STATE/node/manifests\",\"podtui.dev/data-path\":\"$STATE/node/drill-data\"}}}" >/dev/null \
         || die "could not annotate node $NODE_NAME"
 }

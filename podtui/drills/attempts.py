@@ -16,8 +16,9 @@ from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
 from podtui.cluster.pod_actions import ReadOnlyError
 from podtui.drills.checks import Snapshot, sanitize
-from podtui.drills.loader import render_attempt
+from podtui.drills.loader import CLUSTER_KINDS, render_attempt
 from podtui.drills.model import Attempt, Drill
+from podtui.drills.params import NODE_FACTS
 
 #: Where each kind lives in the API (setup objects and what checks read).
 API_PATHS = {
@@ -32,7 +33,11 @@ API_PATHS = {
     "CronJob": ("/apis/batch/v1", "cronjobs"),
     "PersistentVolumeClaim": ("/api/v1", "persistentvolumeclaims"),
     "EndpointSlice": ("/apis/discovery.k8s.io/v1", "endpointslices"),
+    "PersistentVolume": ("/api/v1", "persistentvolumes"),
 }
+#: On a setup's object of no namespace (CLUSTER_KINDS): the attempt's namespace, with which
+#: reset deletes it.
+ATTEMPT_LABEL = "podtui.dev/drill-namespace"
 #: Check object kind -> API kind.
 CHECKED = {"pod": "Pod", "job": "Job", "configmap": "ConfigMap", "service": "Service",
            "event": "Event", "deployment": "Deployment", "replicaset": "ReplicaSet",
@@ -43,6 +48,8 @@ DRILL_LABEL = "podtui.dev/drill"
 
 def _path(kind: str, namespace: str) -> str:
     group, plural = API_PATHS[kind]
+    if kind in CLUSTER_KINDS:
+        return f"{group}/{plural}"
     return f"{group}/namespaces/{namespace}/{plural}"
 
 
@@ -62,15 +69,18 @@ def _forbidden_hint(exc: Exception, what: str, conn: Connection) -> ClusterError
 
 
 #: Where a node whose kubelet the API server cannot proxy to (the sandbox's, at localhost)
-#: says its staticPodPath.
+#: says its staticPodPath, and where a node says drills may keep hostPath volumes.
 STATIC_POD_PATH = "podtui.dev/static-pod-path"
+DATA_PATH = "podtui.dev/data-path"
 
 
 def node_facts(conn: Connection) -> dict[str, str]:
     """The node a drill's pods run on (Ready, schedulable, without a NoSchedule or
-    NoExecute taint: the sandbox's real node; the first by name) and its kubelet's
-    `staticPodPath`: the node's annotation STATIC_POD_PATH, else the kubelet's configz
-    through the API server's node proxy (`kubectl get --raw /api/v1/nodes/NODE/proxy/configz`)."""
+    NoExecute taint: the sandbox's real node; the first by name), as params.NODE_FACTS:
+    its kubelet's `staticPodPath` (the node's annotation STATIC_POD_PATH, else the
+    kubelet's configz through the API server's node proxy, as `kubectl get --raw
+    /api/v1/nodes/NODE/proxy/configz`; left out if neither says) and a `dataPath` for
+    hostPath volumes (its annotation DATA_PATH, else the usual one)."""
     try:
         nodes = _read(conn.request("GET", "/api/v1/nodes")).get("items") or []
     except Exception as exc:  # noqa: BLE001
@@ -89,18 +99,16 @@ def node_facts(conn: Connection) -> dict[str, str]:
     if not ready:
         raise ClusterError("no node is ready for pods (Ready, schedulable, not tainted)")
     name = ready[0].get("name", "")
-    path = (ready[0].get("annotations") or {}).get(STATIC_POD_PATH, "")
-    if not path:
-        try:
+    annotations = ready[0].get("annotations") or {}
+    facts = {"name": name, "dataPath": annotations.get(DATA_PATH) or NODE_FACTS["dataPath"]}
+    static = annotations.get(STATIC_POD_PATH, "")
+    if not static:
+        with contextlib.suppress(Exception):  # RBAC, or a node it may not proxy to
             config = _read(conn.request("GET", f"/api/v1/nodes/{name}/proxy/configz"))
-        except Exception as exc:  # noqa: BLE001
-            raise _forbidden_hint(exc, f"read the kubelet configuration of node {name}",
-                                  conn) from None
-        path = (config.get("kubeletconfig") or {}).get("staticPodPath") or ""
-    if not path:
-        raise ClusterError(f"node {name}'s kubelet reads no static pods (no staticPodPath "
-                           "in its configuration)")
-    return {"name": name, "staticPodPath": path}
+            static = (config.get("kubeletconfig") or {}).get("staticPodPath") or ""
+    if static:
+        facts["staticPodPath"] = static
+    return facts
 
 
 def needs_node(drill: Drill) -> bool:
@@ -109,8 +117,14 @@ def needs_node(drill: Drill) -> bool:
 
 def render(conn: Connection, drill: Drill, seed: int, namespace: str | None = None) -> Attempt:
     """The attempt as on this cluster: with its node's facts if the drill names any."""
-    return render_attempt(drill, seed, namespace, node_facts(conn) if needs_node(drill)
-                          else None)
+    if not needs_node(drill):
+        return render_attempt(drill, seed, namespace)
+    facts = node_facts(conn)
+    if any(p.kind == "node" and p.value not in facts for p in drill.parameters):
+        raise ClusterError(f"node {facts['name']} does not say where its kubelet reads static "
+                           f"pods (no staticPodPath in its configz, no {STATIC_POD_PATH} "
+                           "annotation)")
+    return render_attempt(drill, seed, namespace, facts)
 
 
 def start(conn: Connection, attempt: Attempt, wait: float = 60.0) -> None:
@@ -139,6 +153,10 @@ def start(conn: Connection, attempt: Attempt, wait: float = 60.0) -> None:
         _default_service_account(conn, ns, deadline)
         for manifest in attempt.setup:
             kind = manifest["kind"]
+            if kind in CLUSTER_KINDS:
+                manifest = {**manifest, "metadata": {
+                    **manifest["metadata"], "labels": {
+                        **(manifest["metadata"].get("labels") or {}), ATTEMPT_LABEL: ns}}}
             try:
                 _read(conn.request("POST", _path(kind, ns), body=manifest))
             except Exception as exc:  # noqa: BLE001
@@ -189,6 +207,7 @@ def reset(conn: Connection, namespace: str) -> bool:
         _read(conn.request("DELETE", path, body={
             "preconditions": {"uid": metadata.get("uid", "")}}))
         _drop_pods(conn, path)
+        _drop_cluster_objects(conn, namespace)
     except ClusterError:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -207,6 +226,15 @@ def _drop_pods(conn: Connection, namespace_path: str) -> None:
     leaves them to the grace periods, as a plain namespace delete would."""
     with contextlib.suppress(Exception):
         _read(conn.request("DELETE", f"{namespace_path}/pods", body={"gracePeriodSeconds": 0}))
+
+
+def _drop_cluster_objects(conn: Connection, namespace: str) -> None:
+    """What the attempt's setup made outside its namespace (a PersistentVolume: the
+    namespace's claims go with it, so nothing holds it)."""
+    for kind in CLUSTER_KINDS:
+        with contextlib.suppress(Exception):
+            _read(conn.request("DELETE", _path(kind, namespace),
+                               query=[("labelSelector", f"{ATTEMPT_LABEL}={namespace}")]))
 
 
 def snapshot(conn: Connection, namespace: str) -> Snapshot:

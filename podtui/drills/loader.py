@@ -72,7 +72,9 @@ PROBE_PATHS = {"exec": ("", "output", "exit"), "log": ("",), "http": ("", "statu
                "steady": ("", "ready", "restarts")}
 #: Kinds a setup may create (the cluster side knows their API paths).
 SETUP_KINDS = ("Pod", "Job", "ConfigMap", "Service", "Secret", "Deployment", "ReplicaSet",
-               "CronJob", "PersistentVolumeClaim")
+               "CronJob", "PersistentVolumeClaim", "PersistentVolume")
+#: Setup kinds of no namespace (the attempt's start labels them, its reset deletes them).
+CLUSTER_KINDS = ("PersistentVolume",)
 _IDENT = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 
 
@@ -441,7 +443,8 @@ def render_attempt(drill: Drill, seed: int, namespace: str | None = None,
             problem, _ = yaml_problem(exc)
             raise DrillError(f"setup[{i}]: {problem}", drill.source, None, drill.id) from None
         _check_manifest(manifest, i, drill)
-        manifest.setdefault("metadata", {})["namespace"] = namespace
+        if manifest["kind"] not in CLUSTER_KINDS:
+            manifest.setdefault("metadata", {})["namespace"] = namespace
         setup.append(manifest)
     checks = []
     for check in drill.checks:

@@ -17,10 +17,12 @@ SAFE_VALUE = re.compile(r"[A-Za-z0-9./_][A-Za-z0-9._:/@+-]{0,127}")
 _SUFFIX = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-#: What a drill may know of the node its pods run on (`{node: staticPodPath}`), read from
-#: the cluster at start (podtui.drills.attempts.node_facts); without a cluster (`drill
-#: show`), the exam's usual values.
-NODE_FACTS = {"name": "node01", "staticPodPath": "/etc/kubernetes/manifests"}
+#: What a drill may know of the node its pods run on (`{node: staticPodPath}`): its name,
+#: its kubelet's static pod directory, a directory for hostPath volumes; read from the
+#: cluster at start (podtui.drills.attempts.node_facts); without a cluster (`drill show`),
+#: the exam's and the Kubernetes tutorials' usual values.
+NODE_FACTS = {"name": "node01", "staticPodPath": "/etc/kubernetes/manifests",
+              "dataPath": "/mnt/data"}
 
 
 def draw(drill_id: str, seed: int, params: tuple[ParamSpec, ...],

@@ -46,6 +46,9 @@ NO_ANSWER_AGAIN = ("kubectl -n ${namespace} create configmap answer --from-liter
 #: The mistake is applied with `apply` (a CronJob is edited in place: replacing it would
 #: delete its Jobs).
 APPLY = "apply"
+#: The mistake is in the solution's last step only, and only that step runs again (the
+#: claim cannot be replaced while a pod uses it).
+LAST = "last"
 #: A command run on the node rather than with kubectl (a static pod's manifest), as the
 #: static-pod drill's solution says it.
 ON_NODE = "# on node ${node} (ssh ${node}; in the sandbox, this machine)\n"
@@ -735,6 +738,25 @@ VARIANTS: dict[str, dict] = {
              "fails": ["${pod} serves its page on port ${port}"]},
         ],
     },
+    "pvc-survives": {
+        "correct": [{"edit": [('["sleep", "3600"]\n    volumeMounts:\n    - {name: data, '
+                               'mountPath: ${dir}}',
+                               '["sleep", "3600"]\n    volumeMounts:\n    - {name: data, '
+                               'mountPath: ${dir}, readOnly: true}')]}],
+        "mistakes": [
+            {"why": "the pod created again with an emptyDir", LAST: True,
+             "edit": [("persistentVolumeClaim: {claimName: ${pvc}}", "emptyDir: {}")],
+             "fails": ["${pod} keeps its data on ${pvc}",
+                       "${pod}, created again, finds what it wrote before"]},
+            {"why": "the claim mounted elsewhere the second time", LAST: True,
+             "edit": [("{name: data, mountPath: ${dir}}", "{name: data, mountPath: /mnt}")],
+             "fails": ["${pod}, created again, finds what it wrote before"]},
+            {"why": "the pod created again writes the file itself", LAST: True,
+             "edit": [('["sleep", "3600"]',
+                       '["sh", "-c", "echo ${message} > ${dir}/${file}; sleep 3600"]')],
+             "fails": ["${pod} now only sleeps"]},
+        ],
+    },
     "rolling-update": {
         "correct": [{"edit": [("    type: RollingUpdate\n", "")]}],
         "mistakes": [
@@ -815,6 +837,8 @@ class Run:
             old, new = self.fill(old), self.fill(new)
             assert any(old in c for c in commands), (self.where(), old)
             commands = [c.replace(old, new) for c in commands]
+        if variant.get(LAST):
+            commands = commands[-1:]
         if replacing:  # a pod's spec cannot be re-applied: the candidate replaces it
             commands = [c.replace(f"kubectl -n {self.attempt.namespace} apply -f -",
                                   f"kubectl -n {self.attempt.namespace} replace --force "
