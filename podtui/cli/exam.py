@@ -105,9 +105,7 @@ def _start(conn: Connection, drills: dict, args: argparse.Namespace, out: TextIO
         raise CliError(f"--minutes 1-600 and --tasks 1-{len(drills)}")
     seed = args.seed if args.seed is not None else new_seed()
     now = time.time()
-    exam = exams.Exam(seed, args.minutes, now, exams.draw(list(drills.values()), seed,
-                                                          args.tasks),
-                      conn.context, 0, now)
+    exam = exams.new(conn, drills, seed, args.minutes, args.tasks, now)
     exams.start(conn, exam, drills)
     exams.save(exam)
     out.write(f"exam {seed}: {len(exam.tasks)} tasks, {exam.minutes} minutes, pass mark "

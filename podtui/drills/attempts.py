@@ -18,7 +18,6 @@ from podtui.cluster.pod_actions import ReadOnlyError
 from podtui.drills.checks import Snapshot, sanitize
 from podtui.drills.loader import CLUSTER_KINDS, render_attempt
 from podtui.drills.model import Attempt, Drill
-from podtui.drills.params import NODE_FACTS
 
 #: Where each kind lives in the API (setup objects and what checks read).
 API_PATHS = {
@@ -80,7 +79,8 @@ def node_facts(conn: Connection) -> dict[str, str]:
     its kubelet's `staticPodPath` (the node's annotation STATIC_POD_PATH, else the
     kubelet's configz through the API server's node proxy, as `kubectl get --raw
     /api/v1/nodes/NODE/proxy/configz`; left out if neither says) and a `dataPath` for
-    hostPath volumes (its annotation DATA_PATH, else the usual one)."""
+    hostPath volumes (its annotation DATA_PATH: a directory only the node's owner may
+    name). A fact the node does not give is left out."""
     try:
         nodes = _read(conn.request("GET", "/api/v1/nodes")).get("items") or []
     except Exception as exc:  # noqa: BLE001
@@ -100,7 +100,9 @@ def node_facts(conn: Connection) -> dict[str, str]:
         raise ClusterError("no node is ready for pods (Ready, schedulable, not tainted)")
     name = ready[0].get("name", "")
     annotations = ready[0].get("annotations") or {}
-    facts = {"name": name, "dataPath": annotations.get(DATA_PATH) or NODE_FACTS["dataPath"]}
+    facts = {"name": name}
+    if annotations.get(DATA_PATH):
+        facts["dataPath"] = annotations[DATA_PATH]
     static = annotations.get(STATIC_POD_PATH, "")
     if not static:
         with contextlib.suppress(Exception):  # RBAC, or a node it may not proxy to
@@ -120,10 +122,14 @@ def render(conn: Connection, drill: Drill, seed: int, namespace: str | None = No
     if not needs_node(drill):
         return render_attempt(drill, seed, namespace)
     facts = node_facts(conn)
-    if any(p.kind == "node" and p.value not in facts for p in drill.parameters):
+    missing = [p.value for p in drill.parameters if p.kind == "node" and p.value not in facts]
+    if "staticPodPath" in missing:
         raise ClusterError(f"node {facts['name']} does not say where its kubelet reads static "
                            f"pods (no staticPodPath in its configz, no {STATIC_POD_PATH} "
                            "annotation)")
+    if missing:
+        raise ClusterError(f"node {facts['name']} does not say where drills may keep "
+                           f"hostPath volumes: annotate it {DATA_PATH}=DIR")
     return render_attempt(drill, seed, namespace, facts)
 
 

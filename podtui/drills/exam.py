@@ -127,6 +127,26 @@ def draw(drills: list[Drill], seed: int, count: int = DEFAULT_TASKS) -> list[Tas
     return tasks
 
 
+def drawable(conn: Connection, drills: dict[str, Drill]) -> tuple[list[Drill], dict[str, str]]:
+    """The drills this cluster can set up, and its node's facts: a drill naming a fact of
+    the node that the cluster does not give (a staticPodPath, a directory for volumes) is
+    left out."""
+    facts: dict[str, str] = {}
+    if any(attempts.needs_node(d) for d in drills.values()):
+        with contextlib.suppress(ClusterError):
+            facts = attempts.node_facts(conn)
+    return [d for d in drills.values()
+            if all(p.value in facts for p in d.parameters if p.kind == "node")], facts
+
+
+def new(conn: Connection, drills: dict[str, Drill], seed: int, minutes: int, count: int,
+        now: float) -> Exam:
+    """An exam drawn from the drills this cluster can set up, with the node's facts for
+    the tasks that name them."""
+    here, facts = drawable(conn, drills)
+    return Exam(seed, minutes, now, draw(here, seed, count), conn.context, 0, now, facts=facts)
+
+
 def attempt_of(exam: Exam, task: Task, drills: dict[str, Drill]) -> Attempt:
     return render_attempt(drills[task.drill], task.seed, task.namespace, exam.facts)
 
@@ -136,12 +156,6 @@ def attempt_of(exam: Exam, task: Task, drills: dict[str, Drill]) -> Attempt:
 
 def start(conn: Connection, exam: Exam, drills: dict[str, Drill]) -> None:
     """Every task's namespace and setup, at the same time; none left if one fails."""
-    if any(attempts.needs_node(drills[t.drill]) for t in exam.tasks):
-        # a cluster whose node says nothing of itself still has an exam: such a task then
-        # names the exam's usual values (params.NODE_FACTS) and cannot be done there
-        with contextlib.suppress(ClusterError):
-            exam.facts = attempts.node_facts(conn)
-
     def one(task: Task) -> None:
         attempts.start(conn, attempt_of(exam, task, drills))
 

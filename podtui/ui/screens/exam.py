@@ -91,9 +91,7 @@ class ExamScreen(Screen):
             raise ClusterError("read-only mode: an exam writes to the cluster; refused")
         seed = self.seed if self.seed is not None else new_seed()
         now = time.time()
-        exam = exams.Exam(seed, self.minutes, now,
-                          exams.draw(list(self.drills.values()), seed, self.count),
-                          self.conn.context, 0, now)
+        exam = exams.new(self.conn, self.drills, seed, self.minutes, self.count, now)
         exams.start(self.conn, exam, self.drills)
         exam.shown_since = time.time()
         exams.save(exam)
