@@ -203,7 +203,8 @@ extendedKeyUsage=serverAuth"
 
 write_node_configs() {
     local n="$STATE/node" nbin="$1"
-    mkdir -p "$n/certs.d/_default" "$n/net.d" "$n/kubelet" "$n/pod-logs" "$n/containerd"
+    mkdir -p "$n/certs.d/_default" "$n/net.d" "$n/kubelet" "$n/pod-logs" "$n/containerd" \
+        "$n/manifests"
     # Every registry is the sandbox's own (registry.py): a pull never leaves the machine.
     cat > "$n/certs.d/_default/hosts.toml" <<EOF
 server = "http://127.0.0.1:$REGISTRY_PORT"
@@ -293,6 +294,10 @@ imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
 nodeStatusUpdateFrequency: 4s
 shutdownGracePeriod: 0s
+# Static pods, as a kubeadm node's /etc/kubernetes/manifests (for the static-pod drill);
+# the directory is watched, and read every 5 s too.
+staticPodPath: "$n/manifests"
+fileCheckFrequency: 5s
 EOF
     kubeconfig "$n/kubelet.kubeconfig" "system:node:$NODE_NAME" cert kubelet-client kubelet
 }
@@ -341,4 +346,9 @@ start_node() {
         --kubeconfig="$STATE/node/kubelet.kubeconfig" --hostname-override="$NODE_NAME" \
         --root-dir="$STATE/node/kubelet" --node-labels=sandbox.podtui.dev/node=real
     wait_for "the real node (kubelet)" 90 node_ready
+    # The API server proxies to no loopback address, so the kubelet's configz cannot be read
+    # through it here: the node says where its static pod manifests are, and where drills
+    # keep hostPath volumes (under the state directory; podtui.drills.attempts.node_facts).
+    kube PATCH "/api/v1/nodes/$NODE_NAME" "{\"metadata\":{\"annotations\":{\"podtui.dev/static-pod-path\":\"$STATE/node/manifests\",\"podtui.dev/data-path\":\"$STATE/node/drill-data\"}}}" >/dev/null \
+        || die "could not annotate node $NODE_NAME"
 }

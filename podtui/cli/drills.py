@@ -108,7 +108,7 @@ def _start(conn: Connection, drill: Drill, seed: int | None, out: TextIO) -> int
     if previous is not None and previous.runs_in(conn.context):
         attempts.reset(conn, previous.namespace)
         state.clear_current(drill.id)
-    attempt = render_attempt(drill, seed if seed is not None else new_seed())
+    attempt = attempts.render(conn, drill, seed if seed is not None else new_seed())
     attempts.start(conn, attempt)
     state.save_current(state.Current(drill.id, attempt.seed, attempt.namespace, time.time(),
                                      conn.context))
@@ -124,7 +124,7 @@ def current_attempt(drill: Drill, conn: Connection) -> tuple[state.Current, Atte
     if not current.runs_in(conn.context):
         raise CliError(f"the attempt of {drill.id} runs in context {current.context!r}, not "
                        f"{conn.context!r} (use --context {current.context})")
-    return current, render_attempt(drill, current.seed, current.namespace)
+    return current, attempts.render(conn, drill, current.seed, current.namespace)
 
 
 def _check(conn: Connection, drill: Drill, out: TextIO, err: TextIO) -> int:

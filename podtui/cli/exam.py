@@ -69,7 +69,7 @@ def run(conn: Connection | None, args: argparse.Namespace,
             exam.show(index)
             exams.save(exam)
             task = exam.tasks[index]
-            attempt = exams.attempt_of(task, drills)
+            attempt = exams.attempt_of(exam, task, drills)
             out.write(f"task {index + 1}/{len(exam.tasks)}: {drills[task.drill].title} "
                       f"({task.weight} points), namespace {task.namespace}\n\n")
             out.write(attempt.task + "\n")
@@ -105,9 +105,7 @@ def _start(conn: Connection, drills: dict, args: argparse.Namespace, out: TextIO
         raise CliError(f"--minutes 1-600 and --tasks 1-{len(drills)}")
     seed = args.seed if args.seed is not None else new_seed()
     now = time.time()
-    exam = exams.Exam(seed, args.minutes, now, exams.draw(list(drills.values()), seed,
-                                                          args.tasks),
-                      conn.context, 0, now)
+    exam = exams.new(conn, drills, seed, args.minutes, args.tasks, now)
     exams.start(conn, exam, drills)
     exams.save(exam)
     out.write(f"exam {seed}: {len(exam.tasks)} tasks, {exam.minutes} minutes, pass mark "

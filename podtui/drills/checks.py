@@ -22,7 +22,9 @@ names only, as ``keys``: a value never reaches a check), ``pvc``. A list item is
 by a field: ``env[name=DB_ADDR].value``, ``status.conditions[type=Complete].status``.
 
 Behaviour (``podtui.drills.probes`` observes it): ``exec: CMD`` in a container
-(``path: exit`` or ``output``), ``log: current|previous`` of a container, ``http: PORT``
+(``path: exit`` or ``output``), ``log: current|previous`` of a container (with
+``after: {container: C, exec: CMD}``: only what it prints once CMD has run in C, read
+until it meets the predicate or a few seconds pass), ``http: PORT``
 or ``{port, path}`` of a pod (``path: status`` or ``body``), ``steady: SECONDS`` (a
 container ready at every look and not restarted; ``path: restarts`` for the count).
 ``keeps: true`` marks a check of what the task says to leave alone: it counts only once a
@@ -320,7 +322,7 @@ def _plural(n: int) -> str:
 # --------------------------------------------------------------------------- evaluate
 
 
-def _test(predicate: str, found: Any, expected: Any) -> bool:
+def holds(predicate: str, found: Any, expected: Any) -> bool:
     """Whether `found` meets the predicate."""
     if predicate == "equals":
         return same(found, expected)
@@ -364,7 +366,7 @@ def evaluate(check: Check, snapshot: Snapshot) -> Result:
         return Result(check, there == bool(check.expected),
                       f"{where}: {label} is {show(found) if there else 'not set'}")
     try:
-        ok = _test(check.predicate, None if found is _MISSING else found, check.expected)
+        ok = holds(check.predicate, None if found is _MISSING else found, check.expected)
     except (re.error, ValueError, TypeError) as exc:
         return Result(check, False, f"{where}: cannot test {label}: {exc}")
     if check.predicate == "count":
@@ -414,7 +416,7 @@ def _evaluate_probe(check: Check, snapshot: Snapshot) -> Result:
                           "steady": "ready"}[kind]
     found = seen.get(path)
     try:
-        ok = _test(check.predicate, found, check.expected)
+        ok = holds(check.predicate, found, check.expected)
     except (re.error, ValueError, TypeError) as exc:
         return Result(check, False, f"cannot test {path}: {exc}")
     if kind == "exec":
@@ -429,6 +431,8 @@ def _evaluate_probe(check: Check, snapshot: Snapshot) -> Result:
             detail = f"{where} printed {_said(seen.get('output', ''))}"
     elif kind == "log":
         which = "the previous instance of " if check.probe[1] == "previous" else ""
+        if len(check.probe) > 2:  # what it printed once a command ran beside it
+            which = f"after {show(check.probe[3])} in `{check.probe[2]}`, "
         text = seen.get("text") or ""
         detail = (f"{which}`{container}` printed {_said(text)}" if text.strip()
                   else f"{which}`{container}` prints nothing")

@@ -55,6 +55,8 @@ class Exam:
     current: int = 0  # the task shown
     shown_since: float = 0.0  # when the current task was shown (time spent accrues)
     ended: float = 0.0
+    #: The node's facts for tasks that name them (attempts.node_facts), read at start.
+    facts: dict[str, str] = field(default_factory=dict)
 
     def remaining(self, now: float | None = None) -> float:
         now = time.time() if now is None else now
@@ -125,8 +127,28 @@ def draw(drills: list[Drill], seed: int, count: int = DEFAULT_TASKS) -> list[Tas
     return tasks
 
 
-def attempt_of(task: Task, drills: dict[str, Drill]) -> Attempt:
-    return render_attempt(drills[task.drill], task.seed, task.namespace)
+def drawable(conn: Connection, drills: dict[str, Drill]) -> tuple[list[Drill], dict[str, str]]:
+    """The drills this cluster can set up, and its node's facts: a drill naming a fact of
+    the node that the cluster does not give (a staticPodPath, a directory for volumes) is
+    left out."""
+    facts: dict[str, str] = {}
+    if any(attempts.needs_node(d) for d in drills.values()):
+        with contextlib.suppress(ClusterError):
+            facts = attempts.node_facts(conn)
+    return [d for d in drills.values()
+            if all(p.value in facts for p in d.parameters if p.kind == "node")], facts
+
+
+def new(conn: Connection, drills: dict[str, Drill], seed: int, minutes: int, count: int,
+        now: float) -> Exam:
+    """An exam drawn from the drills this cluster can set up, with the node's facts for
+    the tasks that name them."""
+    here, facts = drawable(conn, drills)
+    return Exam(seed, minutes, now, draw(here, seed, count), conn.context, 0, now, facts=facts)
+
+
+def attempt_of(exam: Exam, task: Task, drills: dict[str, Drill]) -> Attempt:
+    return render_attempt(drills[task.drill], task.seed, task.namespace, exam.facts)
 
 
 # --------------------------------------------------------------------------- cluster
@@ -135,7 +157,7 @@ def attempt_of(task: Task, drills: dict[str, Drill]) -> Attempt:
 def start(conn: Connection, exam: Exam, drills: dict[str, Drill]) -> None:
     """Every task's namespace and setup, at the same time; none left if one fails."""
     def one(task: Task) -> None:
-        attempts.start(conn, attempt_of(task, drills))
+        attempts.start(conn, attempt_of(exam, task, drills))
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         outcomes = list(pool.map(lambda t: _catch(one, t), exam.tasks))
@@ -157,7 +179,7 @@ def grade(conn: Connection, exam: Exam, drills: dict[str, Drill]) -> Report:
     """Every task graded now (behaviours observed), at the same time."""
     def one(task: Task) -> TaskResult:
         drill = drills[task.drill]
-        attempt = attempt_of(task, drills)
+        attempt = attempt_of(exam, task, drills)
         try:
             results = evaluate_all(attempt.checks, attempts.graded(conn, attempt))
         except ClusterError:

@@ -11,6 +11,7 @@ A drill file (built-ins in ``podtui/drills/builtin``, the user's in
       pod: {name: web}                 #   "web-" + 4 random letters/digits
       sidecar: {choose: [shipper, tailer]}   # one of the list (never a value already drawn)
       port: {port: [8000, 8999]}       #   a port in the range
+      node: {node: name}               #   the node the pods run on (name, staticPodPath)
       image: "busybox:1.36"            #   fixed
     task: |                            # ${pod}, ${namespace} (the attempt's own) ...
       Create pod ${pod} in namespace ${namespace} ...
@@ -56,7 +57,7 @@ from podtui.drills.model import (
     Drill,
     ParamSpec,
 )
-from podtui.drills.params import SAFE_VALUE, draw, namespace_for
+from podtui.drills.params import NODE_FACTS, SAFE_VALUE, draw, namespace_for
 from podtui.settings.xdg import config_dir
 from podtui.templates.model import TemplateError
 from podtui.templates.render import compose_yaml, node_line, yaml_nodes, yaml_problem
@@ -65,13 +66,15 @@ FIELDS = ("id", "title", "tag", "minutes", "parameters", "task", "setup", "solut
           "hints", "checks", "sandbox")
 REQUIRED = ("id", "title", "tag", "task", "solution", "checks")
 CHECK_FIELDS = ("say", "what", "path", *OBJECT_KINDS, "container", "volume", "mount",
-                *PREDICATES, *PROBES, "keeps")
+                *PREDICATES, *PROBES, "after", "keeps")
 #: The paths a behavioural check reads of what it observed ("" = the first).
 PROBE_PATHS = {"exec": ("", "output", "exit"), "log": ("",), "http": ("", "status", "body"),
                "steady": ("", "ready", "restarts")}
 #: Kinds a setup may create (the cluster side knows their API paths).
 SETUP_KINDS = ("Pod", "Job", "ConfigMap", "Service", "Secret", "Deployment", "ReplicaSet",
-               "CronJob", "PersistentVolumeClaim")
+               "CronJob", "PersistentVolumeClaim", "PersistentVolume")
+#: Setup kinds of no namespace (the attempt's start labels them, its reset deletes them).
+CLUSTER_KINDS = ("PersistentVolume",)
 _IDENT = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 
 
@@ -200,7 +203,7 @@ class _Parser:
                 continue
             if not isinstance(spec, dict) or len(spec) != 1:
                 raise self.fail(f"parameter {name!r}: give a value, or exactly one of "
-                                "choose, name, port", *where)
+                                "choose, name, port, node", *where)
             (kind, value), = spec.items()
             if kind == "choose":
                 if not isinstance(value, list) or not value:
@@ -225,9 +228,14 @@ class _Parser:
                     raise self.fail(f"parameter {name!r}: port needs [LOW, HIGH] in 1-65535",
                                     *where)
                 specs.append(ParamSpec(name, "port", (value[0], value[1]), line))
+            elif kind == "node":
+                if value not in NODE_FACTS:
+                    raise self.fail(f"parameter {name!r}: node takes one of "
+                                    f"{', '.join(NODE_FACTS)}", *where)
+                specs.append(ParamSpec(name, "node", value, line))
             else:
                 raise self.fail(f"parameter {name!r}: unknown kind {kind!r} (one of choose, "
-                                "name, port)", *where)
+                                "name, port, node)", *where)
         return tuple(specs)
 
     def setup(self) -> tuple[str, ...]:
@@ -306,6 +314,8 @@ class _Parser:
         if not isinstance(keeps, bool):
             raise fail("'keeps' takes true or false", "keeps")
         probe = self.probe(item, objects[0], fail)
+        if "after" in item:
+            probe = self.after(item["after"], probe, fail)
         return Check(say.strip(), tuple(scope), path, predicate, expected, what,
                      node_line(self.root, where), probe, keeps)
 
@@ -357,6 +367,18 @@ class _Parser:
         return ("steady", float(value))
 
     @staticmethod
+    def after(value: Any, probe: tuple, fail) -> tuple:
+        """`after: {container: C, exec: CMD}` on a current log: what the container prints
+        once CMD has run in C (a log rotated, a request made)."""
+        if probe != ("log", "current"):
+            raise fail("'after' goes with log: current", "after")
+        if not (isinstance(value, dict) and set(value) == {"container", "exec"}
+                and isinstance(value["container"], str) and value["container"]
+                and isinstance(value["exec"], str) and value["exec"].strip()):
+            raise fail("after takes {container: NAME, exec: a shell command}", "after")
+        return (*probe, value["container"], value["exec"])
+
+    @staticmethod
     def expectation(predicate: str, value: Any, fail) -> None:
         scalar = (str, int, float, bool)
         if predicate == "exists" and not isinstance(value, bool):
@@ -406,10 +428,12 @@ def _sub(value: Any, values: dict[str, str]) -> Any:
     return value
 
 
-def render_attempt(drill: Drill, seed: int, namespace: str | None = None) -> Attempt:
-    """The drill with its parameters drawn from `seed`, in its own namespace."""
+def render_attempt(drill: Drill, seed: int, namespace: str | None = None,
+                   facts: dict[str, str] | None = None) -> Attempt:
+    """The drill with its parameters drawn from `seed`, in its own namespace; `facts` of
+    the node (podtui.drills.attempts.node_facts) for its `node` parameters."""
     namespace = namespace or namespace_for(drill.id, seed)
-    values = draw(drill.id, seed, drill.parameters)
+    values = draw(drill.id, seed, drill.parameters, facts)
     values["namespace"] = namespace
     setup = []
     for i, text in enumerate(drill.setup):
@@ -419,7 +443,8 @@ def render_attempt(drill: Drill, seed: int, namespace: str | None = None) -> Att
             problem, _ = yaml_problem(exc)
             raise DrillError(f"setup[{i}]: {problem}", drill.source, None, drill.id) from None
         _check_manifest(manifest, i, drill)
-        manifest.setdefault("metadata", {})["namespace"] = namespace
+        if manifest["kind"] not in CLUSTER_KINDS:
+            manifest.setdefault("metadata", {})["namespace"] = namespace
         setup.append(manifest)
     checks = []
     for check in drill.checks:

@@ -28,11 +28,11 @@ PREDICATES = ("exists", "equals", "contains", "one_of", "none_of", "matches",
 @dataclass(frozen=True)
 class ParamSpec:
     """How one parameter gets its value: fixed, chosen from a list, a name with a random
-    suffix, or a port in a range."""
+    suffix, a port in a range, or a fact of the node the drill's pods run on."""
 
     name: str
-    kind: str  # "fixed" | "choose" | "name" | "port"
-    value: Any  # the fixed text, the list, the name prefix, or (low, high)
+    kind: str  # "fixed" | "choose" | "name" | "port" | "node"
+    value: Any  # the fixed text, the list, the name prefix, (low, high), or the fact
     line: int | None = None
 
 
@@ -46,7 +46,9 @@ class Check:
     what: str = ""  # a label for the path in results (defaults to the path)
     line: int | None = None
     #: A behaviour to observe instead of an object's fields: ("exec", argv), ("log",
-    #: "current"|"previous"), ("http", port, path), ("steady", seconds); () for none.
+    #: "current"|"previous"), ("log", "current", container, command): what is printed once
+    #: the command has run in that container, ("http", port, path), ("steady", seconds);
+    #: () for none.
     probe: tuple = ()
     #: The check guards what the task says to keep as it is: it counts only once a check
     #: of the answer passes (doing nothing scores 0).

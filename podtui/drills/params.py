@@ -17,9 +17,18 @@ SAFE_VALUE = re.compile(r"[A-Za-z0-9./_][A-Za-z0-9._:/@+-]{0,127}")
 _SUFFIX = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def draw(drill_id: str, seed: int, params: tuple[ParamSpec, ...]) -> dict[str, str]:
+#: What a drill may know of the node its pods run on (`{node: staticPodPath}`): its name,
+#: its kubelet's static pod directory, a directory for hostPath volumes; read from the
+#: cluster at start (podtui.drills.attempts.node_facts); without a cluster (`drill show`),
+#: the exam's and the Kubernetes tutorials' usual values.
+NODE_FACTS = {"name": "node01", "staticPodPath": "/etc/kubernetes/manifests",
+              "dataPath": "/mnt/data"}
+
+
+def draw(drill_id: str, seed: int, params: tuple[ParamSpec, ...],
+         facts: dict[str, str] | None = None) -> dict[str, str]:
     """Values for every parameter; choices and ports never repeat within one attempt
-    (two containers never get the same name)."""
+    (two containers never get the same name). `facts` are the node's (NODE_FACTS)."""
     rng = random.Random(f"{drill_id}/{seed}")
     values: dict[str, str] = {}
     for spec in params:
@@ -31,6 +40,8 @@ def draw(drill_id: str, seed: int, params: tuple[ParamSpec, ...]) -> dict[str, s
             value = rng.choice(free or list(spec.value))
         elif spec.kind == "name":
             value = spec.value + "-" + "".join(rng.choice(_SUFFIX) for _ in range(4))
+        elif spec.kind == "node":
+            value = (facts or {}).get(spec.value) or NODE_FACTS[spec.value]
         elif spec.kind == "port":
             low, high = spec.value
             value = str(rng.randint(low, high))

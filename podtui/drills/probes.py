@@ -22,14 +22,16 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.logs.read import read_log
 from podtui.cluster.pods import get_pod
 from podtui.cluster.portforward import Forward
-from podtui.drills.checks import Snapshot, container_view, probe_key
+from podtui.drills.checks import Snapshot, container_view, holds, probe_key, show
 from podtui.drills.model import Check
 
 #: Seconds a command in a container may take; an HTTP request.
 EXEC_SECONDS = 10.0
 HTTP_SECONDS = 5.0
-#: Seconds between two looks at a watched container.
+#: Seconds between two looks at a watched container (or a log read again).
 LOOK_SECONDS = 0.5
+#: Seconds a log may take to show what a command run beside it caused.
+AFTER_SECONDS = 6.0
 
 
 def _up_for(status: dict) -> float:
@@ -91,16 +93,47 @@ def _log(conn: Connection, namespace: str, check: Check, snapshot: Snapshot) -> 
     view = container_view(obj, "pod", container)
     if view is None:
         return {"error": f"pod `{pod}` has no container `{container}`"}
-    try:
-        return {"text": read_log(conn, namespace, pod, container, previous=previous)}
-    except ClusterError as exc:
-        if exc.status == 400:
-            if previous:
-                return {"error": f"`{container}` has no previous instance (it has not "
-                                 "restarted)"}
-            return {"error": f"`{container}` has no log yet "
-                             f"({_state(view.get('status'))})"}
-        return {"error": f"cannot read the log of `{container}`: {describe(exc)}"}
+
+    def read() -> dict:
+        try:
+            return {"text": read_log(conn, namespace, pod, container, previous=previous)}
+        except ClusterError as exc:
+            if exc.status == 400:
+                if previous:
+                    return {"error": f"`{container}` has no previous instance (it has not "
+                                     "restarted)"}
+                return {"error": f"`{container}` has no log yet "
+                                 f"({_state(view.get('status'))})"}
+            return {"error": f"cannot read the log of `{container}`: {describe(exc)}"}
+
+    seen = read()
+    if len(check.probe) == 2 or "error" in seen:
+        return seen
+    return _log_after(conn, namespace, check, snapshot, seen["text"], read)
+
+
+def _log_after(conn: Connection, namespace: str, check: Check, snapshot: Snapshot,
+               before: str, read) -> dict:
+    """What the container prints once a command has run in another one: the lines after
+    those read before it, read again until they meet the check or the time is up (a
+    follower notices a change at its own pace)."""
+    _, _, other, command = check.probe
+    done = _exec(conn, namespace, Check("", (check.scope[0], ("container", other)), "",
+                                        "exists", True, probe=("exec", command)), snapshot)
+    if "error" in done:
+        return done
+    if done["exit"] != 0:
+        return {"error": f"{show(command)} in `{other}` exited {done['exit']}"}
+    skip = len(before.splitlines())
+    end = time.monotonic() + AFTER_SECONDS
+    while True:
+        seen = read()
+        if "error" in seen:
+            return seen
+        text = "\n".join(seen["text"].splitlines()[skip:])
+        if time.monotonic() >= end or holds(check.predicate, text, check.expected):
+            return {"text": text}
+        time.sleep(LOOK_SECONDS)
 
 
 def _http(conn: Connection, namespace: str, check: Check, snapshot: Snapshot) -> dict:
@@ -157,7 +190,7 @@ def _steady(conn: Connection, namespace: str, check: Check, snapshot: Snapshot) 
             last_state = _state(status)
             if last_state == "running":
                 last_state = ("running, not ready" if status.get("ready") is not True
-                              else "running, just restarted")
+                              else f"running for less than {seconds:g} s")
         if time.monotonic() >= end:
             break
         time.sleep(LOOK_SECONDS)  # the window itself: what is watched is the time
@@ -174,7 +207,7 @@ def observe(conn: Connection, namespace: str, checks: tuple[Check, ...] | list[C
     """Every behaviour the checks observe, each once, at the same time; except that the
     commands run in one pod run one after the other in the order of the checks (a check
     may read what an earlier one's command wrote: the writer's file, then the reader's
-    view of it)."""
+    view of it; a log read after a command is one of them)."""
     wanted: dict[str, Check] = {}
     for check in checks:
         if check.probe:
@@ -190,7 +223,8 @@ def observe(conn: Connection, namespace: str, checks: tuple[Check, ...] | list[C
 
     chains: dict[str, list[tuple[str, Check]]] = {}
     for key, check in wanted.items():
-        chain = f"exec/{check.scope[0][1]}" if check.probe[0] == "exec" else key
+        runs = check.probe[0] == "exec" or len(check.probe) > 2  # a command, then a log
+        chain = f"exec/{check.scope[0][1]}" if runs else key
         chains.setdefault(chain, []).append((key, check))
 
     def run(chain: list[tuple[str, Check]]) -> list[tuple[str, dict]]:

@@ -27,7 +27,7 @@ import yaml
 
 from podtui.drills import attempts
 from podtui.drills.checks import Result, evaluate_all, show
-from podtui.drills.loader import load_drills, render_attempt
+from podtui.drills.loader import load_drills
 from tests.conftest import KUBECTL
 
 pytestmark = pytest.mark.integration
@@ -46,6 +46,12 @@ NO_ANSWER_AGAIN = ("kubectl -n ${namespace} create configmap answer --from-liter
 #: The mistake is applied with `apply` (a CronJob is edited in place: replacing it would
 #: delete its Jobs).
 APPLY = "apply"
+#: The mistake is in the solution's last step only, and only that step runs again (the
+#: claim cannot be replaced while a pod uses it).
+LAST = "last"
+#: A command run on the node rather than with kubectl (a static pod's manifest), as the
+#: static-pod drill's solution says it.
+ON_NODE = "# on node ${node} (ssh ${node}; in the sandbox, this machine)\n"
 
 VARIANTS: dict[str, dict] = {
     "log-sidecar": {
@@ -241,12 +247,17 @@ VARIANTS: dict[str, dict] = {
     },
     "fix-crashing-sidecar": {
         "correct": [{"edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
-                               '["sh", "-c", "tail -F /var/log/nginx/access.log"]')]}],
+                               '["sh", "-c", "tail -n +1 -F /var/log/nginx/access.log"]')]}],
         "mistakes": [
+            {"why": "tail -f follows the file it opened, not the one rotated in",
+             "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
+                       '["tail", "-f", "/var/log/nginx/access.log"]')],
+             "fails": ["${sidecar} goes on streaming after the log is rotated"]},
             {"why": "tail -n prints the last lines and exits, like before",
              "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
                        '["tail", "-n", "100", "/var/log/nginx/access.log"]')],
              "fails": ["${sidecar} keeps running (ready, no restarts)",  # and so what is kept
+                       "${sidecar} goes on streaming after the log is rotated",
                        "`kubectl logs ${pod} -c ${sidecar}` shows the access log",  # counts
                        "${sidecar} still reads /var/log/nginx/access.log",  # no more
                        "${app} is unchanged"]},
@@ -254,13 +265,15 @@ VARIANTS: dict[str, dict] = {
              "edit": [('["tail", "-F", "/var/log/nginx/access.log"]',
                        '["tail", "-F", "/var/log/nginx/error.log"]')],
              "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the access log",
+                       "${sidecar} goes on streaming after the log is rotated",
                        "${sidecar} still reads /var/log/nginx/access.log"]},
             {"why": "the sidecar mounts the volume elsewhere",
              "edit": [('"/var/log/nginx/access.log"]\n    volumeMounts:\n'
                        '    - {name: nginx-logs, mountPath: /var/log/nginx}',
                        '"/var/log/nginx/access.log"]\n    volumeMounts:\n'
                        '    - {name: nginx-logs, mountPath: /logs}')],
-             "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the access log"]},
+             "fails": ["`kubectl logs ${pod} -c ${sidecar}` shows the access log",
+                       "${sidecar} goes on streaming after the log is rotated"]},
         ],
     },
     "previous-logs": {
@@ -658,6 +671,92 @@ VARIANTS: dict[str, dict] = {
              "fails": ["${app} reads app.conf from ${dir}"]},
         ],
     },
+    "prestop-hook": {
+        "correct": [{"edit": [('["sh", "-c", "echo ${message} >> ${dir}/app.log"]',
+                               '["/bin/sh", "-c", "echo ${message} | tee -a ${dir}/app.log"]')]}],
+        "mistakes": [
+            {"why": "a postStart hook: it writes when the container starts",
+             "edit": [("preStop:", "postStart:")],
+             "fails": ["${app} has a preStop hook"]},
+            {"why": "the hook without a shell: >> is one more word for echo",
+             "edit": [('["sh", "-c", "echo ${message} >> ${dir}/app.log"]',
+                       '["echo", "${message}", ">>", "${dir}/app.log"]')],
+             "fails": ["`kubectl logs ${pod} -c ${shipper}` shows the line the hook wrote"]},
+            {"why": "/tmp/healthy removed in the shipper: the liveness probe never fails",
+             "edit": [("-c ${app} -- rm /tmp/healthy", "-c ${shipper} -- rm -f /tmp/healthy")],
+             "fails": ["the liveness probe restarted ${app}",
+                       "`kubectl logs ${pod} -c ${shipper}` shows the line the hook wrote"]},
+            {"why": "the hook writes to the container's own /tmp",
+             "edit": [("echo ${message} >> ${dir}/app.log", "echo ${message} >> /tmp/app.log")],
+             "fails": ["`kubectl logs ${pod} -c ${shipper}` shows the line the hook wrote"]},
+        ],
+    },
+    "startup-probe": {
+        "correct": [{"edit": [('startupProbe:\n      exec:\n        command: ["cat", "${file}"]\n'
+                               '      periodSeconds: 2\n      failureThreshold: 30\n',
+                               'startupProbe:\n      exec:\n        command: ["sh", "-c", '
+                               '"test -e ${file}"]\n      periodSeconds: 1\n'
+                               '      failureThreshold: 60\n')]}],
+        "mistakes": [
+            {"why": "the startup probe gives up before the app has started",
+             "edit": [("failureThreshold: 30", "failureThreshold: 2")],
+             "fails": ["${app} finishes starting", "${app} was never restarted"]},
+            {"why": "the liveness probe delayed instead of a startup probe",
+             "edit": [('    startupProbe:\n      exec:\n        command: ["cat", "${file}"]\n'
+                       '      periodSeconds: 2\n      failureThreshold: 30\n', ""),
+                      ("    livenessProbe:\n",
+                       "    livenessProbe:\n      initialDelaySeconds: 30\n")],
+             "fails": ["${app} has a startupProbe",
+                       "the liveness probe still starts as soon as ${app} has started"]},
+            {"why": "the liveness probe's threshold raised instead of a startup probe",
+             "edit": [('    startupProbe:\n      exec:\n        command: ["cat", "${file}"]\n'
+                       '      periodSeconds: 2\n      failureThreshold: 30\n', ""),
+                      ("failureThreshold: 3\nEOF", "failureThreshold: 30\nEOF")],
+             "fails": ["${app} has a startupProbe",
+                       "the liveness probe still restarts a hung ${app} within 6 seconds"]},
+        ],
+    },
+    "static-pod": {
+        "correct": [{"edit": [("${manifests}/${pod}.yaml", "${manifests}/${pod}.manifest")]}],
+        "mistakes": [
+            {"why": "made with kubectl run in the namespace, not by the node's kubelet",
+             "run": [ON_NODE + "rm ${manifests}/${pod}.yaml",
+                     "kubectl -n ${namespace} run ${pod} --image=busybox:1.36 -- sh -c 'trap "
+                     "\"exit 0\" TERM; mkdir -p /www && echo ${message} > /www/index.html && "
+                     "httpd -f -p ${port} -h /www & wait'"],
+             "fails": ["${pod} runs as a static pod of node ${node}", "${app} runs busybox:1.36",
+                       "${pod} serves its page on port ${port}"]},
+            {"why": "no namespace in the manifest: the mirror pod is in default",
+             "edit": [("  namespace: ${namespace}\n", "")],
+             "fails": ["${pod} runs as a static pod of node ${node}", "${app} runs busybox:1.36",
+                       "${pod} serves its page on port ${port}"]},
+            {"why": "httpd without -f: it forks, and the container ends",
+             "edit": [("httpd -f -p", "httpd -p")],
+             "fails": ["${pod} serves its page on port ${port}"]},
+            {"why": "the page served on port 80",
+             "edit": [("-p ${port}", "-p 80")],
+             "fails": ["${pod} serves its page on port ${port}"]},
+        ],
+    },
+    "pvc-survives": {
+        "correct": [{"edit": [('["sleep", "3600"]\n    volumeMounts:\n    - {name: data, '
+                               'mountPath: ${dir}}',
+                               '["sleep", "3600"]\n    volumeMounts:\n    - {name: data, '
+                               'mountPath: ${dir}, readOnly: true}')]}],
+        "mistakes": [
+            {"why": "the pod created again with an emptyDir", LAST: True,
+             "edit": [("persistentVolumeClaim: {claimName: ${pvc}}", "emptyDir: {}")],
+             "fails": ["${pod} keeps its data on ${pvc}",
+                       "${pod}, created again, finds what it wrote before"]},
+            {"why": "the claim mounted elsewhere the second time", LAST: True,
+             "edit": [("{name: data, mountPath: ${dir}}", "{name: data, mountPath: /mnt}")],
+             "fails": ["${pod}, created again, finds what it wrote before"]},
+            {"why": "the pod created again writes the file itself", LAST: True,
+             "edit": [('["sleep", "3600"]',
+                       '["sh", "-c", "echo ${message} > ${dir}/${file}; sleep 3600"]')],
+             "fails": ["${pod} now only sleeps"]},
+        ],
+    },
     "rolling-update": {
         "correct": [{"edit": [("    type: RollingUpdate\n", "")]}],
         "mistakes": [
@@ -711,7 +810,7 @@ class Run:
         self.conn, self.kubeconfig, self.label, self.variant = conn, kubeconfig, label, variant
         self.drill_id = drill_id
         self.seed = random.randint(1, 99_999)
-        self.attempt = render_attempt(DRILLS[drill_id], self.seed)
+        self.attempt = attempts.render(conn, DRILLS[drill_id], self.seed)
 
     def where(self) -> str:
         return f"{self.drill_id} {self.label} (seed {self.seed})"
@@ -721,7 +820,10 @@ class Run:
 
     def run(self, commands: list[str]) -> None:
         for command in commands:
-            assert command.lstrip().startswith("kubectl "), command  # the exam has kubectl
+            # the exam has kubectl, and a shell on a node for what is done there
+            assert command.lstrip().startswith("kubectl ") or (
+                "node" in self.attempt.values and command.startswith(self.fill(ON_NODE))), \
+                command
             done = subprocess.run(["bash", "-euo", "pipefail", "-c", command],
                                   capture_output=True, text=True, timeout=90,
                                   env=kubectl_env(self.kubeconfig), cwd="/tmp")
@@ -735,6 +837,8 @@ class Run:
             old, new = self.fill(old), self.fill(new)
             assert any(old in c for c in commands), (self.where(), old)
             commands = [c.replace(old, new) for c in commands]
+        if variant.get(LAST):
+            commands = commands[-1:]
         if replacing:  # a pod's spec cannot be re-applied: the candidate replaces it
             commands = [c.replace(f"kubectl -n {self.attempt.namespace} apply -f -",
                                   f"kubectl -n {self.attempt.namespace} replace --force "
@@ -803,6 +907,16 @@ class Run:
             self.no_answer_given(results)
         finally:
             attempts.reset(self.conn, self.attempt.namespace)
+            self.remove_static_pods()
+
+    def remove_static_pods(self) -> None:
+        """What the attempt wrote to the node's manifests directory (a reset deletes the
+        namespace, not a file on the node): the kubelet stops those pods."""
+        manifests = self.attempt.values.get("manifests")
+        if manifests:
+            for path in Path(manifests).iterdir():
+                if self.attempt.values["pod"] in path.read_text(encoding="utf-8"):
+                    path.unlink()
 
 
 def test_every_drill_has_its_variants():

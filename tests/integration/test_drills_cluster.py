@@ -18,7 +18,7 @@ import pytest
 
 from podtui.cli import drills as cli_drills
 from podtui.drills import attempts, state
-from podtui.drills.loader import load_drills, render_attempt
+from podtui.drills.loader import load_drills
 from tests.conftest import KUBECTL, wait_for
 
 pytestmark = pytest.mark.integration
@@ -115,7 +115,7 @@ def attempt_of(conn, private_state):
         code, out, err = drill_cli(conn, "start", drill_id, "--seed", str(seed))
         assert code == 0, (seed, err)
         started.append(drill_id)
-        return render_attempt(DRILLS[drill_id], seed)
+        return attempts.render(conn, DRILLS[drill_id], seed)
 
     yield start
     for drill_id in started:
@@ -171,3 +171,40 @@ def test_reset_deletes_only_a_namespace_a_drill_made(conn, namespace):
         attempts.reset(conn, namespace)
     kept = conn.core.read_namespace(namespace)
     assert kept.metadata.deletion_timestamp is None and kept.status.phase == "Active"
+
+
+def test_the_node_a_drill_names_is_the_real_one_with_its_kubelets_static_pod_path(
+        conn, sandbox_dir):
+    """The static-pod drill tells the candidate the node and its manifests directory: the
+    node where pods really run, and the path its kubelet's own configuration file gives;
+    the volume drill keeps its files under the state directory too."""
+    import yaml
+
+    facts = attempts.node_facts(conn)
+    config = yaml.safe_load((sandbox_dir / "node" / "kubelet.yaml").read_text())
+    assert facts == {"name": "localhost", "staticPodPath": config["staticPodPath"],
+                     "dataPath": str(sandbox_dir / "node" / "drill-data")}
+    assert Path(facts["staticPodPath"]).is_dir()
+    assert Path(facts["staticPodPath"]).is_relative_to(sandbox_dir)  # gone with `down`
+
+
+def test_a_setups_volume_is_the_attempts_and_goes_with_its_reset(conn, attempt_of):
+    """pvc-survives' PersistentVolume has no namespace: it carries the attempt's, and reset
+    deletes it (the claim goes with the namespace, then nothing holds the volume)."""
+    from kubernetes.client.exceptions import ApiException
+
+    attempt = attempt_of("pvc-survives")
+    pv = conn.core.read_persistent_volume(attempt.values["pv"])
+    assert pv.metadata.labels == {attempts.ATTEMPT_LABEL: attempt.namespace}
+    assert pv.spec.host_path.path.startswith(attempts.node_facts(conn)["dataPath"] + "/")
+    code, out, _ = drill_cli(conn, "reset", "pvc-survives")
+    assert code == 0, out
+
+    def gone() -> bool:
+        try:
+            conn.core.read_persistent_volume(attempt.values["pv"])
+        except ApiException as exc:
+            return exc.status == 404
+        return False
+
+    wait_for(gone, f"PersistentVolume {attempt.values['pv']} to go", timeout=60, interval=0.5)

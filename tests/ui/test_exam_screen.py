@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import random
+import string
+import time
 
 import pytest
 
@@ -22,12 +24,33 @@ pytestmark = pytest.mark.integration
 
 #: Tasks that may be answered by their reference solution, then checked as a candidate
 #: would before moving on (kubectl wait): enough of them that any 15 of the drills hold two.
+#: The Service's endpoint turns ready after its pod, when the EndpointSlice controller
+#: has seen it.
 READY = ["kubectl wait --for=condition=Ready pod --all --timeout=90s"]
 QUICK = {"previous-logs": [], "force-delete": [], "fix-image-pull": READY,
          "resources-split": READY, "qos-guaranteed": READY, "share-process-namespace": READY,
          "downward-api": READY, "configmap-env-volume": READY, "secret-env": READY,
          "security-context": READY, "memory-emptydir": READY, "tolerations": READY,
-         "service-named-port": READY}
+         "service-named-port": [*READY, "kubectl wait --for=jsonpath='{.endpoints[0]."
+                                "conditions.ready}'=true endpointslice -l "
+                                "kubernetes.io/service-name=${svc} --timeout=90s"]}
+
+
+def up_long_enough(conn, attempt) -> bool:
+    """Every container a `steady` check watches has been running for longer than the
+    check's window: the grade wants it up since before the window, and a candidate does not
+    end the exam the second a pod turns ready (graded then, such a check fails)."""
+    for check in attempt.checks:
+        if check.probe[:1] != ("steady",):
+            continue
+        pod = conn.core.read_namespaced_pod(check.scope[0][1], attempt.namespace)
+        status = next((s for s in pod.status.container_statuses or []
+                       if s.name == dict(check.scope[1:])["container"]), None)
+        started = status and status.ready and status.state.running and \
+            status.state.running.started_at
+        if not started or time.time() - started.timestamp() <= check.probe[1] + 1:
+            return False
+    return True
 
 
 @pytest.fixture
@@ -62,9 +85,11 @@ async def test_mock_exam_end_to_end(conn, admin_kubeconfig, private_state, tmp_p
                      f"set -euo pipefail\ncd /tmp\nsource {commands}\n")
     shell.chmod(0o755)
     monkeypatch.setenv("SHELL", str(shell))
-    # a random exam with two tasks this test can answer (all but a few in a thousand)
+    # a random exam with two tasks this test can answer (all but a few in a thousand), of
+    # the drills this sandbox can set up
+    here, _ = exams.drawable(conn, drills)
     seed = next(s for s in iter(lambda: random.randint(1, 99_999), 0)
-                if sum(t.drill in QUICK for t in exams.draw(list(drills.values()), s)) >= 2)
+                if sum(t.drill in QUICK for t in exams.draw(here, s)) >= 2)
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig))
     monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # no terminal to give away
     namespaces: list[str] = []
@@ -91,12 +116,20 @@ async def test_mock_exam_end_to_end(conn, admin_kubeconfig, private_state, tmp_p
                     await pilot.press("n")
                 task = exam.tasks[index]
                 assert plain(screen.query_one("#task")).startswith(drills[task.drill].title)
-                solution = render_attempt(drills[task.drill], task.seed).solution
+                attempt = render_attempt(drills[task.drill], task.seed)
                 # typed in the exam shell: plain kubectl, the namespace is the context's
-                typed = [c.replace(f"kubectl -n {task.namespace} ", "kubectl ") for c in solution]
-                typed += QUICK[task.drill]
-                commands.write_text("\n".join(typed) + "\n")
-                await pilot.press("exclamation_mark")  # the shell has ended when it returns
+                typed = [c.replace(f"kubectl -n {task.namespace} ", "kubectl ")
+                         for c in attempt.solution]
+                typed += [string.Template(c).substitute(attempt.values)
+                          for c in QUICK[task.drill]]
+                # the shell tells the test it ran every command (set -e: not after one fails)
+                commands.write_text("\n".join(typed) + f"\ntouch {tmp_path}/done-{index}\n")
+                await pilot.press("exclamation_mark")
+                await until(pilot, (tmp_path / f"done-{index}").exists,
+                            f"the shell to run {typed}", timeout=200)
+                await until(pilot, lambda a=attempt: up_long_enough(conn, a),
+                            f"the containers of task {index + 1} up for a steady window",
+                            timeout=30)
             # no feedback: nothing on screen says how an answer did
             page = "\n".join(plain(screen.query_one(s)) for s in ("#head", "#tasks", "#task",
                                                                   "#message"))

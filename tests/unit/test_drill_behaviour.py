@@ -58,6 +58,19 @@ def test_a_log_current_or_previous():
     assert not gone.passed and "no previous instance" in gone.detail
 
 
+def test_a_log_after_a_command_beside_it():
+    c = Check("it follows a rotated file", SHIPPER, "", "matches", "rotated$",
+              probe=("log", "current", "app", "mv /l/a /l/a.1 && echo rotated >> /l/a"))
+    assert evaluate(c, seen(c, text="rotated\n")).passed
+    silent = evaluate(c, seen(c, text=""))
+    assert not silent.passed
+    assert silent.detail == ("after `mv /l/a /l/a.1 && echo rotated >> /l/a` in `app`, "
+                             "`shipper` prints nothing")
+    plain = Check("it follows a rotated file", SHIPPER, "", "matches", "rotated$",
+                  probe=("log", "current"))
+    assert probe_key(c) != probe_key(plain)  # the whole log is another observation
+
+
 def test_an_http_request_to_a_port_of_the_pod():
     c = Check("serves the page", (("pod", "web"),), "body", "contains", "hello-ckad",
               probe=("http", "80", "/"))
@@ -145,6 +158,10 @@ checks:
     ("    container: c\n    steady: 600\n    equals: true", "at most 60"),
     ("    container: c\n    steady: 2\n    log: current\n    equals: true",
      "observe one behaviour per check"),
+    ("    container: c\n    log: previous\n    after: {container: a, exec: 'true'}\n"
+     "    contains: x", "'after' goes with log: current"),
+    ("    container: c\n    log: current\n    after: {container: a}\n    contains: x",
+     "after takes {container: NAME, exec: a shell command}"),
 ])
 def test_bad_behavioural_checks_are_refused_with_their_line(check, error):
     with pytest.raises(DrillError) as info:
@@ -159,6 +176,10 @@ def test_behavioural_checks_load():
     drill = parse_drill(drill_text("    container: c\n    exec: [ls, /]\n    path: exit\n"
                                    "    equals: 0\n    keeps: true"), source="mine.yaml")
     assert drill.checks[0].probe == ("exec", ("ls", "/")) and drill.checks[0].keeps
+    drill = parse_drill(drill_text("    container: c\n    log: current\n    after: "
+                                   "{container: a, exec: mv x y}\n    contains: z"),
+                        source="mine.yaml")
+    assert drill.checks[0].probe == ("log", "current", "a", "mv x y")
 
 
 # ------------------------------------------------------ never the answer, every drill

@@ -183,6 +183,20 @@ def test_same_seed_same_task_other_seed_other_task():
     assert a.solution[0].startswith("kubectl -n drill-tiny-7 run web-")
 
 
+def test_node_parameters_take_the_clusters_facts():
+    drill = parse_drill(GOOD.replace("  port: {port: [8000, 8999]}\n",
+                                     "  port: {port: [8000, 8999]}\n  node: {node: name}\n"
+                                     "  dir: {node: staticPodPath}\n")
+                        .replace("in ${namespace}.", "in ${namespace} on ${node} (${dir})."),
+                        source="tiny.yaml")
+    here = render_attempt(drill, 7, facts={"name": "localhost", "staticPodPath": "/s/m"})
+    assert here.task.endswith("on localhost (/s/m).")
+    # without a cluster (drill show): the exam's usual node
+    assert render_attempt(drill, 7).task.endswith(
+        "on node01 (/etc/kubernetes/manifests).")
+    assert here.values["pod"] == render_attempt(drill, 7).values["pod"]  # the same draw
+
+
 def test_seeded_builtins_are_stable():
     drills, _ = load_drills(Path("/nonexistent"))
     for drill in drills:
@@ -202,6 +216,8 @@ BAD = [
     (GOOD.replace("{choose: [a, b, c]}\n  other", "{choose: [a b]}\n  other"), 6,
      "'a b' is not a plain word"),
     (GOOD.replace("{choose: [a, b, c]}\n  other", "{pick: [a]}\n  other"), 6, "unknown kind"),
+    (GOOD.replace("{choose: [a, b, c]}\n  other", "{node: ip}\n  other"), 6,
+     "node takes one of name, staticPodPath"),
     (GOOD.replace("kind: ConfigMap", "kind: DaemonSet"), 12, "kind 'DaemonSet' is not one"),
     (GOOD.replace("    pod: ${pod}\n", "    pod: ${pod}\n    mount: logs\n"), 22,
      "'mount' needs a container"),

@@ -21,7 +21,6 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.drills import attempts, state
 from podtui.drills.checks import Result, evaluate_all, score
 from podtui.drills.live import LiveObjects
-from podtui.drills.loader import render_attempt
 from podtui.drills.model import Attempt, Drill
 from podtui.drills.params import new_seed
 from podtui.ui.keys import bindings as keymap
@@ -147,11 +146,11 @@ class DrillScreen(Screen):
         current = None if restart else state.load_current(self.drill.id)
         if (current is not None and current.runs_in(self.conn.context)
                 and self.seed in (None, current.seed)):
-            attempt = render_attempt(self.drill, current.seed, current.namespace)
+            attempt = attempts.render(self.conn, self.drill, current.seed, current.namespace)
             self.app.call_from_thread(self._started, attempt, current, "resumed")
             return
-        attempt = render_attempt(self.drill, self.seed if self.seed is not None
-                                 and not restart else new_seed())
+        attempt = attempts.render(self.conn, self.drill, self.seed if self.seed is not None
+                                  and not restart else new_seed())
         if self.readonly:
             self.app.call_from_thread(self._preview, attempt, "read-only mode: starting a "
                                       "drill writes to the cluster; refused")

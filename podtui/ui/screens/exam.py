@@ -91,9 +91,7 @@ class ExamScreen(Screen):
             raise ClusterError("read-only mode: an exam writes to the cluster; refused")
         seed = self.seed if self.seed is not None else new_seed()
         now = time.time()
-        exam = exams.Exam(seed, self.minutes, now,
-                          exams.draw(list(self.drills.values()), seed, self.count),
-                          self.conn.context, 0, now)
+        exam = exams.new(self.conn, self.drills, seed, self.minutes, self.count, now)
         exams.start(self.conn, exam, self.drills)
         exam.shown_since = time.time()
         exams.save(exam)
@@ -145,7 +143,7 @@ class ExamScreen(Screen):
         if self.exam is None:
             return
         task = self.exam.tasks[self.exam.current]
-        attempt = exams.attempt_of(task, self.drills)
+        attempt = exams.attempt_of(self.exam, task, self.drills)
         drill = self.drills[task.drill]
         text = Text()
         text.append(f"{drill.title}\n", style="bold")
@@ -191,7 +189,7 @@ class ExamScreen(Screen):
         if self.exam is None:
             return
         task = self.exam.tasks[self.exam.current]
-        hints = exams.attempt_of(task, self.drills).hints
+        hints = exams.attempt_of(self.exam, task, self.drills).hints
         if not hints:
             self.say("this task has no hints")
             return
@@ -206,7 +204,7 @@ class ExamScreen(Screen):
         task = self.exam.tasks[self.exam.current]
         task.solution_seen = True
         self.save()
-        self.app.push_screen(SolutionScreen(exams.attempt_of(task, self.drills)))
+        self.app.push_screen(SolutionScreen(exams.attempt_of(self.exam, task, self.drills)))
 
     def action_shell(self) -> None:
         if self.exam is None:
