@@ -16,6 +16,7 @@ from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
+from podtui.config_rules import check_actions, check_keys, exam_minutes
 from podtui.settings.config import Settings, config_path
 from podtui.ui.inside import DebugContainerReady, InsideAccessChecked, InsideActions
 from podtui.ui.keys import bindings as keymap
@@ -95,11 +96,11 @@ class PodTuiApp(App):
         if self.settings.keys:
             from podtui.ui.keys.remap import all_bindings, clashes
 
-            self.settings.check_keys(set(all_bindings()), clashes)
+            check_keys(self.settings, set(all_bindings()), clashes)
         if self.settings.actions:  # before the screens bind them
             from podtui.ui.keys.remap import action_clashes
 
-            self.settings.check_actions(action_clashes)
+            check_actions(self.settings, action_clashes)
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
@@ -383,8 +384,6 @@ class PodTuiApp(App):
         if seed is not None and not seed.isdigit():
             self.say(f"seed must be a number, got {seed!r}")
             return
-        from podtui.settings.config import exam_minutes
-
         self.push_screen(ExamScreen(self.conn, int(seed) if seed else None,
                                     minutes=exam_minutes(self.settings),
                                     readonly=self.readonly))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
+from podtui import config_rules
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pods import get_pod
@@ -67,7 +68,7 @@ def actions_toml(*entries: str, keys: str = "") -> str:
 def settings(tmp_path: Path, text: str) -> config.Settings:
     path = tmp_path / "config.toml"
     path.write_text(text)
-    return config.load(path)
+    return config_rules.load(path)
 
 
 def toml_list(*args: str) -> str:
