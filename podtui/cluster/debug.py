@@ -10,21 +10,18 @@ the moment the kubelet reports it.
 
 from __future__ import annotations
 
-import contextlib
-import math
+import queue
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-import orjson
-
-from podtui.anatomy.refs import resource_version
-from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
-from podtui.cluster.errors import ClusterError, api_status, describe, redact
+from podtui.cluster.connection import Connection
+from podtui.cluster.errors import ClusterError, describe, redact
 from podtui.cluster.exec import DEFAULT_SHELLS, missing_command
 from podtui.cluster.names import pod_path
 from podtui.cluster.pod_actions import refuse_if_readonly
-from podtui.cluster.pods import iter_lines
+from podtui.cluster.pods import Change, Page, PodWatcher, WatchEvent
 from podtui.cluster.server_version import DEBUG_CONTAINERS, fetch, lacks
 
 DEFAULT_IMAGE = "busybox"
@@ -87,42 +84,30 @@ def container_state(pod: dict | None, name: str) -> dict:
 def pod_versions(conn: Connection, namespace: str, pod: str,
                  deadline: float) -> Iterator[dict | None]:
     """The pod now, then each new version of it until `deadline`; None once it is gone.
-    A watch that breaks resumes (from a new list when its version expired)."""
-    pods = pod_path(namespace)
-    selector = ("fieldSelector", f"metadata.name={pod}")
-    version = ""
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            if not version:
-                response = conn.request("GET", pods, [selector])
-                listed = orjson.loads(response.data)
-                response.release_conn()
-                items = listed.get("items") or []
-                yield items[0] if items else None
-                version = resource_version(listed)
-                continue
-            query = [selector, ("watch", "true"), ("resourceVersion", version),
-                     ("timeoutSeconds", max(1, math.ceil(left)))]
-            response = conn.request("GET", pods, query, timeout=(CONNECT_TIMEOUT, left + 5))
+
+    Served by the one list-and-watch loop (pods.PodWatcher: a broken watch resumes, 410
+    lists again, with bookmarks and backoff), in a thread of its own that stops when the
+    caller is done. An error the API server answers (forbidden, not found) is raised."""
+    events: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()
+    watcher = PodWatcher(conn, namespace, events.put, field_selector=f"metadata.name={pod}")
+    threading.Thread(target=watcher.run, name=f"debug-watch-{pod}", daemon=True).start()
+    listed: list[dict] = []
+    try:
+        while (left := deadline - time.monotonic()) > 0:
             try:
-                for raw in iter_lines(response):
-                    event = orjson.loads(raw)
-                    kind, obj = event.get("type"), event.get("object") or {}
-                    if kind == "ERROR":  # 410 Gone, mostly: list again
-                        version = ""
-                        break
-                    version = resource_version(obj) or version
-                    yield None if kind == "DELETED" else obj
-            finally:
-                with contextlib.suppress(Exception):  # a watch left open must not fail us
-                    response.close()
-        except ClusterError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            if api_status(exc) is not None:
-                raise ClusterError(describe(exc, conn.server), api_status(exc)) from None
-            version = ""  # the connection broke: list again, the deadline bounds it
-            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+                event = events.get(timeout=left)
+            except queue.Empty:
+                return
+            if isinstance(event, Page):
+                listed = list(event.pods) if event.first else listed + event.pods
+                if event.last:
+                    yield listed[0] if listed else None
+            elif isinstance(event, Change):
+                yield None if event.kind == "DELETED" else event.pod
+            elif event.code is not None:
+                raise ClusterError(event.message, event.code)
+    finally:
+        watcher.stop()
 
 
 def _line(detail: dict) -> str:
