@@ -25,6 +25,8 @@ from podtui.cluster.pods import Change, Page, PodWatcher, WatchEvent
 from podtui.cluster.server_version import DEBUG_CONTAINERS, fetch, lacks
 
 DEFAULT_IMAGE = "busybox"
+#: How often a wait with a `stop` event looks at it (seconds).
+STOP_POLL = 0.2
 #: Waiting reasons that only a change of the image or the spec undoes: the kubelet would
 #: retry (and back off) for as long as we waited.
 FAILED_WAITING = frozenset({
@@ -81,9 +83,10 @@ def container_state(pod: dict | None, name: str) -> dict:
     return {}
 
 
-def pod_versions(conn: Connection, namespace: str, pod: str,
-                 deadline: float) -> Iterator[dict | None]:
-    """The pod now, then each new version of it until `deadline`; None once it is gone.
+def pod_versions(conn: Connection, namespace: str, pod: str, deadline: float,
+                 stop: threading.Event | None = None) -> Iterator[dict | None]:
+    """The pod now, then each new version of it until `deadline` (or `stop` is set); None
+    once it is gone.
 
     Served by the one list-and-watch loop (pods.PodWatcher: a broken watch resumes, 410
     lists again, with bookmarks and backoff), in a thread of its own that stops when the
@@ -93,11 +96,11 @@ def pod_versions(conn: Connection, namespace: str, pod: str,
     threading.Thread(target=watcher.run, name=f"debug-watch-{pod}", daemon=True).start()
     listed: list[dict] = []
     try:
-        while (left := deadline - time.monotonic()) > 0:
+        while (left := deadline - time.monotonic()) > 0 and not (stop and stop.is_set()):
             try:
-                event = events.get(timeout=left)
+                event = events.get(timeout=min(left, STOP_POLL) if stop else left)
             except queue.Empty:
-                return
+                continue
             if isinstance(event, Page):
                 listed = list(event.pods) if event.first else listed + event.pods
                 if event.last:
@@ -117,10 +120,11 @@ def _line(detail: dict) -> str:
 
 
 def wait_running(conn: Connection, namespace: str, pod: str, name: str,
-                 timeout: float = 60.0) -> None:
-    """Until the ephemeral container runs; one clear line as soon as it will not."""
+                 timeout: float = 60.0, stop: threading.Event | None = None) -> None:
+    """Until the ephemeral container runs; one clear line as soon as it will not (or
+    `stop` is set)."""
     state: dict = {}
-    for version in pod_versions(conn, namespace, pod, time.monotonic() + timeout):
+    for version in pod_versions(conn, namespace, pod, time.monotonic() + timeout, stop):
         if version is None:
             raise ClusterError(f"pod {namespace}/{pod} was deleted before debug container "
                                f"{name} started")
@@ -137,6 +141,8 @@ def wait_running(conn: Connection, namespace: str, pod: str, name: str,
         if waiting.get("reason") in FAILED_WAITING:
             raise DebugContainerFailed(f"debug container {name} cannot start: "
                                        f"{_line(waiting)}", waiting)
+    if stop is not None and stop.is_set():
+        raise ClusterError(f"stopped waiting for debug container {name}")
     waiting = (state.get("waiting") or {}).get("reason", "no status yet")
     raise ClusterError(f"debug container {name} is not running after {timeout:g} s ({waiting})")
 
@@ -144,7 +150,8 @@ def wait_running(conn: Connection, namespace: str, pod: str, name: str,
 def start_debug_container(conn: Connection, namespace: str, pod: str, target: str,
                           image: str = DEFAULT_IMAGE, shells: Sequence[str] = (),
                           on_added: Callable[[str], None] | None = None,
-                          timeout: float = 60.0) -> tuple[str, str]:
+                          timeout: float = 60.0,
+                          stop: threading.Event | None = None) -> tuple[str, str]:
     """A debug container running the first of `shells` its image has; (name, shell) once it
     runs. An image without the shell gets the next one in a new container (an ephemeral
     container cannot be changed or removed)."""
@@ -156,7 +163,7 @@ def start_debug_container(conn: Connection, namespace: str, pod: str, target: st
         if on_added is not None:
             on_added(name)
         try:
-            wait_running(conn, namespace, pod, name, timeout)
+            wait_running(conn, namespace, pod, name, timeout, stop)
         except DebugContainerFailed as exc:
             index += 1
             if index < len(shells) and missing_command(str(exc.detail.get("message"))):

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -24,7 +25,6 @@ from podtui.ui import clock
 from podtui.ui.clipboard import copy
 from podtui.ui.inside import InsideKeys
 from podtui.ui.keys import bindings as keymap
-from podtui.ui.messages import EventsChanged, PodsChanged, UsageChanged
 from podtui.ui.themes import rich_style
 from podtui.ui.user_actions import ActionKeys
 from podtui.ui.widgets.contained import Contained
@@ -35,6 +35,7 @@ from podtui.ui.widgets.usage_view import usage_table
 if TYPE_CHECKING:
     from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
     from podtui.ui.host import Host
+    from podtui.ui.screens.pod_list import PodListScreen
 
 KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "ephemeral"}
 #: At 80 columns the containers table says what k9s says: short kinds, ports without /TCP,
@@ -296,6 +297,13 @@ SECTIONS = keymap.DETAIL_SECTIONS
 
 class PodDetailScreen(InsideKeys, ActionKeys, Screen):
     BINDINGS = keymap.POD_DETAIL
+
+    class EventsChanged(Message, bubble=False):
+        """The pod's events changed (posted from the event watcher's thread)."""
+
+    class UsageChanged(Message, bubble=False):
+        """New resource usage (or the metrics API's absence) waits in the usage feed."""
+
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
     PodDetailScreen #detail-message { height: auto; padding: 0 1; color: $text-error;
@@ -332,13 +340,14 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        # Change-driven: the event watcher posts EventsChanged, the pod list PodsChanged.
+        # Change-driven: the event watcher's on_change posts EventsChanged, the pod list
+        # below posts PodListScreen.PodsChanged.
         self._event_feed = EventFeed(self.app.conn, self.pod_namespace, self.pod_name, self.uid)
-        self._event_feed.on_change = lambda: self.post_message(EventsChanged())
+        self._event_feed.on_change = lambda: self.post_message(self.EventsChanged())
         self._event_feed.start()
         self._usage_feed = self.app.usage_factory(self.app.conn, self.pod_namespace,
                                                   self.pod_name)
-        self._usage_feed.on_change = lambda: self.post_message(UsageChanged())
+        self._usage_feed.on_change = lambda: self.post_message(self.UsageChanged())
         self._usage_feed.start()
         # The sections hold Rich styles resolved from the theme: a new theme redraws them.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
@@ -357,19 +366,20 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         if self._usage_feed:
             self._usage_feed.stop()
 
-    def on_usage_changed(self, _message: UsageChanged) -> None:
+    def on_pod_detail_screen_usage_changed(self, _message: PodDetailScreen.UsageChanged) -> None:
         usage = self._usage_feed.take() if self._usage_feed else None
         if usage is not None:
             self.usage = usage
             self.render_pod()
 
-    def on_events_changed(self, _message: EventsChanged) -> None:
+    def on_pod_detail_screen_events_changed(self,
+                                            _message: PodDetailScreen.EventsChanged) -> None:
         events = self._event_feed.take() if self._event_feed else None
         if events is not None:
             self.events = events
             self.render_pod()
 
-    def on_pods_changed(self, message: PodsChanged) -> None:
+    def on_pod_list_screen_pods_changed(self, message: PodListScreen.PodsChanged) -> None:
         if self.uid in message.uids:
             self.refresh_pod()
 
