@@ -313,7 +313,8 @@ class ExamReportScreen(Screen):
         self.render_report()
 
     def render_report(self) -> None:
-        lines = exams.report_lines(self.report)
+        # The table's width: the screen's less its padding (one column each side).
+        lines = exams.report_lines(self.report, width=self.app.size.width - 2)
         text = Text()
         text.append(lines[0] + "\n", style="bold")
         for i, line in enumerate(lines[1:-1]):

@@ -43,6 +43,10 @@ KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "
 SHORT_KIND = {"init": "init", "sidecar": "side", "app": "app", "ephemeral": "eph"}
 #: Below this many columns the tables abbreviate (an 80-column terminal, a split pane).
 NARROW = 100
+#: How a cell too narrow for one of its words shows it: the wide tables fold it onto the
+#: next line; at 80 columns it is cut with `…` (`metadata.namespace->na|mespace` would read
+#: as two words), the cell still wrapping between words.
+OVERFLOW = {False: "fold", True: "ellipsis"}
 
 
 def state_style(c: Container) -> str:
@@ -209,7 +213,7 @@ class PodView:
             return Group(Text("This pod has no volumes."))
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
         for name in ("VOLUME", "TYPE", "MOUNTED BY", "SHARED"):
-            table.add_column(name, overflow="fold")
+            table.add_column(name, overflow=OVERFLOW[self.narrow])
         for v in self.pod.volumes:
             mounts = Text()
             for i, m in enumerate(v.mounts):
@@ -261,7 +265,7 @@ class PodView:
                                Text(" ".join(x for x in (c.reason, c.message) if x) or "-"))
         history = Table(box=None, pad_edge=False, show_edge=False)
         for name in ("CONTAINER", "STATE", "LAST STATE", "RESTARTS"):
-            history.add_column(name, overflow="fold")
+            history.add_column(name, overflow=OVERFLOW[self.narrow])
         for c in self.pod.containers:
             last = c.last_state.describe(self.now) if c.last_state else "-"
             history.add_row(self.s(c.name, "bold"), self.s(c.state.describe(self.now),
