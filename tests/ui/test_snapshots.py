@@ -329,6 +329,46 @@ def test_exam_report_80x24(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_report)
 
 
+def recorded_forwards() -> list:
+    """Two port-forwards as ForwardsScreen reads them: one moving bytes, one ended."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(local=40123, namespace=NAMESPACE, pod="seed-sidecar-logs",
+                            remote=3000, connections=2, bytes_out=1536, bytes_in=18_432,
+                            active=True, error="", ended=""),
+            SimpleNamespace(local=40124, namespace=NAMESPACE, pod="web-5d8f7b6c4-qpl9z",
+                            remote=80, connections=0, bytes_out=0, bytes_in=0, active=False,
+                            error="", ended="stopped")]
+
+
+async def open_forwards(pilot) -> None:
+    from podtui.ui.screens.forwards import ForwardsScreen
+
+    await settle(pilot)
+    pilot.app.push_screen(ForwardsScreen(recorded_forwards))
+    await settle(pilot)
+
+
+def test_forwards_80x24(snap_compare, app):
+    """The port-forwards at 80 columns, abbreviated as k9s would (`:40123`, `CONN`,
+    `1.5Ki`): every column on screen, STATE too."""
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_forwards)
+
+
+async def test_80_columns_forwards_show_every_column(app):
+    from textual.widgets import DataTable
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_forwards(pilot)
+        table = app.screen.query_one(DataTable)
+        shown = [table.render_line(y).text for y in range(3)]
+    assert shown[0].split() == ["LOCAL", "POD", "PORT", "CONN", "SENT", "RECV", "STATE"]
+    assert shown[1].split() == [":40123", f"{NAMESPACE}/seed-sidecar-logs", "3000", "2",
+                                "1.5Ki", "18.0Ki", "active"]
+    assert shown[2].split()[-2:] == ["ended:", "stopped"]
+    assert max(len(line.rstrip()) for line in shown) <= 80, shown
+
+
 async def test_80_columns_show_every_status_whole(app):
     """STATUS is what a user reads first: at 80x24 no status is cut, other columns go."""
     from tests.ui.helpers import status_text, table, table_text
