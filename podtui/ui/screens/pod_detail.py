@@ -5,7 +5,7 @@ All the domain knowledge is in podtui.anatomy; this module only lays it out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from podtui.ui.widgets.pod_table import status_class
 from podtui.ui.widgets.usage_view import usage_table
 
 if TYPE_CHECKING:
+    from podtui.anatomy.containers import ContainerState
     from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
     from podtui.ui.host import Host
     from podtui.ui.screens.pod_list import PodListScreen
@@ -93,70 +94,57 @@ class PodView:
         return text
 
     def containers(self, compact: bool = False) -> Table:
-        if self.narrow:
-            return self._narrow_containers(compact)
-        table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
+        """One row per container. At 80 columns (`narrow`) abbreviated as k9s does
+        (`eph`, `3000`, `64Mi`, the state in one word), one line per cell, and a cell too
+        narrow for its word (a long image) cuts it with `…` rather than folding it onto
+        the next line (`ephemer|al` reads as two words); one space between columns."""
+        narrow = self.narrow
+        table = Table(box=None, expand=True, pad_edge=False, show_edge=False,
+                      **({"padding": (0, 1, 0, 0)} if narrow else {}))
         columns = ["CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"]
         if not compact:
-            columns.append("REQUESTS / LIMITS")
+            columns.append("REQ / LIM" if narrow else "REQUESTS / LIMITS")
         for name in columns:
-            table.add_column(name, no_wrap=name in ("CONTAINER", "READY", "RESTARTS"),
-                             overflow="fold")
+            if narrow:
+                table.add_column(name, no_wrap=True, overflow="ellipsis",
+                                 ratio=1 if name == "IMAGE" else None)
+            else:
+                table.add_column(name, no_wrap=name in ("CONTAINER", "READY", "RESTARTS"),
+                                 overflow="fold")
         for c in self.pod.containers:
-            ports = ", ".join(f"{p.port}/{p.protocol}" for p in c.ports) or "-"
+            if narrow:
+                ports = ",".join(str(p.port) if p.protocol == "TCP" else
+                                 f"{p.port}/{p.protocol}" for p in c.ports)
+                kind = SHORT_KIND.get(c.kind, c.kind) + (f"→{c.target}" if c.target else "")
+            else:
+                ports = ", ".join(f"{p.port}/{p.protocol}" for p in c.ports)
+                kind = KIND_LABEL.get(c.kind, c.kind) + (f" → {c.target}" if c.target else "")
             last = ""
             if c.last_state and not compact:
-                last = f"\nlast: {c.last_state.describe(self.now)}"
+                last = f"\nlast: {self._state(c.last_state)}"
             cells = [
                 self.s(c.name, "bold"),
-                Text(KIND_LABEL.get(c.kind, c.kind) + (f" → {c.target}" if c.target else "")),
+                Text(kind),
                 Text(c.image),
-                Text.assemble(self.s(c.state.describe(self.now), state_style(c)), last),
+                Text.assemble(self.s(self._state(c.state), state_style(c)), last),
                 Text("yes" if c.ready else "no"),
                 Text(str(c.restarts)),
-                Text(ports),
+                Text(ports or "-"),
             ]
             if not compact:
-                requests = " ".join(f"{k}={v}" for k, v in c.requests) or "-"
-                limits = " ".join(f"{k}={v}" for k, v in c.limits) or "-"
-                cells.append(Text(f"{requests}\n{limits}"))
+                cells.append(Text(f"{self._quantities(c.requests)}\n"
+                                  f"{self._quantities(c.limits)}"))
             table.add_row(*cells)
         return table
 
-    def _narrow_containers(self, compact: bool) -> Table:
-        """The containers at 80 columns: abbreviated as k9s does (`eph`, `3000`, `64Mi`,
-        the state in one word), one line per cell, and a cell too narrow for its word (a
-        long image) cuts it with `…` rather than folding it onto the next line
-        (`ephemer|al` reads as two words). One space between columns, as k9s."""
-        table = Table(box=None, expand=True, pad_edge=False, show_edge=False,
-                      padding=(0, 1, 0, 0))
-        columns = ["CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"]
-        if not compact:
-            columns.append("REQ / LIM")
-        for name in columns:
-            table.add_column(name, no_wrap=True, overflow="ellipsis",
-                             ratio=1 if name == "IMAGE" else None)
-        for c in self.pod.containers:
-            ports = ",".join(str(p.port) if p.protocol == "TCP" else f"{p.port}/{p.protocol}"
-                             for p in c.ports) or "-"
-            last = ""
-            if c.last_state and not compact:
-                last = f"\nlast: {c.last_state.brief()}"
-            cells = [
-                self.s(c.name, "bold"),
-                Text(SHORT_KIND.get(c.kind, c.kind) + (f"→{c.target}" if c.target else "")),
-                Text(c.image),
-                Text.assemble(self.s(c.state.brief(), state_style(c)), last),
-                Text("yes" if c.ready else "no"),
-                Text(str(c.restarts)),
-                Text(ports),
-            ]
-            if not compact:
-                requests = " ".join(v for _, v in sorted(c.requests)) or "-"
-                limits = " ".join(v for _, v in sorted(c.limits)) or "-"
-                cells.append(Text(f"{requests}\n{limits}"))
-            table.add_row(*cells)
-        return table
+    def _state(self, state: ContainerState) -> str:
+        return state.brief() if self.narrow else state.describe(self.now)
+
+    def _quantities(self, pairs: Sequence[tuple[str, str]]) -> str:
+        """`cpu=100m memory=64Mi`; at 80 columns the values alone, cpu first: `100m 64Mi`."""
+        if self.narrow:
+            return " ".join(v for _, v in sorted(pairs)) or "-"
+        return " ".join(f"{k}={v}" for k, v in pairs) or "-"
 
     def usage(self, snapshot: UsageSnapshot | None) -> Group:
         """Usage per container beside its requests and limits (the containers section)."""
