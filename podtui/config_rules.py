@@ -23,14 +23,13 @@ if TYPE_CHECKING:
     Clashes = Callable[[dict[str, str]], list[tuple[str, str, str]]]
     ActionClashes = Callable[[list[Action], dict[str, str]], list[tuple[Action, str, str]]]
 
-# The actions' parser and the log package are imported when a file has what they judge:
-# `podtui` reads this file before its pod feed starts, and most files have neither.
-
 
 def _namespace(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= 63 and bool(DNS_LABEL.fullmatch(value))
 
 
+# The actions' parser and the log package are imported when a file has what they judge:
+# `podtui` reads the file before its pod feed starts, and most files have neither.
 def _actions(entries: Any, source: str) -> tuple[list[Action], list[tuple[str, str]]]:
     from podtui.actions.model import parse_actions
 
