@@ -327,7 +327,7 @@ async def test_what_still_runs_stops_with_its_panes_and_with_the_app(tmp_path, a
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 return stat.read().split(") ")[1][0] not in "ZX"
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # gone, before or while it is read
             return False
 
     app = PodTuiApp(connect(admin_kubeconfig, namespace="default"), settings=chosen)

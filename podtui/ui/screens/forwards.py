@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from podtui.cluster.portforward import Forward
-from podtui.ui.screens.pod_detail import NARROW
+from podtui.ui.columns import NARROW
 
 
 def _bytes(count: int, short: bool = False) -> str:

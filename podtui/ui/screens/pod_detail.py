@@ -23,6 +23,7 @@ from podtui.anatomy.refs import deleting, pod_ref, resource_version
 from podtui.cluster.event_feed import EventFeed
 from podtui.ui import clock
 from podtui.ui.clipboard import copy
+from podtui.ui.columns import NARROW, OVERFLOW
 from podtui.ui.inside import InsideKeys
 from podtui.ui.keys import bindings as keymap
 from podtui.ui.themes import rich_style
@@ -42,12 +43,6 @@ KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "
 #: At 80 columns the containers table says what k9s says: short kinds, ports without /TCP,
 #: quantities without their resource name (cpu first, then memory).
 SHORT_KIND = {"init": "init", "sidecar": "side", "app": "app", "ephemeral": "eph"}
-#: Below this many columns the tables abbreviate (an 80-column terminal, a split pane).
-NARROW = 100
-#: How a cell too narrow for one of its words shows it: the wide tables fold it onto the
-#: next line; at 80 columns it is cut with `…` (`metadata.namespace->na|mespace` would read
-#: as two words), the cell still wrapping between words.
-OVERFLOW = {False: "fold", True: "ellipsis"}
 
 
 def state_style(c: Container) -> str:
