@@ -7,6 +7,7 @@ import threading
 
 from textual import work
 from textual.app import App
+from textual.message import Message
 from textual.screen import Screen
 
 from podtui.anatomy import kubectl
@@ -16,14 +17,10 @@ from podtui.cluster.connection import Connection, connect
 from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.pod_feed import PodFeed
 from podtui.cluster.usage_feed import UsageFeed
+from podtui.config_rules import check_actions, check_keys, exam_minutes
 from podtui.settings.config import Settings, config_path
-from podtui.ui.inside import DebugContainerReady, InsideAccessChecked, InsideActions
+from podtui.ui.inside import InsideActions
 from podtui.ui.keys import bindings as keymap
-from podtui.ui.messages import (
-    AccessChecked,
-    Said,
-    ServerVersionKnown,
-)
 from podtui.ui.screens.pod_list import PodListScreen
 from podtui.ui.themes import DEFAULT_THEME, load_themes
 from podtui.ui.user_actions import UserActions
@@ -44,6 +41,37 @@ class PodTuiApp(App):
     feed_factory = PodFeed
     #: Builds the resource usage feed (metrics.k8s.io); snapshot tests replay recorded usage.
     usage_factory = UsageFeed
+
+    # What the app's workers report (each a thread worker posting one of these).
+
+    class AccessChecked(Message):
+        """What the user may do here (SelfSubjectAccessReviews)."""
+
+        def __init__(self, allowed: dict[str, bool]) -> None:
+            super().__init__()
+            self.allowed = allowed
+
+    class ServerVersionKnown(Message):
+        """The API server's version was asked (Connection.server_version is set): the
+        status bar shows it."""
+
+    class NamespacesListed(Message):
+        """The namespaces to pick from; `names` None: they could not be listed (`error`)."""
+
+        def __init__(self, names: list[str] | None, error: str = "") -> None:
+            super().__init__()
+            self.names = names
+            self.error = error
+
+    class PodsDeleted(Message):
+        """The deletes were sent: one line for them all; `error` when any failed, and
+        `ended` False when one was refused and the rest not sent."""
+
+        def __init__(self, text: str, error: bool, ended: bool = True) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+            self.ended = ended
 
     def __init__(
         self,
@@ -95,11 +123,11 @@ class PodTuiApp(App):
         if self.settings.keys:
             from podtui.ui.keys.remap import all_bindings, clashes
 
-            self.settings.check_keys(set(all_bindings()), clashes)
+            check_keys(self.settings, set(all_bindings()), clashes)
         if self.settings.actions:  # before the screens bind them
             from podtui.ui.keys.remap import action_clashes
 
-            self.settings.check_actions(action_clashes)
+            check_actions(self.settings, action_clashes)
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
         self.push_screen(PodListScreen())
@@ -190,7 +218,7 @@ class PodTuiApp(App):
 
         namespace = None if self.all_namespaces else self.namespace
         allowed = {verb: can_i(self.conn, verb, "pods", namespace) for verb in ("create", "delete")}
-        self.post_message(AccessChecked(allowed))
+        self.post_message(self.AccessChecked(allowed))
 
     @work(thread=True, exclusive=True, group="version")
     def check_version(self) -> None:
@@ -198,25 +226,32 @@ class PodTuiApp(App):
         from podtui.cluster.server_version import fetch
 
         fetch(self.conn)
-        self.post_message(ServerVersionKnown())
+        self.post_message(self.ServerVersionKnown())
 
-    def on_server_version_known(self, message: ServerVersionKnown) -> None:
+    def on_pod_tui_app_server_version_known(self, message: ServerVersionKnown) -> None:
         self.pod_list.render_status()
 
-    def on_access_checked(self, message: AccessChecked) -> None:
+    def on_pod_tui_app_access_checked(self, message: AccessChecked) -> None:
         self.allowed = message.allowed
         if self.screen_stack:  # the answer may come as the app ends, its screens gone
             self.screen.refresh_bindings()
 
-    def on_inside_access_checked(self, message: InsideAccessChecked) -> None:
+    def on_inside_actions_access_checked(self, message: InsideActions.AccessChecked) -> None:
         self.inside_actions.checked(message.key, message.access)
 
-    def on_said(self, message: Said) -> None:
-        self.say(message.text, message.error)
+    def on_inside_actions_forward_ended(self, message: InsideActions.ForwardEnded) -> None:
+        self.say(message.text)
 
-    def on_debug_container_ready(self, message: DebugContainerReady) -> None:
+    def on_inside_actions_debug_failed(self, message: InsideActions.DebugFailed) -> None:
+        self.say(message.text)
+
+    def on_inside_actions_debug_container_ready(
+            self, message: InsideActions.DebugContainerReady) -> None:
         self.inside_actions.open_shell(message.namespace, message.pod, message.container,
-                                message.equivalent)
+                                       message.equivalent)
+
+    def on_user_actions_background_ended(self, message: UserActions.BackgroundEnded) -> None:
+        self.say(message.text, not message.ok)
 
     def may(self, verb: str) -> bool:
         """Offer the action? Read-only never; otherwise unless the server said no."""
@@ -292,11 +327,17 @@ class PodTuiApp(App):
         try:
             names = ["all"] + list_names(self.conn, "namespaces", timeout=(5, 15))
         except Exception as exc:  # noqa: BLE001
-            self.call_from_thread(self.say, f"cannot list namespaces: {describe(exc)}; "
-                                  "use :ns NAME")
+            self.post_message(self.NamespacesListed(None, f"cannot list namespaces: "
+                                                          f"{describe(exc)}; use :ns NAME"))
             return
-        self.call_from_thread(self._show_picker, "Namespace", names, self.namespace,
-                              lambda ns: ns and self.switch_namespace(None if ns == "all" else ns))
+        self.post_message(self.NamespacesListed(names))
+
+    def on_pod_tui_app_namespaces_listed(self, message: NamespacesListed) -> None:
+        if message.names is None:
+            self.say(message.error)
+            return
+        self._show_picker("Namespace", message.names, self.namespace,
+                          lambda ns: ns and self.switch_namespace(None if ns == "all" else ns))
 
     def pick_context(self) -> None:
         if not self.conn.contexts:
@@ -383,8 +424,6 @@ class PodTuiApp(App):
         if seed is not None and not seed.isdigit():
             self.say(f"seed must be a number, got {seed!r}")
             return
-        from podtui.settings.config import exam_minutes
-
         self.push_screen(ExamScreen(self.conn, int(seed) if seed else None,
                                     minutes=exam_minutes(self.settings),
                                     readonly=self.readonly))
@@ -423,19 +462,20 @@ class PodTuiApp(App):
                 results.append(delete_pod(self.conn, ref.namespace or self.namespace,
                                           ref.name, force=force))
             except ClusterError as exc:  # read-only: one line; the worker ends with the error
-                self.call_from_thread(self.say, describe(exc))
+                self.post_message(self.PodsDeleted(describe(exc), True, ended=False))
                 raise
         failed = [r for r in results if not r.ok]
         text = "; ".join(r.message for r in (failed or results))
         if not failed:
             self.last_kubectl = kubectl_beside(results, force)
             text += " · " + self.last_kubectl
-        self.call_from_thread(self.say, text, bool(failed))
-        self.call_from_thread(self._clear_marks)
+        self.post_message(self.PodsDeleted(text, bool(failed)))
 
-    def _clear_marks(self) -> None:
-        self.pod_list.table.marked.clear()
-        self.pod_list.table.refresh()
+    def on_pod_tui_app_pods_deleted(self, message: PodsDeleted) -> None:
+        self.say(message.text, message.error)
+        if message.ended:
+            self.pod_list.table.marked.clear()
+            self.pod_list.table.refresh()
 
 
 

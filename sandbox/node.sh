@@ -22,31 +22,13 @@ node_bin_dir() {
     echo "$CACHE/node-$key"
 }
 
-# The version apt would fetch of a Debian package (its lists are read once if missing).
-debian_version() {
-    local v
-    v="$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')"
-    if [ -z "$v" ] || [ "$v" = "(none)" ]; then
-        apt-get update -q >/dev/null 2>&1 || true
-        v="$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')"
-    fi
-    [ -n "$v" ] && [ "$v" != "(none)" ] || die "apt knows no package $1 (apt-get update, then apt-cache policy $1)"
-    echo "$v"
-}
+# shellcheck source=debian.sh
+. "$HERE/debian.sh"
 
-# A Debian package unpacked into the cache, not installed: the build reads it, the machine
-# is left as it was.
+# A Debian package unpacked into the cache, not installed: the build reads it.
 debian_unpacked() { # package -> directory
-    local v dir
-    v="$(debian_version "$1")"
-    dir="$CACHE/deb/$1_${v//[:~]/_}"
-    if [ ! -d "$dir" ]; then
-        local tmp; tmp="$(mktemp -d)"
-        (cd "$tmp" && apt-get download "$1=$v" >/dev/null 2>&1) \
-            || die "could not download the Debian package $1 $v (apt-get download)"
-        mkdir -p "$dir.partial" && dpkg-deb -x "$tmp"/*.deb "$dir.partial" && mv "$dir.partial" "$dir"
-        rm -rf "$tmp"
-    fi
+    local dir; dir="$CACHE/deb/$1_$(debian_key "$1")"
+    debian_unpack "$dir" "$1"
     echo "$dir"
 }
 

@@ -2,42 +2,22 @@
 # Prints a directory holding zsh and fish for the completion tests (tests/integration/
 # test_completion.py), to put first on PATH: `make test` runs the suite with it. A shell the
 # machine has is used as it is; a missing one is Debian's package unpacked into a cache
-# outside the checkout (as sandbox/node.sh does for libseccomp), keyed by the package's
-# version, never installed: the machine is left as it was.
+# outside the checkout by sandbox/debian.sh (as sandbox/node.sh unpacks libseccomp), keyed
+# by the package's version, never installed: the machine is left as it was.
 set -euo pipefail
 
 CACHE="${PODTUI_SHELLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/podtui-shells}"
 die() { printf 'tests/shells.sh: %s\n' "$*" >&2; exit 1; }
 
-# The version apt would fetch (its lists are read once if missing).
-debian_version() {
-    local v
-    v="$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')"
-    if [ -z "$v" ] || [ "$v" = "(none)" ]; then
-        apt-get update -q >/dev/null 2>&1 || true
-        v="$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')"
-    fi
-    [ -n "$v" ] && [ "$v" != "(none)" ] || die "apt knows no package $1 (apt-get update, then apt-cache policy $1)"
-    echo "$v"
-}
+# shellcheck source=../sandbox/debian.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../sandbox/debian.sh"
 
 # Packages unpacked together into one directory named by their versions.
 debian_unpacked() { # name package... -> directory
-    local name="$1" key="" p v; shift
-    for p in "$@"; do v="$(debian_version "$p")"; key="${key}_${p}-${v//[:~]/_}"; done
-    local dir="$CACHE/$name$key"
-    if [ ! -d "$dir" ]; then
-        local tmp; tmp="$(mktemp -d)"
-        for p in "$@"; do
-            (cd "$tmp" && apt-get download "$p=$(debian_version "$p")" >/dev/null 2>&1) \
-                || die "could not download the Debian package $p (apt-get download $p)"
-        done
-        mkdir -p "$dir.partial"
-        for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$dir.partial"; done
-        mv "$dir.partial" "$dir"
-        rm -rf "$tmp"
-    fi
-    echo "$dir"
+    local name="$1" key="" p; shift
+    for p in "$@"; do key="${key}_${p}-$(debian_key "$p")"; done
+    debian_unpack "$CACHE/$name$key" "$@"
+    echo "$CACHE/$name$key"
 }
 
 bin="$CACHE/bin"

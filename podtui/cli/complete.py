@@ -70,13 +70,13 @@ class Line:
         self.parser = parser
 
     def connect(self):
+        from podtui import config_rules
         from podtui.cluster.connection import connect
-        from podtui.settings import config
 
         conn = connect(self.options.get("kubeconfig"), self.options.get("context"),
                        self.options.get("namespace"))
         if not self.options.get("namespace"):
-            config.load().apply_namespace(conn)
+            config_rules.load().apply_namespace(conn)
         return conn
 
 

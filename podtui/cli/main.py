@@ -63,10 +63,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return complete.complete(args.rest)
         return run_subcommand(args.command, args.rest, args)
+    from podtui import config_rules
     from podtui.cluster.errors import ClusterError
-    from podtui.settings import config
 
-    settings = config.load()  # its problems are shown in the app
+    settings = config_rules.load()  # its problems are shown in the app
     try:
         conn = _connect(args, settings)
     except ClusterError as exc:
@@ -128,14 +128,15 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
             from podtui.cli import completion as cli_complete
 
             return cli_complete.print_script(args.shell)
-        from podtui.settings import config
+        from podtui import config_rules
 
-        settings = config.load(report=name != "config")
+        settings = config_rules.load(report=name != "config")
         if name == "config":
+            from podtui.cli.config import print_effective
             from podtui.ui.keys.remap import action_clashes, all_bindings, clashes
 
-            return config.print_effective(settings, sys.stdout, all_bindings(), clashes,
-                                          action_clashes)
+            return print_effective(settings, sys.stdout, all_bindings(), clashes,
+                                   action_clashes)
         if name == "logs":
             from podtui.cli import logs as cli_logs
             from podtui.cluster.names import check_pod_name
@@ -166,7 +167,7 @@ def _run_subcommand(name: str, args: argparse.Namespace) -> int:
 
             args.namespace = None  # each task has its own namespace
             if args.minutes is None:
-                args.minutes = config.exam_minutes(settings)
+                args.minutes = config_rules.exam_minutes(settings)
             needs = args.action in cli_exam.CLUSTER_ACTIONS
             return cli_exam.run(_connect(args, settings) if needs else None, args)
         from podtui.cli import templates as cli_templates

@@ -10,24 +10,23 @@ the moment the kubelet reports it.
 
 from __future__ import annotations
 
-import contextlib
-import math
+import queue
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-import orjson
-
-from podtui.anatomy.refs import resource_version
-from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
-from podtui.cluster.errors import ClusterError, api_status, describe, redact
+from podtui.cluster.connection import Connection
+from podtui.cluster.errors import ClusterError, describe, redact
 from podtui.cluster.exec import DEFAULT_SHELLS, missing_command
 from podtui.cluster.names import pod_path
 from podtui.cluster.pod_actions import refuse_if_readonly
-from podtui.cluster.pods import iter_lines
+from podtui.cluster.pods import Change, Page, PodWatcher, WatchEvent
 from podtui.cluster.server_version import DEBUG_CONTAINERS, fetch, lacks
 
 DEFAULT_IMAGE = "busybox"
+#: How often a wait with a `stop` event looks at it (seconds).
+STOP_POLL = 0.2
 #: Waiting reasons that only a change of the image or the spec undoes: the kubelet would
 #: retry (and back off) for as long as we waited.
 FAILED_WAITING = frozenset({
@@ -84,45 +83,34 @@ def container_state(pod: dict | None, name: str) -> dict:
     return {}
 
 
-def pod_versions(conn: Connection, namespace: str, pod: str,
-                 deadline: float) -> Iterator[dict | None]:
-    """The pod now, then each new version of it until `deadline`; None once it is gone.
-    A watch that breaks resumes (from a new list when its version expired)."""
-    pods = pod_path(namespace)
-    selector = ("fieldSelector", f"metadata.name={pod}")
-    version = ""
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            if not version:
-                response = conn.request("GET", pods, [selector])
-                listed = orjson.loads(response.data)
-                response.release_conn()
-                items = listed.get("items") or []
-                yield items[0] if items else None
-                version = resource_version(listed)
-                continue
-            query = [selector, ("watch", "true"), ("resourceVersion", version),
-                     ("timeoutSeconds", max(1, math.ceil(left)))]
-            response = conn.request("GET", pods, query, timeout=(CONNECT_TIMEOUT, left + 5))
+def pod_versions(conn: Connection, namespace: str, pod: str, deadline: float,
+                 stop: threading.Event | None = None) -> Iterator[dict | None]:
+    """The pod now, then each new version of it until `deadline` (or `stop` is set); None
+    once it is gone.
+
+    Served by the one list-and-watch loop (pods.PodWatcher: a broken watch resumes, 410
+    lists again, with bookmarks and backoff), in a thread of its own that stops when the
+    caller is done. An error the API server answers (forbidden, not found) is raised."""
+    events: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()
+    watcher = PodWatcher(conn, namespace, events.put, field_selector=f"metadata.name={pod}")
+    threading.Thread(target=watcher.run, name=f"debug-watch-{pod}", daemon=True).start()
+    listed: list[dict] = []
+    try:
+        while (left := deadline - time.monotonic()) > 0 and not (stop and stop.is_set()):
             try:
-                for raw in iter_lines(response):
-                    event = orjson.loads(raw)
-                    kind, obj = event.get("type"), event.get("object") or {}
-                    if kind == "ERROR":  # 410 Gone, mostly: list again
-                        version = ""
-                        break
-                    version = resource_version(obj) or version
-                    yield None if kind == "DELETED" else obj
-            finally:
-                with contextlib.suppress(Exception):  # a watch left open must not fail us
-                    response.close()
-        except ClusterError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            if api_status(exc) is not None:
-                raise ClusterError(describe(exc, conn.server), api_status(exc)) from None
-            version = ""  # the connection broke: list again, the deadline bounds it
-            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+                event = events.get(timeout=min(left, STOP_POLL) if stop else left)
+            except queue.Empty:
+                continue
+            if isinstance(event, Page):
+                listed = list(event.pods) if event.first else listed + event.pods
+                if event.last:
+                    yield listed[0] if listed else None
+            elif isinstance(event, Change):
+                yield None if event.kind == "DELETED" else event.pod
+            elif event.code is not None:
+                raise ClusterError(event.message, event.code)
+    finally:
+        watcher.stop()
 
 
 def _line(detail: dict) -> str:
@@ -132,10 +120,11 @@ def _line(detail: dict) -> str:
 
 
 def wait_running(conn: Connection, namespace: str, pod: str, name: str,
-                 timeout: float = 60.0) -> None:
-    """Until the ephemeral container runs; one clear line as soon as it will not."""
+                 timeout: float = 60.0, stop: threading.Event | None = None) -> None:
+    """Until the ephemeral container runs; one clear line as soon as it will not (or
+    `stop` is set)."""
     state: dict = {}
-    for version in pod_versions(conn, namespace, pod, time.monotonic() + timeout):
+    for version in pod_versions(conn, namespace, pod, time.monotonic() + timeout, stop):
         if version is None:
             raise ClusterError(f"pod {namespace}/{pod} was deleted before debug container "
                                f"{name} started")
@@ -152,6 +141,8 @@ def wait_running(conn: Connection, namespace: str, pod: str, name: str,
         if waiting.get("reason") in FAILED_WAITING:
             raise DebugContainerFailed(f"debug container {name} cannot start: "
                                        f"{_line(waiting)}", waiting)
+    if stop is not None and stop.is_set():
+        raise ClusterError(f"stopped waiting for debug container {name}")
     waiting = (state.get("waiting") or {}).get("reason", "no status yet")
     raise ClusterError(f"debug container {name} is not running after {timeout:g} s ({waiting})")
 
@@ -159,7 +150,8 @@ def wait_running(conn: Connection, namespace: str, pod: str, name: str,
 def start_debug_container(conn: Connection, namespace: str, pod: str, target: str,
                           image: str = DEFAULT_IMAGE, shells: Sequence[str] = (),
                           on_added: Callable[[str], None] | None = None,
-                          timeout: float = 60.0) -> tuple[str, str]:
+                          timeout: float = 60.0,
+                          stop: threading.Event | None = None) -> tuple[str, str]:
     """A debug container running the first of `shells` its image has; (name, shell) once it
     runs. An image without the shell gets the next one in a new container (an ephemeral
     container cannot be changed or removed)."""
@@ -171,7 +163,7 @@ def start_debug_container(conn: Connection, namespace: str, pod: str, target: st
         if on_added is not None:
             on_added(name)
         try:
-            wait_running(conn, namespace, pod, name, timeout)
+            wait_running(conn, namespace, pod, name, timeout, stop)
         except DebugContainerFailed as exc:
             index += 1
             if index < len(shells) and missing_command(str(exc.detail.get("message"))):

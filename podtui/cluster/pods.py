@@ -61,6 +61,9 @@ class Change:
 class Status:
     state: State
     message: str = ""
+    #: The HTTP status the API server answered a failure with (None: no answer, or none
+    #: of a failure): a caller that cannot wait for the retries gives up on it.
+    code: int | None = None
 
 
 WatchEvent = Page | Change | Status
@@ -214,11 +217,11 @@ class PodWatcher:
                 message = describe(exc, self.conn.server)
                 if status in (401, 403):
                     self._live = False
-                    self.emit(Status("forbidden", message))
+                    self.emit(Status("forbidden", message, status))
                     self._stop.wait(15)
                     continue
                 self._live = False
-                self.emit(Status("reconnecting", message))
+                self.emit(Status("reconnecting", message, status))
                 self._stop.wait(BACKOFF[min(self._attempt, len(BACKOFF) - 1)])
                 self._attempt += 1
         self.emit(Status("stopped"))

@@ -258,23 +258,33 @@ def history() -> list[dict]:
     return [e for e in read_lines(history_path()) if isinstance(e.get("tasks"), list)]
 
 
-def report_lines(report: Report) -> list[str]:
-    """The report as text: one line per task, then the total against the pass mark."""
+def report_lines(report: Report, width: int | None = None) -> list[str]:
+    """The report as text: one line per task, then the total against the pass mark. A
+    line longer than `width` (80 columns) has its notes abbreviated, as k9s does (`flag`,
+    `2h` for two hints, `sol` for the solution seen), rather than wrapped."""
     from podtui.drills.state import clock
 
-    width = max((len(t.task.drill) for t in report.tasks), default=5)
-    lines = [f"{'#':>2}  {'TASK':<{width}}  CHECKS  POINTS     TIME  NOTES"]
-    for i, t in enumerate(report.tasks, 1):
-        notes = []
-        if t.task.flagged:
-            notes.append("flagged")
-        if t.task.hints:
-            notes.append(f"{t.task.hints} hint{'s' if t.task.hints > 1 else ''}")
-        if t.task.solution_seen:
-            notes.append("solution seen")
-        lines.append(f"{i:>2}  {t.task.drill:<{width}}  {t.passed:>2}/{t.total:<3} "
-                     f"{t.points:>4.1f}/{t.task.weight:<2} {clock(t.task.seconds):>7}  "
-                     f"{', '.join(notes)}".rstrip())
+    tasks = max((len(t.task.drill) for t in report.tasks), default=5)
+
+    def lines_with(short: bool) -> list[str]:
+        lines = [f"{'#':>2}  {'TASK':<{tasks}}  CHECKS  POINTS     TIME  NOTES"]
+        for i, t in enumerate(report.tasks, 1):
+            notes = []
+            if t.task.flagged:
+                notes.append("flag" if short else "flagged")
+            if t.task.hints:
+                count = t.task.hints
+                notes.append(f"{count}h" if short else f"{count} hint{'s' if count > 1 else ''}")
+            if t.task.solution_seen:
+                notes.append("sol" if short else "solution seen")
+            lines.append(f"{i:>2}  {t.task.drill:<{tasks}}  {t.passed:>2}/{t.total:<3} "
+                         f"{t.points:>4.1f}/{t.task.weight:<2} {clock(t.task.seconds):>7}  "
+                         f"{(',' if short else ', ').join(notes)}".rstrip())
+        return lines
+
+    lines = lines_with(short=False)
+    if width is not None and max(len(line) for line in lines) > width:
+        lines = lines_with(short=True)
     verdict = "PASS" if report.passed else "FAIL"
     lines.append(f"total {report.points:.1f}/{report.possible} points = {report.percent} % "
                  f"(pass mark {PASS_MARK} %): {verdict}")

@@ -10,10 +10,10 @@ equivalent on the status line.
 from __future__ import annotations
 
 import shlex
-import threading
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from podtui.anatomy import kubectl
 from podtui.anatomy.containers import containers_from_json
@@ -29,7 +29,6 @@ from podtui.cluster.errors import ClusterError, describe
 from podtui.cluster.inside_access import InsideAccess
 from podtui.cluster.portforward import Forward, parse_ports
 from podtui.ui.keys.bindings import bound_action, refusal
-from podtui.ui.messages import Said
 
 if TYPE_CHECKING:
     from podtui.cluster.shell import ShellOutcome
@@ -44,25 +43,6 @@ ALL_CONTAINERS = "(all containers)"
 OTHER_PORT = "another port…"
 
 
-class InsideAccessChecked(Message):
-    """What the user may do inside the pods of a namespace (exec, port-forward, debug),
-    from InsideActions' access-review worker; `key` is (kubeconfig context, namespace)."""
-
-    def __init__(self, key: tuple[str, str], access: InsideAccess) -> None:
-        super().__init__()
-        self.key = key
-        self.access = access
-
-
-class DebugContainerReady(Message):
-    """The debug container runs: open a shell in it (from InsideActions' debug thread)."""
-
-    def __init__(self, namespace: str, pod: str, container: str, equivalent: str) -> None:
-        super().__init__()
-        self.namespace = namespace
-        self.pod = pod
-        self.container = container
-        self.equivalent = equivalent
 
 
 def _exec_targets(pod: dict) -> list[str]:
@@ -74,6 +54,44 @@ def _exec_targets(pod: dict) -> list[str]:
 
 
 class InsideActions:
+    """Its work off the event loop (access reviews, a debug container's start) runs in the
+    app's thread workers and reports to the app by these (posted: the app may have ended
+    meanwhile, and post_message is then a no-op)."""
+
+    class AccessChecked(Message):
+        """What the user may do inside the pods of a namespace (exec, port-forward, debug);
+        `key` is (kubeconfig context, namespace)."""
+
+        def __init__(self, key: tuple[str, str], access: InsideAccess) -> None:
+            super().__init__()
+            self.key = key
+            self.access = access
+
+    class DebugContainerReady(Message):
+        """The debug container runs: open a shell in it."""
+
+        def __init__(self, namespace: str, pod: str, container: str, equivalent: str) -> None:
+            super().__init__()
+            self.namespace = namespace
+            self.pod = pod
+            self.container = container
+            self.equivalent = equivalent
+
+    class DebugFailed(Message):
+        """The debug container could not be added or will not run: one line."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class ForwardEnded(Message):
+        """A port-forward ended by itself (its pod went, the connection broke): one line,
+        from the forward's thread."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, app: Host) -> None:
         self.app = app
         self.forwards: list[Forward] = []
@@ -111,14 +129,13 @@ class InsideActions:
         def check() -> None:
             from podtui.cluster.inside_access import inside_access
 
-            # Posted, not called: the app may have ended meanwhile (post_message is safe).
-            self.app.post_message(InsideAccessChecked(key, inside_access(conn, key[1])))
+            self.app.post_message(self.AccessChecked(key, inside_access(conn, key[1])))
 
         self.app.run_worker(check, name="inside-access", group="inside-access", thread=True,
                             exit_on_error=False)
 
     def checked(self, key: tuple[str, str], access: InsideAccess) -> None:
-        """The app's handler of InsideAccessChecked, on its event loop."""
+        """The app's handler of AccessChecked, on its event loop."""
         self.access[key] = access
         self._checking.discard(key)
         if self.app.screen_stack:  # the answer may come as the app ends, its screens gone
@@ -283,7 +300,7 @@ class InsideActions:
                 f"ended: {forward.ended}")
         if forward.ended == "stopped" or self._closing:
             return  # the user stopped it (the list shows it), or the app is gone
-        self.app.post_message(Said(line))  # from any thread; a no-op once the app ended
+        self.app.post_message(self.ForwardEnded(line))
 
     def show_forwards(self) -> None:
         from podtui.ui.screens.forwards import ForwardsScreen
@@ -326,19 +343,21 @@ class InsideActions:
         self.app.say(f"adding a debug container ({equivalent})", error=False)
 
         def work() -> None:
+            # The wait for the container (up to a minute) ends when the worker is
+            # cancelled, as the app exits: the exit waits for its thread workers.
+            stop = get_current_worker().cancelled_event
             try:
                 name, shell = start_debug_container(self.app.conn, namespace, pod, target,
-                                                    image, shells)
+                                                    image, shells, stop=stop)
             except ClusterError as exc:
-                self.app.post_message(Said(f"{describe(exc)}  ({equivalent})"))
+                self.app.post_message(self.DebugFailed(f"{describe(exc)}  ({equivalent})"))
                 return
             self._debug_shells[(namespace, pod, name)] = shell
-            self.app.post_message(DebugContainerReady(
+            self.app.post_message(self.DebugContainerReady(
                 namespace, pod, name, kubectl.debug(namespace, pod, target, image, shell)))
 
-        # A daemon thread, not a worker: the wait for the container (up to a minute) must
-        # not hold the app's exit, which waits for its thread workers.
-        threading.Thread(target=work, name="debug-container", daemon=True).start()
+        self.app.run_worker(work, name="debug-container", group="debug-container",
+                            thread=True, exit_on_error=False)
 
 
 # --- the actions of the keys (ui/keymap.py INSIDE), on the pod list and the pod detail ---------

@@ -14,6 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingsMap
+from textual.message import Message
 
 from podtui.actions.model import Action
 from podtui.actions.outcome import Outcome, summary
@@ -29,7 +30,6 @@ from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import default_container
 from podtui.anatomy.refs import name_of
 from podtui.ui.keys.bindings import action_keys, refusal
-from podtui.ui.messages import Said
 from podtui.ui.screens.action_panes import Run
 
 if TYPE_CHECKING:
@@ -110,6 +110,15 @@ class ActionKeys:
 
 
 class UserActions:
+    class BackgroundEnded(Message):
+        """The last run of a background action ended (from its process's thread): one line
+        for them all, to the app."""
+
+        def __init__(self, text: str, ok: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.ok = ok
+
     def __init__(self, app: Host) -> None:
         self.app = app
         #: Tests hand foreground commands a pseudo-terminal of their own: (in_fd, out_fd).
@@ -214,7 +223,7 @@ class UserActions:
                 if len(ended) < len(runs):
                     return
             line, ok = summary(action.title, sorted(ended, key=lambda e: order[e[0]]))
-            self.app.post_message(Said(line, error=not ok))  # a no-op once the app ended
+            self.app.post_message(self.BackgroundEnded(line, ok))  # a no-op once it ended
 
         order = {run.label: i for i, run in enumerate(runs)}
         self.app.say(f"{action.title}: running in the background", error=False)

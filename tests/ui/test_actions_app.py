@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
+from podtui import config_rules
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.cluster.pods import get_pod
@@ -67,7 +68,7 @@ def actions_toml(*entries: str, keys: str = "") -> str:
 def settings(tmp_path: Path, text: str) -> config.Settings:
     path = tmp_path / "config.toml"
     path.write_text(text)
-    return config.load(path)
+    return config_rules.load(path)
 
 
 def toml_list(*args: str) -> str:
@@ -326,7 +327,7 @@ async def test_what_still_runs_stops_with_its_panes_and_with_the_app(tmp_path, a
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 return stat.read().split(") ")[1][0] not in "ZX"
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # gone, before or while it is read
             return False
 
     app = PodTuiApp(connect(admin_kubeconfig, namespace="default"), settings=chosen)

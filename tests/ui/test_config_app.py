@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from podtui import config_rules
 from podtui.app import PodTuiApp
 from podtui.cluster.connection import connect
 from podtui.settings import config
@@ -19,7 +20,7 @@ from tests.ui.helpers import open_pod, row, until, widget_text
 def settings(tmp_path: Path, text: str) -> config.Settings:
     path = tmp_path / "config.toml"
     path.write_text(text)
-    return config.load(path)
+    return config_rules.load(path)
 
 
 async def test_keys_theme_and_logs_settings_apply(tmp_path, admin_kubeconfig):

@@ -209,13 +209,20 @@ async def test_volumes_view_lists_the_emptydir_from_both_containers(admin_kubeco
         for listing in listings:
             assert [line.split()[-1] for line in listing.splitlines()[1:] if line] == [
                 ".", "..", "app.log"], listing
-        # r runs both listings again
+        # r runs both listings again, each pane saying "running…" until its new result
+        # comes (noted as it comes: a fast exec may answer before the key press returns)
         firsts = [p.result for p in panes]
+        before_result: list[str] = []
+        for pane in panes:
+            def show(result, error="", pane=pane, show=pane.show):
+                before_result.append(pane.border_subtitle)
+                show(result, error)
+            pane.show = show
         await pilot.press("r")
-        assert [p.border_subtitle for p in panes] == ["running…", "running…"]
         await until(pilot, lambda: all(p.result is not first for p, first in zip(
             panes, firsts, strict=True)) and all(p.border_subtitle != "running…"
                                                  for p in panes), "both listings again")
+        assert before_result == ["running…", "running…"]
         assert [pane_text(p)[0].splitlines()[1:] and pane_text(p)[0].split()[-1]
                 for p in panes] == ["app.log", "app.log"]
         await pilot.press("escape")

@@ -191,33 +191,60 @@ def test_pod_detail_containers_usage(snap_compare, usage_app, size):
     assert snap_compare(usage_app, terminal_size=size, run_before=containers)
 
 
-class EphemeralFeed(PodFeed):
-    """A pod with an init container, a native sidecar, an app and a debug container."""
-
-    def start(self) -> None:
-        self._on_event(Page([_load("sidecar-init-ephemeral.json")], first=True, last=True))
-        self._on_event(Status("live"))
-
-
-@pytest.fixture
-def ephemeral_app(admin_kubeconfig, monkeypatch):
-    pod = _load("sidecar-init-ephemeral.json")
+def one_pod_app(admin_kubeconfig: str, monkeypatch, fixture: str) -> PodTuiApp:
+    """The app listing one hand-written pod, the clock 5 minutes after its creation."""
+    pod = _load(fixture)
     created = parse_time(pod["metadata"]["creationTimestamp"])
     monkeypatch.setattr(clock, "now", lambda: created + timedelta(minutes=5))
+
+    class OnePodFeed(PodFeed):
+        def start(self) -> None:
+            self._on_event(Page([_load(fixture)], first=True, last=True))
+            self._on_event(Status("live"))
+
     app = PodTuiApp(recorded_connection(admin_kubeconfig))
-    app.feed_factory = EphemeralFeed
+    app.feed_factory = OnePodFeed
     app.usage_factory = RecordedUsage
     return app
 
 
-async def open_containers(pilot, name: str) -> None:
+@pytest.fixture
+def ephemeral_app(admin_kubeconfig, monkeypatch):
+    """A pod with an init container, a native sidecar, an app and a debug container."""
+    return one_pod_app(admin_kubeconfig, monkeypatch, "sidecar-init-ephemeral.json")
+
+
+@pytest.fixture
+def volume_zoo_app(admin_kubeconfig, monkeypatch):
+    """A pod with a volume of every type, whose details hold long words (a downward API
+    item `metadata.namespace->namespace`, an image `ghcr.io/example/models:v3`)."""
+    return one_pod_app(admin_kubeconfig, monkeypatch, "all-volumes.json")
+
+
+async def open_section(pilot, name: str, key: str) -> None:
+    """The pod `name`'s detail, its section `key` (2 containers, 4 volumes, ...)."""
     await settle(pilot)
     table = pilot.app.pod_list.table
     table.select_uid(next(u for u, s in table.rows.items() if s.name == name))
     await pilot.press("enter")
     await settle(pilot)
-    await pilot.press("2")
+    await pilot.press(key)
     await settle(pilot)
+
+
+async def open_containers(pilot, name: str) -> None:
+    await open_section(pilot, name, "2")
+
+
+def section_text(app: PodTuiApp, section: str) -> str:
+    """What a detail section shows, as plain text at its width."""
+    from rich.console import Console
+    from textual.widgets import Static
+
+    widget = app.screen.query_one(f"#section-{section}", Static)
+    console = Console(width=widget.content_region.width, record=True, color_system=None)
+    console.print(widget.content)
+    return console.export_text()
 
 
 def test_pod_detail_containers_seed_80x24(snap_compare, app):
@@ -236,15 +263,9 @@ def test_pod_detail_containers_ephemeral_80x24(snap_compare, ephemeral_app):
 async def test_80_columns_containers_table_breaks_no_word(ephemeral_app):
     """Every cell of the containers table at 80x24 is whole words (or one cut with `…`):
     what the wide table folds (`ephemer|al`, `3000/T|CP`, `memory=6|4Mi`) is abbreviated."""
-    from rich.console import Console
-    from textual.widgets import Static
-
     async with ephemeral_app.run_test(size=(80, 24)) as pilot:
         await open_containers(pilot, "web-5d8f7b6c4-qpl9z")
-        section = ephemeral_app.screen.query_one("#section-containers", Static)
-        console = Console(width=section.content_region.width, record=True, color_system=None)
-        console.print(section.content)
-        shown = console.export_text()
+        shown = section_text(ephemeral_app, "containers")
     table = shown.split("Resource usage")[0]
     words = set(table.split())
     assert {"eph→web", "side", "init", "2020", "80", "64Mi", "128Mi", "32Mi", "Completed",
@@ -252,6 +273,100 @@ async def test_80_columns_containers_table_breaks_no_word(ephemeral_app):
     assert max(len(line.rstrip()) for line in table.splitlines()) <= 78, table
     for folded in ("ephemer", "/TCP", "memory=", "cpu="):
         assert folded not in table, table
+
+
+def test_pod_detail_volumes_zoo_80x24(snap_compare, volume_zoo_app):
+    """A volume of every type at 80 columns: the details wrap between words, and a word
+    wider than its column is cut with `…`, never folded onto the next line."""
+    assert snap_compare(volume_zoo_app, terminal_size=(80, 24),
+                        run_before=lambda pilot: open_section(pilot, "volume-zoo", "4"))
+
+
+async def test_80_columns_volumes_table_breaks_no_word(volume_zoo_app):
+    """What the volumes table folded at 80 columns (`metadata.namespace->n|amespace`,
+    `ghcr.io/example/model|s:v3`, `repository=https://gi|t.example/zoo.git`) is cut with
+    `…` on its own line; the short words stay whole."""
+    async with volume_zoo_app.run_test(size=(80, 24)) as pilot:
+        await open_section(pilot, "volume-zoo", "4")
+        shown = section_text(volume_zoo_app, "volumes")
+    table = shown.split(" is shared by ")[0]
+    words = table.split()
+    assert {"emptyDir", "persistentVolumeClaim", "downwardAPI", "gitRepo", "SHARED",
+            "unused", "zoo-db-credentials"} <= set(words), table
+    assert max(len(line.rstrip()) for line in table.splitlines()) <= 78, table
+    for head in ("metadata.namespace->", "ghcr.io/example/", "repository=https://"):
+        (cut,) = [w for w in words if w.startswith(head)]
+        assert cut.endswith("…"), table
+    for tail in ("amespace", "mespace", "s:v3,", "t.example/zoo.git,", "vel", "ls", "imit"):
+        assert tail not in words, (tail, table)
+
+
+def test_exam_report_80x24(snap_compare, app):
+    """The exam report at 80 columns: a task with every note and the longest drill id keeps
+    its line, the notes abbreviated (`flag,2h,sol`) rather than wrapped."""
+    from podtui.drills import exam as exams
+    from podtui.drills.checks import Result
+    from podtui.drills.model import Check
+    from podtui.ui.screens.exam import ExamReportScreen
+
+    check = Check("the pods share one process namespace", (("pod", "proc"),), "", "exists",
+                  True)
+    tasks = [exams.Task("share-process-namespace", 7, "drill-share-process-namespace-7", 6,
+                        754.0, flagged=True, hints=2, solution_seen=True),
+             exams.Task("log-sidecar", 3, "drill-log-sidecar-3", 4, 200.0)]
+    report = exams.Report(exams.Exam(5, 120, 0.0, tasks), [
+        exams.TaskResult(tasks[0], "Share the process namespace", 1, 3, 2.0,
+                         ("kubectl apply -f pod.yaml",),
+                         [Result(check, True, "seen"), Result(check, False, "not seen")]),
+        exams.TaskResult(tasks[1], "A log sidecar", 3, 3, 4.0, ("kubectl apply -f x.yaml",),
+                         [Result(check, True, "seen")])])
+
+    async def open_report(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(ExamReportScreen(report))
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_report)
+
+
+def recorded_forwards() -> list:
+    """Two port-forwards as ForwardsScreen reads them: one moving bytes, one ended."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(local=40123, namespace=NAMESPACE, pod="seed-sidecar-logs",
+                            remote=3000, connections=2, bytes_out=1536, bytes_in=18_432,
+                            active=True, error="", ended=""),
+            SimpleNamespace(local=40124, namespace=NAMESPACE, pod="web-5d8f7b6c4-qpl9z",
+                            remote=80, connections=0, bytes_out=0, bytes_in=0, active=False,
+                            error="", ended="stopped")]
+
+
+async def open_forwards(pilot) -> None:
+    from podtui.ui.screens.forwards import ForwardsScreen
+
+    await settle(pilot)
+    pilot.app.push_screen(ForwardsScreen(recorded_forwards))
+    await settle(pilot)
+
+
+def test_forwards_80x24(snap_compare, app):
+    """The port-forwards at 80 columns, abbreviated as k9s would (`:40123`, `CONN`,
+    `1.5Ki`): every column on screen, STATE too."""
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_forwards)
+
+
+async def test_80_columns_forwards_show_every_column(app):
+    from textual.widgets import DataTable
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_forwards(pilot)
+        table = app.screen.query_one(DataTable)
+        shown = [table.render_line(y).text for y in range(3)]
+    assert shown[0].split() == ["LOCAL", "POD", "PORT", "CONN", "SENT", "RECV", "STATE"]
+    assert shown[1].split() == [":40123", f"{NAMESPACE}/seed-sidecar-logs", "3000", "2",
+                                "1.5Ki", "18.0Ki", "active"]
+    assert shown[2].split()[-2:] == ["ended:", "stopped"]
+    assert max(len(line.rstrip()) for line in shown) <= 80, shown
 
 
 async def test_80_columns_show_every_status_whole(app):

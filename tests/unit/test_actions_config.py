@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from podtui import config_rules
 from podtui.actions import Action, Outcome, expand, parse_actions, pod_values, summary, unfilled
 from podtui.actions.placeholders import kubeconfig_file, why_empty
+from podtui.config_rules import check_actions, check_keys
 from podtui.settings import config
 from podtui.ui.keys.remap import action_clashes
 
@@ -101,7 +103,7 @@ def test_the_config_file_reads_them_and_names_itself_in_each_problem(tmp_path: P
     path = tmp_path / "config.toml"
     path.write_text(STERN + '[[actions]]\nkey = "K"\ntitle = "Bad"\nscope = "pods"\n'
                     'command = ["x"]\nmode = "later"\n')
-    settings = config.load(path)
+    settings = config_rules.load(path)
     assert [a.name for a in settings.actions] == ["stern_logs"]
     assert settings.actions[0].source == str(path)
     assert settings.problems == [f"config {path}: [[actions]] #2 'Bad': mode: expected one of "
@@ -169,8 +171,8 @@ def test_settings_leave_a_clashing_action_out_with_one_line_naming_both(tmp_path
     path = tmp_path / "config.toml"
     path.write_text(STERN.replace('"L"', '"y"') + STERN.replace('"L"', '"K"')
                     .replace("Stern logs", "Other"))
-    settings = config.load(path)
-    settings.check_actions(action_clashes)
+    settings = config_rules.load(path)
+    check_actions(settings, action_clashes)
     assert [a.title for a in settings.actions] == ["Other"]
     assert settings.problems == [f"config {path}: [[actions]] #1 'Stern logs': key 'y' is also "
                                  "the key of pod_list.yaml (YAML); left out (give it another "
@@ -180,7 +182,7 @@ def test_settings_leave_a_clashing_action_out_with_one_line_naming_both(tmp_path
 def test_an_action_id_in_keys_is_known():
     settings = config.Settings(Path("/cfg"), actions=[action("W")],
                                keys={"actions.mine": "ctrl+w", "actions.gone": "x"})
-    settings.check_keys(set(), lambda keys: [])
+    check_keys(settings, set(), lambda keys: [])
     assert settings.keys == {"actions.mine": "ctrl+w"}
     assert settings.problems == ["config /cfg: keys.actions.gone: no binding has this id "
                                  "(`podtui config` lists them)"]

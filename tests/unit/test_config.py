@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from podtui import config_rules
+from podtui.config_rules import check_keys
 from podtui.settings import config
 from podtui.ui.keys.remap import all_bindings, clashes
 
@@ -42,7 +44,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_a_good_file_sets_every_value_and_says_where_from(tmp_path):
     path = write(tmp_path, GOOD)
-    settings = config.load(path)
+    settings = config_rules.load(path)
     assert settings.problems == []
     assert settings.found
     assert settings.theme == "podtui-light"
@@ -52,12 +54,12 @@ def test_a_good_file_sets_every_value_and_says_where_from(tmp_path):
     assert settings.namespaces == {"prod": "shop", EKS: "team-a"}
     assert settings.keys == {"pod_list.logs": "L", "logs.follow": "f,space"}
     assert {settings.source(k) for k in config.DEFAULTS} == {str(path)}
-    settings.check_keys(set(all_bindings()), clashes)
+    check_keys(settings, set(all_bindings()), clashes)
     assert settings.problems == []
 
 
 def test_a_missing_file_gives_the_defaults_quietly(tmp_path):
-    settings = config.load(tmp_path / "none.toml")
+    settings = config_rules.load(tmp_path / "none.toml")
     assert not settings.found and settings.problems == []
     assert settings.values == config.DEFAULTS
     assert {settings.source(k) for k in config.DEFAULTS} == {config.DEFAULT}
@@ -65,7 +67,7 @@ def test_a_missing_file_gives_the_defaults_quietly(tmp_path):
 
 def test_a_file_that_is_not_toml_is_one_line_and_the_defaults(tmp_path):
     path = write(tmp_path, 'theme = "podtui-light"\n[logs\ntail = 5\n')
-    settings = config.load(path)
+    settings = config_rules.load(path)
     assert len(settings.problems) == 1
     line = settings.problems[0]
     assert line.startswith(f"config {path}: not valid TOML (") and "line 2" in line
@@ -89,8 +91,8 @@ time_budget = "soon"
 "pod_list.nothing" = "x"
 "logs.follow" = ""
 """)
-    settings = config.load(path)
-    settings.check_keys(set(all_bindings()), clashes)
+    settings = config_rules.load(path)
+    check_keys(settings, set(all_bindings()), clashes)
     prefix = f"config {path}: "
     assert all(p.startswith(prefix) and "\n" not in p for p in settings.problems)
     by_key = {p.removeprefix(prefix).split(":")[0]: p for p in settings.problems}
@@ -110,8 +112,8 @@ time_budget = "soon"
 def test_a_remapped_key_another_binding_of_the_screen_has_is_one_line(tmp_path):
     path = write(tmp_path, '[keys]\npod_list.logs = "y"\npod_list.yaml = "Y"\n'
                            'logs.search = "?"\n')
-    settings = config.load(path)
-    settings.check_keys(set(all_bindings()), clashes)
+    settings = config_rules.load(path)
+    check_keys(settings, set(all_bindings()), clashes)
     # y is free once pod_list.yaml moves to Y; ? (question_mark) is the logs screen's help
     assert settings.problems == [
         f"config {path}: keys.logs.search: 'question_mark' is also the key of logs.help, "

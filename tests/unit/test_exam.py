@@ -76,6 +76,24 @@ def test_report_lines():
     assert lines[3] == "total 9.0/13 points = 69 % (pass mark 66 %): PASS"
 
 
+def test_report_lines_abbreviate_their_notes_to_fit_80_columns():
+    """The report screen at 80 columns (78 inside its padding): a task with every note and
+    the longest drill id fits on its line as k9s would abbreviate it, no note wrapped."""
+    from podtui.drills.loader import load_drills
+
+    longest = max((d.id for d in load_drills()[0]), key=len)
+    report = report_of([(1, 3, 6), (3, 3, 4)])
+    task = report.tasks[0].task
+    task.drill, task.flagged, task.hints, task.solution_seen = longest, True, 2, True
+    assert len(exams.report_lines(report)[1]) > 78  # the full notes would wrap
+    lines = exams.report_lines(report, width=78)
+    assert max(len(line) for line in lines) <= 78, lines
+    assert lines[1].split()[1] == longest and lines[1].endswith("  flag,2h,sol")
+    assert lines[2].split()[-1] == "0:00"  # no notes: nothing abbreviated
+    # wide enough: the words themselves
+    assert exams.report_lines(report, width=120)[1].endswith("flagged, 2 hints, solution seen")
+
+
 def test_state_and_history_files(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert exams.load() is None and exams.history() == []

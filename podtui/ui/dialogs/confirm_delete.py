@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.containers import Horizontal
+from textual.widgets import Button
 
 from podtui.anatomy import lifecycle_from_json, owner_of
 from podtui.anatomy.refs import metadata, pod_ref
+from podtui.ui.dialogs.confirm import ConfirmScreen
 
 CONTROLLER_NOTE = {
     "ReplicaSet": "its ReplicaSet will create a new one (new name, new IP, empty emptyDirs)",
@@ -32,7 +32,7 @@ def describe_victim(pod: dict) -> Text:
     return text
 
 
-class ConfirmDeleteScreen(ModalScreen[str | None]):
+class ConfirmDeleteScreen(ConfirmScreen[str | None]):
     """Dismisses with "graceful", "force" or None (cancel). Cancel has the focus."""
 
     BINDINGS = [
@@ -41,38 +41,35 @@ class ConfirmDeleteScreen(ModalScreen[str | None]):
         Binding("F", "choose('force')", "Force kill", id="delete_confirm.force"),
     ]
     DEFAULT_CSS = """
-    ConfirmDeleteScreen { align: center middle; }
-    ConfirmDeleteScreen > Vertical { width: 90%; max-width: 90; height: auto; max-height: 90%;
-        border: thick $error; background: $surface; padding: 0 1; }
-    ConfirmDeleteScreen #victims { height: auto; max-height: 12; overflow-y: auto; }
+    ConfirmDeleteScreen > Vertical { max-width: 90; border: thick $error; }
     ConfirmDeleteScreen Horizontal { height: auto; align: center middle; }
     ConfirmDeleteScreen Button { margin: 0 1; min-width: 12; }
     """
+    ABOUT_ID = "victims"
 
     def __init__(self, pods: list[dict]) -> None:
         super().__init__()
         self.pods = pods
 
-    def compose(self) -> ComposeResult:
+    def heading(self) -> str:
         count = len(self.pods)
-        title = "Delete this pod?" if count == 1 else f"Delete these {count} pods?"
-        with Vertical():
-            yield Static(Text(title, style="bold"))
-            yield Static(Text("\n").join(describe_victim(p) for p in self.pods), id="victims")
-            yield Static(
-                "[b]d[/] delete gracefully (containers get their grace period)   "
-                "[b]F[/] [reverse]FORCE KILL[/]: grace period 0, no cleanup   [b]esc[/] cancel"
-            )
-            with Horizontal():
-                yield Button("Cancel", id="cancel", variant="primary")
-                yield Button("Delete", id="graceful", variant="warning")
-                yield Button("Force kill (grace 0)", id="force", variant="error")
+        return "Delete this pod?" if count == 1 else f"Delete these {count} pods?"
+
+    def about(self) -> Text:
+        return Text("\n").join(describe_victim(p) for p in self.pods)
+
+    def answers(self) -> str:
+        return ("[b]d[/] delete gracefully (containers get their grace period)   "
+                "[b]F[/] [reverse]FORCE KILL[/]: grace period 0, no cleanup   [b]esc[/] cancel")
+
+    def below(self) -> ComposeResult:
+        with Horizontal():
+            yield Button("Cancel", id="cancel", variant="primary")
+            yield Button("Delete", id="graceful", variant="warning")
+            yield Button("Force kill (grace 0)", id="force", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_choose(None if event.button.id == "cancel" else event.button.id)
-
-    def action_choose(self, choice: str | None) -> None:
-        self.dismiss(choice)

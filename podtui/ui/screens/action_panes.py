@@ -18,8 +18,8 @@ from textual.widgets import Footer, Static
 
 from podtui.actions.outcome import Outcome
 from podtui.actions.process import Captured
-from podtui.ui.messages import Throttle
 from podtui.ui.screens.run_panes import RunPane, RunPanesScreen, RunSpec
+from podtui.ui.throttle import Throttle
 from podtui.ui.widgets.log_view.text import display_text
 
 #: What a pane keeps of each stream, in characters: the end of a long run.

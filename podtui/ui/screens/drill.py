@@ -45,18 +45,6 @@ def reflow(task: str) -> str:
     return "\n".join(out)
 
 
-class ObjectsChanged(Message):
-    """A watched object changed (posted from a watcher's thread)."""
-
-
-class WatchTrouble(Message):
-    """A watch cannot see the namespace (forbidden, reconnecting) or sees it again."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
 class SolutionScreen(ModalScreen):
     BINDINGS = [Binding("escape,s,q", "app.pop_screen", "Close", id="solution.close")]
     DEFAULT_CSS = """
@@ -87,6 +75,42 @@ class DrillScreen(Screen):
     DrillScreen #message { height: auto; max-height: 2; padding: 0 1; color: $text-error; }
     DrillScreen #message.-info { color: $text-success; }
     """
+
+    class ObjectsChanged(Message):
+        """A watched object changed (posted from a watcher's thread)."""
+
+    class WatchTrouble(Message):
+        """A watch cannot see the namespace (forbidden, reconnecting) or sees it again."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Started(Message):
+        """The start worker resumed or started an attempt (`how`)."""
+
+        def __init__(self, attempt: Attempt, current: state.Current, how: str) -> None:
+            super().__init__()
+            self.attempt = attempt
+            self.current = current
+            self.how = how
+
+    class NotStarted(Message):
+        """The attempt is shown but was not started (`why`: read-only, a refusal); with
+        `attempt` None, nothing could be shown either."""
+
+        def __init__(self, attempt: Attempt | None, why: str) -> None:
+            super().__init__()
+            self.attempt = attempt
+            self.why = why
+
+    class Observed(Message):
+        """What the behavioural checks observed for `attempt` (the observe worker's)."""
+
+        def __init__(self, attempt: Attempt, found: dict[str, dict]) -> None:
+            super().__init__()
+            self.attempt = attempt
+            self.found = found
 
     def __init__(self, conn: Connection, drill: Drill, seed: int | None = None,
                  readonly: bool = False) -> None:
@@ -138,7 +162,7 @@ class DrillScreen(Screen):
         try:
             self._begin(restart)
         except Exception as exc:  # noqa: BLE001 - one line on screen, never a traceback
-            self.app.call_from_thread(self.say, f"cannot start the drill: {describe(exc)}")
+            self.post_message(self.NotStarted(None, f"cannot start the drill: {describe(exc)}"))
 
     def _begin(self, restart: bool) -> None:
         """Resume the attempt in progress (say, one `podtui drill start` made), else start
@@ -147,13 +171,13 @@ class DrillScreen(Screen):
         if (current is not None and current.runs_in(self.conn.context)
                 and self.seed in (None, current.seed)):
             attempt = attempts.render(self.conn, self.drill, current.seed, current.namespace)
-            self.app.call_from_thread(self._started, attempt, current, "resumed")
+            self.post_message(self.Started(attempt, current, "resumed"))
             return
         attempt = attempts.render(self.conn, self.drill, self.seed if self.seed is not None
                                   and not restart else new_seed())
         if self.readonly:
-            self.app.call_from_thread(self._preview, attempt, "read-only mode: starting a "
-                                      "drill writes to the cluster; refused")
+            self.post_message(self.NotStarted(attempt, "read-only mode: starting a drill "
+                                              "writes to the cluster; refused"))
             return
         try:
             previous = state.load_current(self.drill.id)
@@ -162,21 +186,26 @@ class DrillScreen(Screen):
                 state.clear_current(self.drill.id)
             attempts.start(self.conn, attempt)
         except ClusterError as exc:
-            self.app.call_from_thread(self._preview, attempt, describe(exc))
+            self.post_message(self.NotStarted(attempt, describe(exc)))
             return
         current = state.Current(self.drill.id, attempt.seed, attempt.namespace, time.time(),
                                 self.conn.context)
         state.save_current(current)
-        self.app.call_from_thread(self._started, attempt, current, "started")
+        self.post_message(self.Started(attempt, current, "started"))
 
-    def _preview(self, attempt: Attempt, why: str) -> None:
+    def on_drill_screen_not_started(self, message: DrillScreen.NotStarted) -> None:
+        attempt = message.attempt
+        if attempt is None:
+            self.say(message.why)
+            return
         self.attempt = attempt
         self.query_one("#task", Static).update(Text(reflow(attempt.task)))
         self.query_one("#checks", Static).update("not started")
-        self.say(why)
+        self.say(message.why)
 
-    def _started(self, attempt: Attempt, current: state.Current, how: str) -> None:
-        self.attempt, self.current = attempt, current
+    def on_drill_screen_started(self, message: DrillScreen.Started) -> None:
+        attempt, how = message.attempt, message.how
+        self.attempt, self.current = attempt, message.current
         self.observed = {}
         self.final = ""
         self.hints_shown = 0
@@ -188,7 +217,7 @@ class DrillScreen(Screen):
         if self.live:
             self.live.stop()
         self.live = LiveObjects(self.conn, attempt.namespace,
-                                on_change=lambda: self.post_message(ObjectsChanged()),
+                                on_change=lambda: self.post_message(self.ObjectsChanged()),
                                 on_status=self._watch_status)
         self.live.start()
         self.render_head()
@@ -197,13 +226,13 @@ class DrillScreen(Screen):
 
     def _watch_status(self, kind: str, status) -> None:  # a watcher's thread
         if status.state in ("forbidden", "reconnecting", "error") and status.message:
-            self.post_message(WatchTrouble(f"watching {kind}s: {status.message}"))
+            self.post_message(self.WatchTrouble(f"watching {kind}s: {status.message}"))
         elif status.state == "live" and self._trouble:
-            self.post_message(WatchTrouble(""))
+            self.post_message(self.WatchTrouble(""))
 
     _trouble = False
 
-    def on_watch_trouble(self, message: WatchTrouble) -> None:
+    def on_drill_screen_watch_trouble(self, message: DrillScreen.WatchTrouble) -> None:
         self._trouble = bool(message.text)
         if message.text:
             self.say(message.text)
@@ -220,14 +249,14 @@ class DrillScreen(Screen):
         from podtui.drills.probes import observe
 
         found = observe(self.conn, attempt.namespace, attempt.checks, live.snapshot())
-        if attempt is self.attempt:
-            self.app.call_from_thread(self._observed_now, found)
+        self.post_message(self.Observed(attempt, found))
 
-    def _observed_now(self, found: dict[str, dict]) -> None:
-        self.observed = found
-        self.post_message(ObjectsChanged())
+    def on_drill_screen_observed(self, message: DrillScreen.Observed) -> None:
+        if message.attempt is self.attempt:  # not one restarted meanwhile
+            self.observed = message.found
+            self.post_message(self.ObjectsChanged())
 
-    def on_objects_changed(self, _message: ObjectsChanged) -> None:
+    def on_drill_screen_objects_changed(self, _message: DrillScreen.ObjectsChanged) -> None:
         if self.attempt is None or self.live is None or not self.live.ready:
             return
         self.results = evaluate_all(self.attempt.checks,

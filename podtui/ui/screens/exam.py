@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -27,6 +28,28 @@ from podtui.ui.screens.drill import SolutionScreen, reflow, task_shell
 
 class ExamScreen(Screen):
     BINDINGS = keymap.EXAM
+
+    class Started(Message):
+        """The start worker resumed or started the exam (`how`)."""
+
+        def __init__(self, exam: exams.Exam, how: str) -> None:
+            super().__init__()
+            self.exam = exam
+            self.how = how
+
+    class Graded(Message):
+        """The end worker graded and recorded the exam."""
+
+        def __init__(self, report: exams.Report) -> None:
+            super().__init__()
+            self.report = report
+
+    class Failed(Message):
+        """A worker could not start or grade the exam: one line."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
     DEFAULT_CSS = """
     ExamScreen #head { height: 1; background: $panel; padding: 0 1; }
     ExamScreen #tasks { height: auto; max-height: 2; padding: 0 1; }
@@ -76,14 +99,14 @@ class ExamScreen(Screen):
         try:
             self._begin()
         except Exception as exc:  # noqa: BLE001 - one line on screen
-            self.app.call_from_thread(self.say, f"cannot start the exam: {describe(exc)}")
+            self.post_message(self.Failed(f"cannot start the exam: {describe(exc)}"))
 
     def _begin(self) -> None:
         self.drills = {d.id: d for d in load_drills()[0]}
         exam = exams.load()
         if exam is not None and exam.context in ("", self.conn.context):
             exam.shown_since = time.time()
-            self.app.call_from_thread(self._started, exam, "resumed")
+            self.post_message(self.Started(exam, "resumed"))
             return
         if exam is not None:
             raise ClusterError(f"an exam runs in context {exam.context!r}; end it there")
@@ -95,11 +118,14 @@ class ExamScreen(Screen):
         exams.start(self.conn, exam, self.drills)
         exam.shown_since = time.time()
         exams.save(exam)
-        self.app.call_from_thread(self._started, exam, "started")
+        self.post_message(self.Started(exam, "started"))
 
-    def _started(self, exam: exams.Exam, how: str) -> None:
-        self.exam = exam
-        self.say(f"exam {exam.seed} {how}: {len(exam.tasks)} tasks, pass mark "
+    def on_exam_screen_failed(self, message: ExamScreen.Failed) -> None:
+        self.say(message.text)
+
+    def on_exam_screen_started(self, message: ExamScreen.Started) -> None:
+        exam = self.exam = message.exam
+        self.say(f"exam {exam.seed} {message.how}: {len(exam.tasks)} tasks, pass mark "
                  f"{exams.PASS_MARK} %; n/p move, f flags, ! opens a shell, E ends",
                  error=False)
         self.show_task()
@@ -247,12 +273,12 @@ class ExamScreen(Screen):
             exams.discard(self.conn, self.exam)
             exams.clear()
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.say, f"cannot grade the exam: {describe(exc)}")
+            self.post_message(self.Failed(f"cannot grade the exam: {describe(exc)}"))
             return
-        self.app.call_from_thread(self._graded, report)
+        self.post_message(self.Graded(report))
 
-    def _graded(self, report: exams.Report) -> None:
-        self.report = report
+    def on_exam_screen_graded(self, message: ExamScreen.Graded) -> None:
+        report = self.report = message.report
         self.say(f"exam ended: {report.percent} % ({'PASS' if report.passed else 'FAIL'}); "
                  "recorded: podtui exam history", error=not report.passed)
         self.app.push_screen(ExamReportScreen(report))
@@ -285,7 +311,8 @@ class ExamReportScreen(Screen):
         self.render_report()
 
     def render_report(self) -> None:
-        lines = exams.report_lines(self.report)
+        # The table's width: the screen's less its padding (one column each side).
+        lines = exams.report_lines(self.report, width=self.app.size.width - 2)
         text = Text()
         text.append(lines[0] + "\n", style="bold")
         for i, line in enumerate(lines[1:-1]):

@@ -10,11 +10,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from podtui.cluster.portforward import Forward
+from podtui.ui.columns import NARROW
 
 
-def _bytes(count: int) -> str:
+def _bytes(count: int, short: bool = False) -> str:
+    """`1.5 KiB`; short, as k9s writes quantities: `1.5Ki`."""
     for unit in ("B", "KiB", "MiB"):
         if count < 1024 or unit == "MiB":
+            if short:
+                return f"{count}B" if unit == "B" else f"{count:.1f}{unit[:2]}"
             return f"{count} {unit}" if unit == "B" else f"{count:.1f} {unit}"
         count /= 1024
     return str(count)
@@ -30,6 +34,9 @@ class ForwardsScreen(Screen):
     ForwardsScreen DataTable { height: 1fr; }
     """
     COLUMNS = ("LOCAL", "POD", "PORT", "CONNECTIONS", "SENT", "RECEIVED", "STATE")
+    #: Below NARROW columns, as k9s abbreviates: the local port alone (the title says
+    #: 127.0.0.1), short headers and quantities, so that STATE stays on screen at 80.
+    SHORT_COLUMNS = ("LOCAL", "POD", "PORT", "CONN", "SENT", "RECV", "STATE")
 
     def __init__(self, forwards: Callable[[], list[Forward]]) -> None:
         super().__init__()
@@ -38,8 +45,9 @@ class ForwardsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("Port-forwards (127.0.0.1 only; x stops the selected one)",
                      id="forwards-title")
+        self.narrow = self.app.size.width < NARROW
         table = DataTable(cursor_type="row", zebra_stripes=True)
-        table.add_columns(*self.COLUMNS)
+        table.add_columns(*(self.SHORT_COLUMNS if self.narrow else self.COLUMNS))
         yield table
         yield Footer()
 
@@ -55,10 +63,11 @@ class ForwardsScreen(Screen):
             state = "active" if forward.active else f"ended: {forward.ended}"
             if forward.active and forward.error:
                 state = f"active; last error: {forward.error}"
-            table.add_row(f"127.0.0.1:{forward.local}", f"{forward.namespace}/{forward.pod}",
-                          str(forward.remote), str(forward.connections),
-                          _bytes(forward.bytes_out), _bytes(forward.bytes_in), state,
-                          key=str(id(forward)))
+            short = self.narrow
+            table.add_row(f"{'' if short else '127.0.0.1'}:{forward.local}",
+                          f"{forward.namespace}/{forward.pod}", str(forward.remote),
+                          str(forward.connections), _bytes(forward.bytes_out, short),
+                          _bytes(forward.bytes_in, short), state, key=str(id(forward)))
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 

@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.events import DescendantFocus, Resize
+from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster import logs as cluster_logs
@@ -28,9 +29,9 @@ from podtui.cluster.logs import LogBatch, LogEvent, LogFollower, LogLine, LogSta
 from podtui.ui.clipboard import copy
 from podtui.ui.dialogs.container_picker import ContainerPicker
 from podtui.ui.keys import bindings as keymap
-from podtui.ui.messages import LogsWaiting, Throttle
 from podtui.ui.quiet_terminal import QuietScreen
 from podtui.ui.saved_files import save_directory, save_lines
+from podtui.ui.throttle import Throttle
 from podtui.ui.widgets.log_pane import Pane, state_label
 from podtui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
 
@@ -54,6 +55,18 @@ class LogsScreen(QuietScreen):
     scrolls every row for a new line; only the cells that changed are written."""
 
     BINDINGS = keymap.LOGS
+
+    class LogsWaiting(Message, bubble=False):
+        """Log lines or statuses wait in the inbox (posted from a follower's thread)."""
+
+    class Saved(Message):
+        """The save worker wrote the lines (`path`), or could not (`error`)."""
+
+        def __init__(self, path: Path | None, count: int, error: str = "") -> None:
+            super().__init__()
+            self.path = path
+            self.count = count
+            self.error = error
 
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }
@@ -96,7 +109,7 @@ class LogsScreen(QuietScreen):
         # Every follower delivers here (from its thread); the first delivery since the last
         # drain posts LogsWaiting, and the screen drains at most every DRAIN_SECONDS.
         self._inbox: Inbox[tuple[str, int, LogEvent]] = Inbox()
-        self._inbox.on_change = lambda: self.post_message(LogsWaiting())
+        self._inbox.on_change = lambda: self.post_message(self.LogsWaiting())
         self._throttle = Throttle(self, self._drain_inbox, DRAIN_SECONDS)
         self.panes: dict[str, Pane] = {}
         for name in dict.fromkeys(containers):
@@ -213,7 +226,7 @@ class LogsScreen(QuietScreen):
             pane.follower.stop()
             pane.follower = None
 
-    def on_logs_waiting(self, _message: LogsWaiting) -> None:
+    def on_logs_screen_logs_waiting(self, _message: LogsScreen.LogsWaiting) -> None:
         self._throttle.wake()
 
     def _drain_inbox(self) -> None:
@@ -435,12 +448,16 @@ class LogsScreen(QuietScreen):
         try:
             path = save_lines(save_directory(), self.pod, container, lines)
         except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, f"cannot save: {exc.strerror or exc}", severity="error"
-            )
+            self.post_message(self.Saved(None, len(lines), str(exc.strerror or exc)))
             return
-        self.last_saved = path
-        self.app.call_from_thread(self.notify, f"saved {len(lines)} lines to {path}")
+        self.post_message(self.Saved(path, len(lines)))
+
+    def on_logs_screen_saved(self, message: LogsScreen.Saved) -> None:
+        if message.path is None:
+            self.notify(f"cannot save: {message.error}", severity="error")
+            return
+        self.last_saved = message.path
+        self.notify(f"saved {message.count} lines to {message.path}")
 
     async def action_aligned(self) -> None:
         panes = self.query_one("#panes")

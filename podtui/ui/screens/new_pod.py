@@ -22,6 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -59,6 +60,14 @@ class Heading(Static):
 class TemplatePickerScreen(Screen):
     """Built-in templates first, then the user's; enter picks one."""
 
+    class Loaded(Message):
+        """The load worker read the templates (and the problems of those it could not)."""
+
+        def __init__(self, templates: list[Template], errors: list[TemplateError]) -> None:
+            super().__init__()
+            self.templates = templates
+            self.errors = errors
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="template_picker.back"),
         Binding("enter", "pick", "Pick", show=True, id="template_picker.pick"),
@@ -94,11 +103,10 @@ class TemplatePickerScreen(Screen):
     @work(thread=True, exclusive=True, group="templates")
     def load(self) -> None:
         templates, errors = load_templates()
-        self.app.call_from_thread(self._loaded, templates, errors)
+        self.post_message(self.Loaded(templates, errors))
 
-    def _loaded(self, templates: list[Template], errors: list[TemplateError]) -> None:
-        if not self.is_attached:
-            return
+    def on_template_picker_screen_loaded(self, message: TemplatePickerScreen.Loaded) -> None:
+        templates, errors = message.templates, message.errors
         self.templates, self.errors = templates, errors
         options = self.query_one(OptionList)
         options.clear_options()
@@ -285,6 +293,16 @@ class ParameterFormScreen(Screen):
 class PodPreviewScreen(Screen):
     """The YAML, a server dry run of it, and the create."""
 
+    class Answered(Message):
+        """The API server's answer to the dry run or the create: the verdict to show, and
+        the pod when it was created."""
+
+        def __init__(self, state: str, text: str, pod: dict | None = None) -> None:
+            super().__init__()
+            self.state = state
+            self.text = text
+            self.pod = pod
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="pod_preview.back"),
         Binding("enter,ctrl+s", "create", "Create", id="pod_preview.create"),
@@ -350,10 +368,9 @@ class PodPreviewScreen(Screen):
             served = create_pod(self.app.conn, self.manifest, dry_run=True)
             warning = check_sidecars(self.app.conn, self.manifest, served)
         except Exception as exc:  # noqa: BLE001 - one line on screen, never a traceback
-            self.app.call_from_thread(self.verdict, "invalid", one_line(describe(exc)))
+            self.post_message(self.Answered("invalid", one_line(describe(exc))))
             return
-        self.app.call_from_thread(self.verdict, "valid",
-                                  f"{VALID} · {warning}" if warning else VALID)
+        self.post_message(self.Answered("valid", f"{VALID} · {warning}" if warning else VALID))
 
     def action_create(self) -> None:
         if self.state == "checking":
@@ -373,9 +390,15 @@ class PodPreviewScreen(Screen):
         try:
             pod = create_pod(self.app.conn, self.manifest)
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.verdict, "invalid", one_line(describe(exc)))
+            self.post_message(self.Answered("invalid", one_line(describe(exc))))
             return
-        self.app.call_from_thread(self._created, pod)
+        self.post_message(self.Answered("created", "", pod))
+
+    def on_pod_preview_screen_answered(self, message: PodPreviewScreen.Answered) -> None:
+        if message.pod is not None:
+            self._created(message.pod)
+        else:
+            self.verdict(message.state, message.text)
 
     def _created(self, pod: dict) -> None:
         from podtui.ui.screens.pod_list import PodListScreen

@@ -5,7 +5,7 @@ All the domain knowledge is in podtui.anatomy; this module only lays it out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -22,9 +23,9 @@ from podtui.anatomy.refs import deleting, pod_ref, resource_version
 from podtui.cluster.event_feed import EventFeed
 from podtui.ui import clock
 from podtui.ui.clipboard import copy
+from podtui.ui.columns import NARROW, OVERFLOW
 from podtui.ui.inside import InsideKeys
 from podtui.ui.keys import bindings as keymap
-from podtui.ui.messages import EventsChanged, PodsChanged, UsageChanged
 from podtui.ui.themes import rich_style
 from podtui.ui.user_actions import ActionKeys
 from podtui.ui.widgets.contained import Contained
@@ -33,15 +34,15 @@ from podtui.ui.widgets.pod_table import status_class
 from podtui.ui.widgets.usage_view import usage_table
 
 if TYPE_CHECKING:
+    from podtui.anatomy.containers import ContainerState
     from podtui.cluster.usage_feed import UsageFeed, UsageSnapshot
     from podtui.ui.host import Host
+    from podtui.ui.screens.pod_list import PodListScreen
 
 KIND_LABEL = {"init": "init", "sidecar": "sidecar", "app": "app", "ephemeral": "ephemeral"}
 #: At 80 columns the containers table says what k9s says: short kinds, ports without /TCP,
 #: quantities without their resource name (cpu first, then memory).
 SHORT_KIND = {"init": "init", "sidecar": "side", "app": "app", "ephemeral": "eph"}
-#: Below this many columns the tables abbreviate (an 80-column terminal, a split pane).
-NARROW = 100
 
 
 def state_style(c: Container) -> str:
@@ -88,70 +89,57 @@ class PodView:
         return text
 
     def containers(self, compact: bool = False) -> Table:
-        if self.narrow:
-            return self._narrow_containers(compact)
-        table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
+        """One row per container. At 80 columns (`narrow`) abbreviated as k9s does
+        (`eph`, `3000`, `64Mi`, the state in one word), one line per cell, and a cell too
+        narrow for its word (a long image) cuts it with `…` rather than folding it onto
+        the next line (`ephemer|al` reads as two words); one space between columns."""
+        narrow = self.narrow
+        table = Table(box=None, expand=True, pad_edge=False, show_edge=False,
+                      **({"padding": (0, 1, 0, 0)} if narrow else {}))
         columns = ["CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"]
         if not compact:
-            columns.append("REQUESTS / LIMITS")
+            columns.append("REQ / LIM" if narrow else "REQUESTS / LIMITS")
         for name in columns:
-            table.add_column(name, no_wrap=name in ("CONTAINER", "READY", "RESTARTS"),
-                             overflow="fold")
+            if narrow:
+                table.add_column(name, no_wrap=True, overflow="ellipsis",
+                                 ratio=1 if name == "IMAGE" else None)
+            else:
+                table.add_column(name, no_wrap=name in ("CONTAINER", "READY", "RESTARTS"),
+                                 overflow="fold")
         for c in self.pod.containers:
-            ports = ", ".join(f"{p.port}/{p.protocol}" for p in c.ports) or "-"
+            if narrow:
+                ports = ",".join(str(p.port) if p.protocol == "TCP" else
+                                 f"{p.port}/{p.protocol}" for p in c.ports)
+                kind = SHORT_KIND.get(c.kind, c.kind) + (f"→{c.target}" if c.target else "")
+            else:
+                ports = ", ".join(f"{p.port}/{p.protocol}" for p in c.ports)
+                kind = KIND_LABEL.get(c.kind, c.kind) + (f" → {c.target}" if c.target else "")
             last = ""
             if c.last_state and not compact:
-                last = f"\nlast: {c.last_state.describe(self.now)}"
+                last = f"\nlast: {self._state(c.last_state)}"
             cells = [
                 self.s(c.name, "bold"),
-                Text(KIND_LABEL.get(c.kind, c.kind) + (f" → {c.target}" if c.target else "")),
+                Text(kind),
                 Text(c.image),
-                Text.assemble(self.s(c.state.describe(self.now), state_style(c)), last),
+                Text.assemble(self.s(self._state(c.state), state_style(c)), last),
                 Text("yes" if c.ready else "no"),
                 Text(str(c.restarts)),
-                Text(ports),
+                Text(ports or "-"),
             ]
             if not compact:
-                requests = " ".join(f"{k}={v}" for k, v in c.requests) or "-"
-                limits = " ".join(f"{k}={v}" for k, v in c.limits) or "-"
-                cells.append(Text(f"{requests}\n{limits}"))
+                cells.append(Text(f"{self._quantities(c.requests)}\n"
+                                  f"{self._quantities(c.limits)}"))
             table.add_row(*cells)
         return table
 
-    def _narrow_containers(self, compact: bool) -> Table:
-        """The containers at 80 columns: abbreviated as k9s does (`eph`, `3000`, `64Mi`,
-        the state in one word), one line per cell, and a cell too narrow for its word (a
-        long image) cuts it with `…` rather than folding it onto the next line
-        (`ephemer|al` reads as two words). One space between columns, as k9s."""
-        table = Table(box=None, expand=True, pad_edge=False, show_edge=False,
-                      padding=(0, 1, 0, 0))
-        columns = ["CONTAINER", "KIND", "IMAGE", "STATE", "READY", "RESTARTS", "PORTS"]
-        if not compact:
-            columns.append("REQ / LIM")
-        for name in columns:
-            table.add_column(name, no_wrap=True, overflow="ellipsis",
-                             ratio=1 if name == "IMAGE" else None)
-        for c in self.pod.containers:
-            ports = ",".join(str(p.port) if p.protocol == "TCP" else f"{p.port}/{p.protocol}"
-                             for p in c.ports) or "-"
-            last = ""
-            if c.last_state and not compact:
-                last = f"\nlast: {c.last_state.brief()}"
-            cells = [
-                self.s(c.name, "bold"),
-                Text(SHORT_KIND.get(c.kind, c.kind) + (f"→{c.target}" if c.target else "")),
-                Text(c.image),
-                Text.assemble(self.s(c.state.brief(), state_style(c)), last),
-                Text("yes" if c.ready else "no"),
-                Text(str(c.restarts)),
-                Text(ports),
-            ]
-            if not compact:
-                requests = " ".join(v for _, v in sorted(c.requests)) or "-"
-                limits = " ".join(v for _, v in sorted(c.limits)) or "-"
-                cells.append(Text(f"{requests}\n{limits}"))
-            table.add_row(*cells)
-        return table
+    def _state(self, state: ContainerState) -> str:
+        return state.brief() if self.narrow else state.describe(self.now)
+
+    def _quantities(self, pairs: Sequence[tuple[str, str]]) -> str:
+        """`cpu=100m memory=64Mi`; at 80 columns the values alone, cpu first: `100m 64Mi`."""
+        if self.narrow:
+            return " ".join(v for _, v in sorted(pairs)) or "-"
+        return " ".join(f"{k}={v}" for k, v in pairs) or "-"
 
     def usage(self, snapshot: UsageSnapshot | None) -> Group:
         """Usage per container beside its requests and limits (the containers section)."""
@@ -208,7 +196,7 @@ class PodView:
             return Group(Text("This pod has no volumes."))
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
         for name in ("VOLUME", "TYPE", "MOUNTED BY", "SHARED"):
-            table.add_column(name, overflow="fold")
+            table.add_column(name, overflow=OVERFLOW[self.narrow])
         for v in self.pod.volumes:
             mounts = Text()
             for i, m in enumerate(v.mounts):
@@ -260,7 +248,7 @@ class PodView:
                                Text(" ".join(x for x in (c.reason, c.message) if x) or "-"))
         history = Table(box=None, pad_edge=False, show_edge=False)
         for name in ("CONTAINER", "STATE", "LAST STATE", "RESTARTS"):
-            history.add_column(name, overflow="fold")
+            history.add_column(name, overflow=OVERFLOW[self.narrow])
         for c in self.pod.containers:
             last = c.last_state.describe(self.now) if c.last_state else "-"
             history.add_row(self.s(c.name, "bold"), self.s(c.state.describe(self.now),
@@ -296,6 +284,13 @@ SECTIONS = keymap.DETAIL_SECTIONS
 
 class PodDetailScreen(InsideKeys, ActionKeys, Screen):
     BINDINGS = keymap.POD_DETAIL
+
+    class EventsChanged(Message, bubble=False):
+        """The pod's events changed (posted from the event watcher's thread)."""
+
+    class UsageChanged(Message, bubble=False):
+        """New resource usage (or the metrics API's absence) waits in the usage feed."""
+
     DEFAULT_CSS = """
     PodDetailScreen #detail-header { height: auto; padding: 0 1; background: $panel; }
     PodDetailScreen #detail-message { height: auto; padding: 0 1; color: $text-error;
@@ -332,13 +327,14 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        # Change-driven: the event watcher posts EventsChanged, the pod list PodsChanged.
+        # Change-driven: the event watcher's on_change posts EventsChanged, the pod list
+        # below posts PodListScreen.PodsChanged.
         self._event_feed = EventFeed(self.app.conn, self.pod_namespace, self.pod_name, self.uid)
-        self._event_feed.on_change = lambda: self.post_message(EventsChanged())
+        self._event_feed.on_change = lambda: self.post_message(self.EventsChanged())
         self._event_feed.start()
         self._usage_feed = self.app.usage_factory(self.app.conn, self.pod_namespace,
                                                   self.pod_name)
-        self._usage_feed.on_change = lambda: self.post_message(UsageChanged())
+        self._usage_feed.on_change = lambda: self.post_message(self.UsageChanged())
         self._usage_feed.start()
         # The sections hold Rich styles resolved from the theme: a new theme redraws them.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_pod())
@@ -357,19 +353,20 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
         if self._usage_feed:
             self._usage_feed.stop()
 
-    def on_usage_changed(self, _message: UsageChanged) -> None:
+    def on_pod_detail_screen_usage_changed(self, _message: PodDetailScreen.UsageChanged) -> None:
         usage = self._usage_feed.take() if self._usage_feed else None
         if usage is not None:
             self.usage = usage
             self.render_pod()
 
-    def on_events_changed(self, _message: EventsChanged) -> None:
+    def on_pod_detail_screen_events_changed(self,
+                                            _message: PodDetailScreen.EventsChanged) -> None:
         events = self._event_feed.take() if self._event_feed else None
         if events is not None:
             self.events = events
             self.render_pod()
 
-    def on_pods_changed(self, message: PodsChanged) -> None:
+    def on_pod_list_screen_pods_changed(self, message: PodListScreen.PodsChanged) -> None:
         if self.uid in message.uids:
             self.refresh_pod()
 

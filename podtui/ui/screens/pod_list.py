@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.markup import escape
+from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
 from podtui.cluster.pods import Status
 from podtui.ui.clipboard import copy
 from podtui.ui.inside import InsideKeys
 from podtui.ui.keys import bindings as keymap
-from podtui.ui.messages import FeedChanged, PodsChanged, Throttle, UsageChanged
 from podtui.ui.quiet_terminal import QuietScreen
+from podtui.ui.throttle import Throttle
 from podtui.ui.user_actions import ActionKeys
 from podtui.ui.widgets.pod_table import PodTable
 
@@ -106,6 +107,20 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
     BINDINGS = keymap.POD_LIST
     ACTION_SCOPES = ("pod", "container", "pods")
 
+    class FeedChanged(Message, bubble=False):
+        """Changes wait in the pod feed (posted from the watcher's thread)."""
+
+    class UsageChanged(Message, bubble=False):
+        """New resource usage (or the metrics API's absence) waits in the usage feed."""
+
+    class PodsChanged(Message, bubble=False):
+        """This screen took these pods' changes from the feed (added, changed or removed);
+        sent to the screens above it, e.g. a pod's detail."""
+
+        def __init__(self, uids: frozenset[str]) -> None:
+            super().__init__()
+            self.uids = uids
+
     DEFAULT_CSS = """
     PodListScreen Input { dock: bottom; display: none; height: 3; }
     PodListScreen Input.-active { display: block; }
@@ -164,7 +179,7 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
         self.feed = feed
         # Woken by the feed instead of polling it: a change reaches the table as soon as
         # the event loop is free (polling every 50 ms added 25 ms on average).
-        feed.on_change = lambda: self.post_message(FeedChanged())
+        feed.on_change = lambda: self.post_message(self.FeedChanged())
         self.table.all_namespaces = app.all_namespaces
         self.table.marked.clear()
         self.table.update_rows({})
@@ -187,10 +202,10 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
         if self.usage_feed:
             self.usage_feed.stop()
         self.usage_feed = self.app.usage_factory(self.app.conn, namespace)
-        self.usage_feed.on_change = lambda: self.post_message(UsageChanged())
+        self.usage_feed.on_change = lambda: self.post_message(self.UsageChanged())
         self.usage_feed.start()
 
-    def on_usage_changed(self, _message: UsageChanged) -> None:
+    def on_pod_list_screen_usage_changed(self, _message: PodListScreen.UsageChanged) -> None:
         usage = self.usage_feed.take() if self.usage_feed else None
         if usage is None:
             return
@@ -209,7 +224,7 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
             self.message(problem, error=False)
             self._usage_said = problem
 
-    def on_feed_changed(self, _message: FeedChanged) -> None:
+    def on_pod_list_screen_feed_changed(self, _message: PodListScreen.FeedChanged) -> None:
         self._throttle.wake()
 
     def drain(self) -> None:
@@ -226,7 +241,7 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
             if self in stack and stack[-1] is not self:
                 uids = frozenset(changed)
                 for screen in stack[stack.index(self) + 1 :]:
-                    screen.post_message(PodsChanged(uids))
+                    screen.post_message(self.PodsChanged(uids))
         if status is not None:
             self.status = status
             if status.state in ("forbidden", "error") or (

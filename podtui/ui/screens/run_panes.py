@@ -11,6 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
@@ -75,6 +76,15 @@ class RunPane(VerticalScroll):
 
 
 class RunPanesScreen(Screen):
+    class Ran(Message):
+        """A pane's command ended (`result`), or could not run (`error`)."""
+
+        def __init__(self, pane: RunPane, result: ExecResult | None, error: str = "") -> None:
+            super().__init__()
+            self.pane = pane
+            self.result = result
+            self.error = error
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="run_panes.back"),
         Binding("r", "rerun", "Run again", id="run_panes.rerun"),
@@ -125,9 +135,12 @@ class RunPanesScreen(Screen):
         try:
             result = run(self.conn, self.namespace, self.pod, spec.container, spec.command)
         except ClusterError as exc:
-            self.app.call_from_thread(pane.show, None, str(exc))
+            self.post_message(self.Ran(pane, None, str(exc)))
             return
-        self.app.call_from_thread(pane.show, result)
+        self.post_message(self.Ran(pane, result))
+
+    def on_run_panes_screen_ran(self, message: RunPanesScreen.Ran) -> None:
+        message.pane.show(message.result, message.error)
 
 
 class PromptScreen(ModalScreen[str | None]):
