@@ -134,10 +134,10 @@ async def test_countdown_hints_solution_and_time_up(admin_kubeconfig, private_st
 async def test_readonly_app_does_not_start_a_drill(admin_kubeconfig, private_state, conn,
                                                     tmp_path):
     """... nor resets one: the reset key, remapped in the config file, answers naming it."""
-    from podtui.settings import config
+    from podtui import config_rules
 
     (tmp_path / "config.toml").write_text('[keys]\ndrill.reset = "w"\n')
-    chosen = config.load(tmp_path / "config.toml")
+    chosen = config_rules.load(tmp_path / "config.toml")
     assert chosen.problems == []
     app = PodTuiApp(connect(kubeconfig=admin_kubeconfig), readonly=True, settings=chosen)
     async with app.run_test(size=(80, 24)) as pilot:
