@@ -142,7 +142,7 @@ def _floor_rows(size: int, runs: dict, whole: float | None, k9s_whole: float | N
                 load_now: str) -> list[Row]:
     """The whole list as a ratio to the raw fetch floor (podtui's, k9s's, kubectl's), and
     podtui's RSS growth over its 10-pod run beside the bytes the server sent."""
-    floor = median(r["whole_s"] for r in runs["floor"])
+    floor = median(r["whole_list_s"] for r in runs["floor"])
     fetch = median(r["fetch_s"] for r in runs["floor"])
     sent_mb = median(r["bytes"] for r in runs["floor"]) / 1e6
     kubectl_whole = median(r["whole_list_s"] for r in runs["kubectl"]

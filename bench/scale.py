@@ -214,7 +214,7 @@ def _rows(runs, refs, peers, keys, before, after, total) -> list[Row]:
 def _floor_rows(runs, refs, peers, floors, bases, after, total) -> list[Row]:
     whole = median(r["whole_list_painted_s"] or r["loaded_mark_s"] for r in runs
                    if r["loaded_mark_s"] is not None)
-    floor = median(f["whole_s"] for f in floors)
+    floor = median(f["whole_list_s"] for f in floors)
     sent = median(f["bytes"] for f in floors) / 2**20
     kubectl_wall = median(r["wall_s"] for r in refs if r["wall_s"] is not None)
     k9s_whole = median(p["whole_list_s"] for p in peers if p["whole_list_s"])
