@@ -5,8 +5,9 @@ annotations that the row never reads: decoding all of it into dicts cost ~40 us 
 the largest share of a whole-list load (bench/RESULTS.md, issue 26). `decode_row_fields`
 builds only the fields `summary.summarize` reads (msgspec skips the others without
 building them) into plain dicts of the same shape, so `summarize(decode_row_fields(raw))`
-is `summarize(orjson.loads(raw))`: tests/unit/test_row_fields.py holds them equal on the
-pod fixtures and the pod-state zoo. A field the row starts reading must be added here.
+is `summarize(orjson.loads(raw))` (tests/unit/test_row_fields.py on the pod fixtures and
+generated pods, tests/integration/test_zoo_status.py on the pod-state zoo). A field the
+row starts reading must be added here.
 """
 
 from __future__ import annotations
