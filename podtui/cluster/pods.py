@@ -22,9 +22,15 @@ from typing import Any, Literal
 import orjson
 
 from podtui.anatomy.refs import metadata, name_of, resource_version
+from podtui.anatomy.row_fields import decode_row_fields
 from podtui.cluster.connection import CONNECT_TIMEOUT, Connection
 from podtui.cluster.errors import ClusterError, api_status, describe
-from podtui.cluster.list_pages import items_intact, pages_ahead, without_managed_fields
+from podtui.cluster.list_pages import (
+    items_intact,
+    pages_ahead,
+    raw_pod_items,
+    without_managed_fields,
+)
 
 #: The first page is small, so that the first rows come soon; the next ones larger: the
 #: sandbox's API server spent 6-7.5 s of CPU serving 50,000 pods in pages of 500 and ~3 s
@@ -35,10 +41,6 @@ PAGE_SIZE = 500
 NEXT_PAGE_SIZE = 1000
 BIG_PAGE_SIZE = 2000
 BIG_AFTER = 10_000
-#: A page at least this big (~170 pods) has its rows read from its raw bytes (_row_page,
-#: ~30 us a pod less); a smaller one is decoded whole, which spares a list of a few pods
-#: the ~40 ms of CPU that importing the row decoder (msgspec) costs at start.
-ROW_PAGE_BYTES = 1024 * 1024
 #: The server ends each watch after this many seconds; we then resume from the last version.
 WATCH_SECONDS = 240
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -167,9 +169,6 @@ def _row_page(raw: bytes) -> tuple[dict, list[dict], list[bytes]] | None:
     """A pod list page as (its metadata, each pod's row fields, each pod's JSON): the pods
     are not decoded whole (~40 us a pod), only what their rows read (~20 us). None when the
     page or a pod is of another shape than the server's (then decode it whole)."""
-    from podtui.anatomy.row_fields import decode_row_fields
-    from podtui.cluster.page_items import raw_pod_items
-
     split = raw_pod_items(without_managed_fields(raw))
     if split is None:
         return None
@@ -281,8 +280,7 @@ class PodWatcher:
         try:
             for raw in pages:
                 with gc_paused():
-                    big = self.row_fields and len(raw) >= ROW_PAGE_BYTES
-                    rows = _row_page(raw) if big else None
+                    rows = _row_page(raw) if self.row_fields else None
                     if rows is not None:
                         listed, items, whole = rows
                     else:

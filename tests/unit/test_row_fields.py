@@ -9,8 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from podtui.anatomy import summarize
 from podtui.anatomy.row_fields import decode_row_fields
-from podtui.cluster.list_pages import without_managed_fields
-from podtui.cluster.page_items import raw_pod_items
+from podtui.cluster.list_pages import raw_pod_items, without_managed_fields
 from podtui.cluster.pod_cache import PodCache
 from podtui.cluster.pods import Page, _decode_page, _normalize, _row_page
 from tests.pod_json import DAMAGED_FIXTURES, FIXTURE_PODS, PODS
