@@ -133,7 +133,8 @@ def bench_beside_k9s(sizes: list[int], repeat: int, settle: float = 2.0,
     return rows, raw
 
 
-def _ratio(value: float | None, floor: float | None) -> str:
+def floor_ratio(value: float | None, floor: float | None) -> str:
+    """A time as a multiple of the floor's, for a note ("-" when either is missing)."""
     return f"{value / floor:.2f}x" if value and floor else "-"
 
 
@@ -144,7 +145,7 @@ def _floor_rows(size: int, runs: dict, whole: float | None, k9s_whole: float | N
     podtui's RSS growth over its 10-pod run beside the bytes the server sent."""
     floor = median(r["whole_list_s"] for r in runs["floor"])
     fetch = median(r["fetch_s"] for r in runs["floor"])
-    sent_mb = median(r["bytes"] for r in runs["floor"]) / 1e6
+    sent = median(r["bytes"] for r in runs["floor"])
     kubectl_whole = median(r["whole_list_s"] for r in runs["kubectl"]
                            if r["whole_list_s"] is not None)
     goal = size >= FLOOR_GOAL_FROM
@@ -153,18 +154,18 @@ def _floor_rows(size: int, runs: dict, whole: float | None, k9s_whole: float | N
         goal=f"<= {FLOOR_GOAL:g}x floor" if goal else "",
         met=bool(whole and floor and whole <= FLOOR_GOAL * floor) if goal else None,
         load=load_now, peer="floor",
-        note=f"k9s --splashless {_ratio(k9s_whole, floor)}, k9s default "
-             f"{_ratio(splash_whole, floor)}, kubectl get -o json {_ratio(kubectl_whole, floor)}; "
-             f"floor: {runs['floor'][0]['pages']} pages, {sent_mb:.1f} MB, fetch alone "
+        note=f"k9s --splashless {floor_ratio(k9s_whole, floor)}, k9s default "
+             f"{floor_ratio(splash_whole, floor)}, kubectl get -o json "
+             f"{floor_ratio(kubectl_whole, floor)}; "
+             f"floor: {runs['floor'][0]['pages']} pages, {sent / 2**20:.1f} MiB, fetch alone "
              f"{fetch:.3f} s, CPU {median(r['cpu_s'] for r in runs['floor']):.2f} s")]
     base = podtui_rss.get(10)
     rss = podtui_rss.get(size)
     if size > 10 and base and rss:
         growth = rss - base
-        rows.append(Row(
+        rows.append(Row(  # both in MiB (VmRSS is read in KiB)
             "floor", f"{size:,} pods: RSS growth over 10 pods / bytes the server sent",
-            growth, sent_mb * 1e6 / 2**20, "MB", goal=f"<= {GROWTH_GOAL:g}x",
-            met=growth <= GROWTH_GOAL * sent_mb * 1e6 / 2**20, load=load_now,
-            peer="list bytes",
-            note=f"{growth * 2**20 / size:,.0f} B/pod vs {sent_mb * 1e6 / size:,.0f} B/pod sent"))
+            growth, sent / 2**20, "MB", goal=f"<= {GROWTH_GOAL:g}x",
+            met=growth <= GROWTH_GOAL * sent / 2**20, load=load_now, peer="list bytes",
+            note=f"{growth * 2**20 / size:,.0f} B/pod vs {sent / size:,.0f} B/pod sent"))
     return rows

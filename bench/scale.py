@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import time
 
-from beside_k9s import FLOOR_GOAL, GROWTH_GOAL
+from beside_k9s import FLOOR_GOAL, GROWTH_GOAL, floor_ratio
 from common import Kube, Row, kubectl, load, log, median, percentile, time_command
 from floor import measure as floor_run
 from populate import ensure_pods
@@ -219,14 +219,12 @@ def _floor_rows(runs, refs, peers, floors, bases, after, total) -> list[Row]:
     kubectl_wall = median(r["wall_s"] for r in refs if r["wall_s"] is not None)
     k9s_whole = median(p["whole_list_s"] for p in peers if p["whole_list_s"])
 
-    def ratio(value: float | None) -> str:
-        return f"{value / floor:.2f}x" if value and floor else "-"
-
     rows = [Row("scale", f"{total} pods -A: whole list / raw fetch floor", whole, floor, "s",
                 goal=f"<= {FLOOR_GOAL:g}x floor",
                 met=bool(whole and floor and whole <= FLOOR_GOAL * floor), load=after,
                 peer="floor",
-                note=f"kubectl get pods -A {ratio(kubectl_wall)}, k9s {ratio(k9s_whole)}; "
+                note=f"kubectl get pods -A {floor_ratio(kubectl_wall, floor)}, k9s "
+                     f"{floor_ratio(k9s_whole, floor)}; "
                      f"floor: {floors[0]['pages']} pages, {sent:.0f} MiB, fetch alone "
                      f"{median(f['fetch_s'] for f in floors):.2f} s, CPU "
                      f"{median(f['cpu_s'] for f in floors):.2f} s")]
