@@ -12,7 +12,10 @@ Per podtui run (real process, pty 120x40): first row and whole list (the app's m
 the status bar's "N pods" reaching the terminal), CPU; a second run presses "/" every
 0.5 s from the first rows until 3 s after the whole list and times each press to the
 filter prompt reaching the terminal (key -> repaint, while loading and while live), then
-reads VmRSS 2 s after the whole list. k9s runs in the same pty size with a time limit.
+reads VmRSS 2 s after the whole list. k9s (`--splashless`) runs in the same pty size with
+a time limit. The floor (bench/floor.py: only the pages, raw, through podtui's transport)
+runs in each round too, and a podtui run on bench-10 gives the RSS baseline that the list's
+bytes as the server sent them are set beside.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from __future__ import annotations
 import os
 import time
 
+from beside_k9s import FLOOR_GOAL, GROWTH_GOAL, floor_ratio
 from common import Kube, Row, kubectl, load, log, median, percentile, time_command
+from floor import measure as floor_run
 from populate import ensure_pods
 from realproc import Interaction, run_podtui
 
@@ -143,14 +148,19 @@ def bench_scale(repeat: int = 3, k9s_runs: int = 1,
                 k9s_limit: float = K9S_LIMIT) -> tuple[list, dict]:
     kube = Kube()
     ensure_scale_pods(kube)
+    base_namespace = ensure_pods(kube, 10)
     total = count_all_pods(kube)
-    runs, refs, peers = [], [], []
+    runs, refs, peers, floors, bases = [], [], [], [], []
     before = load()
     for attempt in range(repeat):
         kube.wait_ready()
         log(f"scale: podtui -A run {attempt + 1}/{repeat} ({total} pods), load {load()}")
         runs.append(_podtui(total) | {"load": load()})
         log(f"  {({k: v for k, v in runs[-1].items() if k != 'keys'})}")
+        floors.append(floor_run(None) | {"load": load()})
+        log(f"  floor: {floors[-1]}")
+        base = run_podtui(base_namespace, exit_when_loaded=False, memory_settle=2.0)
+        bases.append(base.rss_kb / 1024 if base.rss_kb else None)
         wall, code, rss = time_command(kubectl("get", "pods", "-A"))
         refs.append({"wall_s": wall if code == 0 else None, "peak_rss_mb": rss / 1024,
                      "load": load()})
@@ -161,8 +171,10 @@ def bench_scale(repeat: int = 3, k9s_runs: int = 1,
     after = load()
     keys = [k for r in runs for k in r["keys"]]
     rows = _rows(runs, refs, peers, keys, before, after, total)
+    rows += _floor_rows(runs, refs, peers, floors, bases, after, total)
     raw = {"total_pods": total, "podtui": runs, "kubectl_get_pods_A": refs, "k9s": peers,
-           "load_before": before, "load_after": after}
+           "floor": floors, "rss_10_pods_mb": bases, "load_before": before,
+           "load_after": after}
     return rows, raw
 
 
@@ -196,4 +208,32 @@ def _rows(runs, refs, peers, keys, before, after, total) -> list[Row]:
             median(done), None, "ms", load=after,
             note=f"p99 {percentile(done, 99) or 0:.0f} ms, max {max(done, default=0):.0f} ms, "
                  f"{len(got) - len(done)} unanswered in 5 s"))
+    return rows
+
+
+def _floor_rows(runs, refs, peers, floors, bases, after, total) -> list[Row]:
+    whole = median(r["whole_list_painted_s"] or r["loaded_mark_s"] for r in runs
+                   if r["loaded_mark_s"] is not None)
+    floor = median(f["whole_list_s"] for f in floors)
+    sent = median(f["bytes"] for f in floors) / 2**20
+    kubectl_wall = median(r["wall_s"] for r in refs if r["wall_s"] is not None)
+    k9s_whole = median(p["whole_list_s"] for p in peers if p["whole_list_s"])
+
+    rows = [Row("scale", f"{total} pods -A: whole list / raw fetch floor", whole, floor, "s",
+                goal=f"<= {FLOOR_GOAL:g}x floor",
+                met=bool(whole and floor and whole <= FLOOR_GOAL * floor), load=after,
+                peer="floor",
+                note=f"kubectl get pods -A {floor_ratio(kubectl_wall, floor)}, k9s "
+                     f"{floor_ratio(k9s_whole, floor)}; "
+                     f"floor: {floors[0]['pages']} pages, {sent:.0f} MiB, fetch alone "
+                     f"{median(f['fetch_s'] for f in floors):.2f} s, CPU "
+                     f"{median(f['cpu_s'] for f in floors):.2f} s")]
+    rss = median(r["rss_mb"] for r in runs if r["rss_mb"] is not None)
+    base = median(b for b in bases if b is not None)
+    if rss and base:
+        growth = rss - base
+        rows.append(Row("scale", f"{total} pods -A: RSS growth over 10 pods / bytes sent",
+                        growth, sent, "MB", goal=f"<= {GROWTH_GOAL:g}x",
+                        met=growth <= GROWTH_GOAL * sent, load=after, peer="list bytes",
+                        note=f"10-pod RSS {base:.1f} MB"))
     return rows

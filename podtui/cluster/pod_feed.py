@@ -27,7 +27,7 @@ class PodFeed:
         self.status = Status("connecting", conn.server)
         self._pending = Delta()
         self._status_changed = True
-        self._watcher = PodWatcher(conn, namespace, self._on_event)
+        self._watcher = PodWatcher(conn, namespace, self._on_event, row_fields=True)
         self._thread: threading.Thread | None = None
         #: Called in the watcher's thread when the first change since the last take()
         #: arrives: one call per batch, however many events follow before the take().

@@ -69,3 +69,25 @@ def test_only_the_zoo_wrote_its_pods_statuses(table):
         assert writers <= {(zoo_data.FIELD_MANAGER, sub)
                            for sub in ("", "status", "ephemeralcontainers")}, name
         assert (zoo_data.FIELD_MANAGER, "status") in writers, name
+
+
+def test_rows_read_from_the_raw_list_page_match_the_servers_printer(conn, zoo, table):
+    """The pod list reads its rows from the raw pages (only the fields a row reads are
+    decoded, pods._row_page); on the zoo's page as the server sends it they equal the
+    server's own printer and the rows of the whole decoded pods."""
+    import orjson
+
+    from podtui.cluster.pods import _row_page
+
+    response = conn.request("GET", f"/api/v1/namespaces/{zoo}/pods")
+    read = _row_page(response.data)
+    assert read is not None, "the row path refused the server's own page"
+    _listed, fields, whole = read
+    assert len(fields) == len(table)
+    for row_fields, data in zip(fields, whole, strict=True):
+        pod = orjson.loads(data)
+        row = summarize(row_fields)
+        cells, _printed_from = table[row.name]
+        assert (row.ready_text(), row.status) == (cells["Ready"], cells["Status"]), row.name
+        assert row == summarize(pod), row.name
+        assert "managedFields" not in pod["metadata"]
