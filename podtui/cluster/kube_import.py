@@ -6,8 +6,9 @@ though podtui only needs `ApiClient.call_api` (raw JSON) and the kubeconfig load
 packages `kubernetes`, `kubernetes.client` and `kubernetes.client.models` are registered
 without running their `__init__`: their submodules import alone, and the first other
 attribute asked of such a package runs the real `__init__` (tests and `Connection.core`
-still get the whole client, just later). The same holds for google-auth's requests
-transport, which the kubeconfig loader imports for one auth-provider.
+still get the whole client, just later). The same holds for `kubernetes.utils`, and for
+what the kubeconfig loader imports for two auth-providers only: google-auth's requests
+transport (gcp), oauthlib and requests-oauthlib (oidc).
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ import threading
 from types import ModuleType
 
 _DEFERRED = ("kubernetes", "kubernetes.client", "kubernetes.client.models",
+             # The client's transport imports two helper modules from it; its __init__
+             # imports the YAML and watch helpers too.
+             "kubernetes.utils",
              # kube_config imports it for the gcp auth-provider only: ~12 MB of RSS and
              # ~0.1 s (it loads cryptography's OpenSSL bindings) for every other user.
-             "google.auth.transport.requests")
+             "google.auth.transport.requests",
+             # kube_config imports these for the oidc auth-provider only (with requests:
+             # ~40 ms of CPU at every start); it names OAuth2Session, loaded when called.
+             "oauthlib.oauth2", "requests_oauthlib")
+#: What kube_config takes by name from a deferred module: stand-ins that load it when called.
+_CALLED = {"requests_oauthlib": ("OAuth2Session",)}
 _lock = threading.RLock()
 
 
@@ -36,18 +45,31 @@ def _register_deferred(name: str) -> None:
     package = spec.submodule_search_locations is not None
     loaded = False
 
-    def __getattr__(attr: str):  # PEP 562: only for attributes the module lacks
+    def run_module() -> None:
         nonlocal loaded
         with _lock:
-            if not loaded and package and importlib.util.find_spec(f"{name}.{attr}") is not None:
-                return importlib.import_module(f"{name}.{attr}")  # `from pkg import submodule`
             if not loaded:
                 loaded = True
                 del module.__getattr__
-                spec.loader.exec_module(module)
+                spec.loader.exec_module(module)  # replaces the stand-ins with the real names
+
+    def __getattr__(attr: str):  # PEP 562: only for attributes the module lacks
+        with _lock:
+            if not loaded and package and importlib.util.find_spec(f"{name}.{attr}") is not None:
+                return importlib.import_module(f"{name}.{attr}")  # `from pkg import submodule`
+            run_module()
         return getattr(module, attr)
 
+    def stand_in(attr: str):
+        def call(*args, **kwargs):
+            run_module()
+            return getattr(module, attr)(*args, **kwargs)
+
+        return call
+
     module.__getattr__ = __getattr__
+    for attr in _CALLED.get(name, ()):
+        setattr(module, attr, stand_in(attr))
     sys.modules[name] = module
     parent, _, child = name.rpartition(".")
     if parent:

@@ -1,6 +1,6 @@
 """podtui uses the official client without importing all of it (podtui/cluster/kube_import.py):
 every call podtui makes works with only the client's transport and kubeconfig loader loaded
-(and not google-auth's requests transport),
+(and not google-auth's requests transport, nor requests-oauthlib),
 and the whole typed client still works when something asks for it."""
 
 from __future__ import annotations
@@ -35,7 +35,15 @@ SCRIPT = textwrap.dedent("""
         "delete_missing": delete_pod(conn, "default", "never-created").message,
         "loaded": sorted(m for m in sys.modules if m.startswith("kubernetes")),
         "openssl_bindings": "cryptography" in sys.modules,
+        "oidc_modules": sorted(m for m in ("requests", "oauthlib.oauth2.rfc6749.clients",
+                                           "requests_oauthlib.oauth2_session",
+                                           "kubernetes.utils.create_from_yaml")
+                               if m in sys.modules),
     }
+    # The oidc auth-provider's session, deferred, is the real one when kube_config makes it.
+    from kubernetes.config import kube_config
+    session = kube_config.OAuth2Session(token={"access_token": "t"}, client_id="c")
+    out["oidc_session"] = type(session).__module__ + "." + type(session).__name__
     # The gcp auth-provider's transport, deferred, is all there when it is asked for
     # (google-auth is the client's dependency up to 34, an extra from 35).
     try:
@@ -67,6 +75,10 @@ def test_podtui_calls_need_only_the_client_transport(admin_kubeconfig):
     # google-auth's requests transport (it loads cryptography's OpenSSL bindings, ~12 MB)
     # is only for the gcp auth-provider.
     assert out["openssl_bindings"] is False
+    # Nor requests, oauthlib and requests-oauthlib (~40 ms of CPU at every start): the oidc
+    # auth-provider's, loaded when kube_config refreshes an oidc token.
+    assert out["oidc_modules"] == []
+    assert out["oidc_session"] == "requests_oauthlib.oauth2_session.OAuth2Session"
     assert out["gcp_request"] == ("Request" if google_auth_installed() else None)
 
 
