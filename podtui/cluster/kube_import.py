@@ -28,9 +28,12 @@ _DEFERRED = ("kubernetes", "kubernetes.client", "kubernetes.client.models",
              "google.auth.transport.requests",
              # kube_config imports these for the oidc auth-provider only (with requests:
              # ~40 ms of CPU at every start); it names OAuth2Session, loaded when called.
-             "oauthlib.oauth2", "requests_oauthlib")
-#: What kube_config takes by name from a deferred module: stand-ins that load it when called.
-_CALLED = {"requests_oauthlib": ("OAuth2Session",)}
+             "oauthlib.oauth2", "requests_oauthlib",
+             # The client's ApiClient imports them for typed dates and `async_req` only.
+             "dateutil.parser", "multiprocessing.pool")
+#: What the client takes by name from a deferred module: stand-ins that load it when called.
+_CALLED = {"requests_oauthlib": ("OAuth2Session",), "dateutil.parser": ("parse",),
+           "multiprocessing.pool": ("ThreadPool",)}
 _lock = threading.RLock()
 
 
@@ -54,6 +57,8 @@ def _register_deferred(name: str) -> None:
                 spec.loader.exec_module(module)  # replaces the stand-ins with the real names
 
     def __getattr__(attr: str):  # PEP 562: only for attributes the module lacks
+        if attr == "__path__" and not package:  # `from module import name` asks for it
+            raise AttributeError(attr)
         with _lock:
             if not loaded and package and importlib.util.find_spec(f"{name}.{attr}") is not None:
                 return importlib.import_module(f"{name}.{attr}")  # `from pkg import submodule`
