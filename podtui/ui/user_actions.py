@@ -30,10 +30,10 @@ from podtui.anatomy.containers import containers_from_json
 from podtui.anatomy.inside import default_container
 from podtui.anatomy.refs import name_of
 from podtui.ui.keys.bindings import action_keys, refusal
-from podtui.ui.screens.action_panes import Run
 
 if TYPE_CHECKING:
     from podtui.ui.host import Host
+    from podtui.ui.screens.action_panes import Run
 
 ALL_CONTAINERS = "(all containers)"
 SCOPE_WORDS = {"pod": "pod", "container": "container", "pods": "marked pods"}
@@ -164,6 +164,10 @@ class UserActions:
                           container=container)
 
     def _prepare(self, action: Action, targets: list[tuple[dict, str]]) -> None:
+        # Here, not at the top: the panes (and the log view they use) load when an action
+        # runs, not with the pod list.
+        from podtui.ui.screens.action_panes import Run
+
         runs = []
         for pod, container in targets:
             values = self._values(pod, container)
