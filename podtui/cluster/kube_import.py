@@ -30,14 +30,38 @@ _DEFERRED = ("kubernetes", "kubernetes.client", "kubernetes.client.models",
              # ~40 ms of CPU at every start); it names OAuth2Session, loaded when called.
              "oauthlib.oauth2", "requests_oauthlib",
              # The client's ApiClient imports them for typed dates and `async_req` only.
-             "dateutil.parser", "multiprocessing.pool")
-#: What the client takes by name from a deferred module: stand-ins that load it when called.
-_CALLED = {"requests_oauthlib": ("OAuth2Session",), "dateutil.parser": ("parse",),
-           "multiprocessing.pool": ("ThreadPool",)}
+             "dateutil.parser", "multiprocessing.pool",
+             # Client 37's ApiClient names pydantic's SecretStr (an isinstance test when it
+             # serialises a body) and ApiResponse (a pydantic model, for typed answers):
+             # pydantic's import is ~65 ms of CPU at every start, and podtui's raw JSON
+             # calls never need it.
+             "pydantic", "kubernetes.client.api_response")
+#: What the client takes by name from a deferred module: stand-ins that load it when used.
+_NAMED = {"requests_oauthlib": ("OAuth2Session",), "dateutil.parser": ("parse",),
+          "multiprocessing.pool": ("ThreadPool",), "pydantic": ("SecretStr",),
+          "kubernetes.client.api_response": ("ApiResponse", "T")}
 _lock = threading.RLock()
 
 
+class _StandIn(type):
+    """The class of a stand-in for a name of a deferred module: calling it loads the module
+    and calls the real one; `isinstance(x, it)` is False while the module is not loaded (no
+    instance of the real class can exist yet); `it[T]` is itself (annotations)."""
+
+    def __call__(cls, *args, **kwargs):
+        return cls._real()(*args, **kwargs)
+
+    def __instancecheck__(cls, obj) -> bool:
+        real = cls._loaded()
+        return real is not None and isinstance(obj, real)
+
+    def __getitem__(cls, item):
+        return cls
+
+
 def _register_deferred(name: str) -> None:
+    if name in sys.modules:  # already imported (by the caller, a test, another library)
+        return
     try:
         spec = importlib.util.find_spec(name)
     except ModuleNotFoundError:  # its parent is missing: google-auth is optional from client 35
@@ -47,6 +71,7 @@ def _register_deferred(name: str) -> None:
     module = importlib.util.module_from_spec(spec)
     package = spec.submodule_search_locations is not None
     loaded = False
+    named = _NAMED.get(name, ())
 
     def run_module() -> None:
         nonlocal loaded
@@ -54,7 +79,9 @@ def _register_deferred(name: str) -> None:
             if not loaded:
                 loaded = True
                 del module.__getattr__
-                spec.loader.exec_module(module)  # replaces the stand-ins with the real names
+                for attr in named:  # the real module's own (or its own lazy __getattr__'s)
+                    delattr(module, attr)
+                spec.loader.exec_module(module)
 
     def __getattr__(attr: str):  # PEP 562: only for attributes the module lacks
         if attr == "__path__" and not package:  # `from module import name` asks for it
@@ -65,15 +92,19 @@ def _register_deferred(name: str) -> None:
             run_module()
         return getattr(module, attr)
 
-    def stand_in(attr: str):
-        def call(*args, **kwargs):
+    def stand_in(attr: str) -> type:
+        def real(_cls):
             run_module()
-            return getattr(module, attr)(*args, **kwargs)
+            return getattr(module, attr)
 
-        return call
+        def if_loaded(_cls):
+            return getattr(module, attr) if loaded else None
+
+        return _StandIn(attr, (), {"_real": classmethod(real), "_loaded": classmethod(if_loaded),
+                                   "__module__": name})
 
     module.__getattr__ = __getattr__
-    for attr in _CALLED.get(name, ()):
+    for attr in named:
         setattr(module, attr, stand_in(attr))
     sys.modules[name] = module
     parent, _, child = name.rpartition(".")

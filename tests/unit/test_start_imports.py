@@ -61,6 +61,7 @@ DEFERRED = (
     "oauthlib.oauth2.rfc6749.clients",
     "dateutil.parser._parser",
     "multiprocessing.connection",
+    "pydantic_core",
     "kubernetes.utils.create_from_yaml",
     "podtui.ui.screens.action_panes",
     "podtui.ui.screens.run_panes",
@@ -80,3 +81,29 @@ def test_the_pod_list_starts_without_the_deferred_modules():
     # Nor any generated API or model class of the client (~700 modules).
     assert not [m for m in loaded
                 if m.startswith(("kubernetes.client.api.", "kubernetes.client.models."))]
+
+
+def test_a_module_imported_before_the_client_is_left_as_it_is():
+    """A deferred module someone already imported stays that module: a second copy would
+    make two pydantic.BaseModel classes (or two ThreadPools) in one process."""
+    script = textwrap.dedent("""
+        import sys, tempfile
+        from pathlib import Path
+        import multiprocessing.pool, pydantic
+        before = {n: sys.modules[n] for n in ("pydantic", "multiprocessing.pool")}
+        from podtui.cluster.connection import connect
+        kubeconfig = Path(tempfile.mkdtemp()) / "config"
+        kubeconfig.write_text(
+            "apiVersion: v1\\nkind: Config\\ncurrent-context: c\\n"
+            "clusters: [{name: k, cluster: {server: 'https://127.0.0.1:9'}}]\\n"
+            "users: [{name: u, user: {token: t}}]\\n"
+            "contexts: [{name: c, context: {cluster: k, user: u}}]\\n")
+        conn = connect(str(kubeconfig))
+        from pydantic import SecretStr
+        print(all(sys.modules[n] is m for n, m in before.items()),
+              conn.api.sanitize_for_serialization({"p": SecretStr("s")}) == {"p": "s"})
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["True", "True"]
