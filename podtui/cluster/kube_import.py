@@ -6,9 +6,11 @@ though podtui only needs `ApiClient.call_api` (raw JSON) and the kubeconfig load
 packages `kubernetes`, `kubernetes.client` and `kubernetes.client.models` are registered
 without running their `__init__`: their submodules import alone, and the first other
 attribute asked of such a package runs the real `__init__` (tests and `Connection.core`
-still get the whole client, just later). The same holds for `kubernetes.utils`, and for
-what the kubeconfig loader imports for two auth-providers only: google-auth's requests
-transport (gcp), oauthlib and requests-oauthlib (oidc).
+still get the whole client, just later). The same holds for `kubernetes.utils`, for what
+the kubeconfig loader imports for two auth-providers only (google-auth's requests
+transport for gcp; oauthlib and requests-oauthlib for oidc) and for what the client's
+ApiClient imports for typed answers only (pydantic, dateutil's parser, multiprocessing's
+pool). A name the client takes from one of them is a stand-in that loads it when used.
 """
 
 from __future__ import annotations
