@@ -36,7 +36,7 @@ SCRIPT = textwrap.dedent("""
         "loaded": sorted(m for m in sys.modules if m.startswith("kubernetes")),
         "openssl_bindings": "cryptography" in sys.modules,
         "deferred_modules": sorted(m for m in (
-            "requests", "oauthlib.oauth2.rfc6749.clients", "requests_oauthlib.oauth2_session",
+            "oauthlib.oauth2.rfc6749.clients", "requests_oauthlib.oauth2_session",
             "kubernetes.utils.create_from_yaml", "dateutil.parser._parser",
             "multiprocessing.connection", "pydantic_core") if m in sys.modules),
     }
@@ -87,7 +87,7 @@ def test_podtui_calls_need_only_the_client_transport(admin_kubeconfig):
     # google-auth's requests transport (it loads cryptography's OpenSSL bindings, ~12 MB)
     # is only for the gcp auth-provider.
     assert out["openssl_bindings"] is False
-    # Nor requests, oauthlib and requests-oauthlib (the oidc auth-provider's, loaded when
+    # Nor oauthlib and requests-oauthlib (the oidc auth-provider's, loaded when
     # kube_config refreshes an oidc token), dateutil's parser, multiprocessing's pool and
     # pydantic (the typed client's): ~0.1 s of CPU at every start.
     assert out["deferred_modules"] == []

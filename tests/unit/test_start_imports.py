@@ -54,9 +54,9 @@ SCRIPT = textwrap.dedent("""
 """)
 
 #: Loaded when first used: the typed client's and the auth-providers' (kube_import), the
-#: screens and widgets of an action's panes (user_actions).
+#: screens and widgets of an action's panes (user_actions). Not `requests` itself: client
+#: 31's transport imports it.
 DEFERRED = (
-    "requests",
     "requests_oauthlib.oauth2_session",
     "oauthlib.oauth2.rfc6749.clients",
     "dateutil.parser._parser",
