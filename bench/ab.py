@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, ROOT, Kube, load, log, median  # noqa: E402
+from common import PYTHON, ROOT, Kube, compile_bytecode, load, log, median  # noqa: E402
 from realproc import run_podtui  # noqa: E402
 
 
@@ -60,6 +60,8 @@ def main() -> int:
         from populate import ensure_pods
 
         ensure_pods(kube, args.size, namespace=namespace)
+    for tree in (args.before, args.after):
+        compile_bytecode(tree.resolve())
     results: dict[str, list[dict]] = {"before": [], "after": []}
     for index in range(args.runs):
         for label, source in (("before", args.before), ("after", args.after)):

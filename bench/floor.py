@@ -58,8 +58,9 @@ def _fetch_all(namespace: str | None) -> dict:
 
 def measure(namespace: str | None, env: dict[str, str] | None = None) -> dict:
     """One floor run in a fresh process (KUBECONFIG from `env`, else the sandbox's)."""
-    from common import KUBECONFIG, PYTHON, ROOT
+    from common import KUBECONFIG, PYTHON, ROOT, compile_bytecode
 
+    compile_bytecode()  # it imports podtui's connection, as an installed podtui has it
     argv = [PYTHON, str(ROOT / "bench" / "floor.py"), namespace or "-A"]
     started = time.time()
     out = subprocess.run(argv, capture_output=True, text=True, timeout=600,

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import peers
-from common import KUBECONFIG, PODTUI, Kube, Row, kubectl, load, log, median
+from common import KUBECONFIG, PODTUI, Kube, Row, compile_bytecode, kubectl, load, log, median
 from terminal import Lines, Terminal, any_line
 
 QUIET_GOAL = 2.0  # x k9s, idle pod list
@@ -28,6 +28,7 @@ SEED_POD = "seed-sidecar-logs"  # the sandbox's seed pod (sandbox/render_config.
 
 def podtui_argv(namespace: str | None) -> list[str]:
     scope = ["--all-namespaces"] if namespace is None else ["--namespace", namespace]
+    compile_bytecode()
     return [str(PODTUI), "--kubeconfig", str(KUBECONFIG), *scope]
 
 

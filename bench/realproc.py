@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import KUBECONFIG, PODTUI
+from common import KUBECONFIG, PODTUI, compile_bytecode
 from terminal import status_kb
 
 
@@ -106,6 +106,8 @@ def run_podtui(namespace: str | None, *, exit_when_loaded: bool = True,
     """Start podtui on `namespace` (None: all namespaces, -A) in a pty. Without
     `exit_when_loaded`, wait for the whole list, `memory_settle` seconds more, read
     VmRSS/VmHWM, then press q. `interact` runs first (keys while the list loads)."""
+    if argv is None:  # this checkout's podtui; ab.py compiles the trees it runs
+        compile_bytecode()
     tmp = tempfile.TemporaryDirectory(prefix="podtui-bench-")
     marks_path = Path(tmp.name) / "marks"
     columns, rows = size
