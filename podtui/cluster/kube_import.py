@@ -100,7 +100,8 @@ def _register_deferred(name: str) -> None:
             return getattr(module, attr)
 
         def if_loaded(_cls):
-            return getattr(module, attr) if loaded else None
+            with _lock:  # not while another thread runs the module
+                return getattr(module, attr) if loaded else None
 
         return _StandIn(attr, (), {"_real": classmethod(real), "_loaded": classmethod(if_loaded),
                                    "__module__": name})
