@@ -47,7 +47,7 @@ def compile_bytecode(tree: Path = ROOT) -> None:
     """Write the bytecode of `tree`'s podtui package, as `pip install` does for an installed
     podtui. The benches run the checkout (an editable install, or a tree on sys.path): with
     PYTHONDONTWRITEBYTECODE set, as on the bench machine, every start would compile podtui's
-    modules from source again (~0.1 s of CPU at 10 pods), which no installed podtui does."""
+    modules from source again (0.05-0.1 s of CPU at 10 pods), which no installed podtui does."""
     import compileall
 
     compileall.compile_dir(str(tree / "podtui"), quiet=1)
