@@ -248,9 +248,10 @@ async def test_limited_user_lists_team_a_and_meets_forbidden_in_one_line(conn, t
         await until(pilot, lambda: "describe" in footer_actions(app)
                     and not {"new_pod", "delete"} & footer_actions(app), "the footer")
         table(app).select_uid(row(app, team_pod).uid)
-        for key in ("n", "ctrl+d"):
+        for key, shown_key, what in (("n", "n", "creating"), ("ctrl+d", "ctrl-d", "deleting")):
             await pilot.press(key)
-            await pilot.pause(0.3)
+            line = f"RBAC does not allow it here: {shown_key} refused, {what} pods is disabled"
+            await until(pilot, lambda line=line: message_text(app) == line, line)
             assert isinstance(app.screen, PodListScreen) and len(app.screen_stack) == 2
         assert not [w for w in app.workers if w.group == "writes"]
         pod = await asyncio.to_thread(conn.core.read_namespaced_pod, team_pod, TEAM)
