@@ -18,6 +18,7 @@ import time
 from pathlib import PurePath
 from typing import TextIO
 
+from podtui.cli.terminal_text import one_line
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, redact
 from podtui.drills import attempts, state
@@ -75,7 +76,7 @@ def run(conn: Connection | None, args: argparse.Namespace,
             return _check(conn, drill, out, err)
         return _reset(conn, drill, out)
     except (CliError, DrillError, ClusterError) as exc:
-        print(f"podtui drill {args.action}: {redact(' '.join(str(exc).split()))}", file=err)
+        print(f"podtui drill {args.action}: {redact(one_line(str(exc)))}", file=err)
         return 1
     except OSError as exc:  # the state directory: unwritable, full disk
         print(f"podtui drill {args.action}: cannot write the drill state: "
@@ -90,7 +91,7 @@ def _list(out: TextIO, err: TextIO) -> int:
         mark = "" if d.builtin else "  (user)"
         out.write(f"{d.id:<{width}}  {d.minutes:>2} min  {d.title}  [{d.tag}]{mark}\n")
     for exc in errors:
-        print(f"podtui drill list: {' '.join(str(exc).split())}", file=err)
+        print(f"podtui drill list: {one_line(str(exc))}", file=err)
     return 0
 
 

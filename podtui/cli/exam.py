@@ -18,6 +18,7 @@ import sys
 import time
 from typing import TextIO
 
+from podtui.cli.terminal_text import one_line
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, redact
 from podtui.drills import exam as exams
@@ -80,7 +81,7 @@ def run(conn: Connection | None, args: argparse.Namespace,
         out.write(f"task {index + 1} {'flagged' if task.flagged else 'unflagged'}\n")
         return 0
     except (CliError, DrillError, ClusterError) as exc:
-        print(f"podtui exam {args.action}: {redact(' '.join(str(exc).split()))}", file=err)
+        print(f"podtui exam {args.action}: {redact(one_line(str(exc)))}", file=err)
         return 1
     except OSError as exc:
         print(f"podtui exam {args.action}: cannot write the exam state: "

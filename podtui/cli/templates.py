@@ -14,11 +14,11 @@ exit code 1; nothing is created then.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import PurePath
 from typing import TextIO
 
+from podtui.cli.terminal_text import one_line
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, redact
 from podtui.templates import (
@@ -74,10 +74,6 @@ def run(name: str, conn: Connection | None, args: argparse.Namespace,
         return 1
     print(f"podtui: unknown subcommand {name!r}", file=err)
     return 1
-
-
-def one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 # --------------------------------------------------------------------------- lookups

@@ -24,6 +24,12 @@ _VISIBLE = {c: _NAMED.get(c, f"\\x{c:02x}")
             for c in (*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
 
 
+def one_line(text: str) -> str:
+    """A message (an error with a YAML excerpt, a server's multi-line answer) on one line:
+    every run of whitespace, newlines included, one space."""
+    return " ".join(text.split())
+
+
 def visible(text: str) -> str:
     """`text` with its control characters (tab and newline aside) written out."""
     return text.translate(_VISIBLE)
