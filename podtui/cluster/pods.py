@@ -31,6 +31,7 @@ from podtui.cluster.list_pages import (
     raw_pod_items,
     without_managed_fields,
 )
+from podtui.cluster.memory import give_back
 
 #: The first page is small, so that the first rows come soon; the next ones larger: the
 #: sandbox's API server spent 6-7.5 s of CPU serving 50,000 pods in pages of 500 and ~3 s
@@ -228,6 +229,7 @@ class PodWatcher:
                 if need_list:
                     self._list()
                     need_list = False
+                    give_back()  # the pages are decoded and freed
                 if self._stop.is_set():  # stopped during the list (or by its consumer)
                     break
                 self._watch()  # says "live" once the server has accepted the watch
