@@ -137,6 +137,7 @@ class PodTuiApp(App):
         # process: move it out of the GC's way, so full collections during a pod or log
         # flood scan only new objects (unfrozen, they pause up to 0.9 s: bench/RESULTS.md).
         gc.freeze()
+        gc.enable()  # off while the modules loaded (cli.main)
         # Each frame makes thousands of short-lived tracked objects (Textual's strips and
         # their caches) and a log flood 20,000 lines a second: with the default young
         # generation (700) they are collected, and promoted, many times a frame; with this

@@ -8,6 +8,7 @@ once we know we need them, so `podtui --version` and `podtui --help` stay instan
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -63,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return complete.complete(args.rest)
         return run_subcommand(args.command, args.rest, args)
+    # No collection while the modules load: importing the client and Textual makes some
+    # 60,000 objects the collector tracks, all kept, and it would scan them
+    # again and again. The app turns it back on once mounted (PodTuiApp.on_mount).
+    gc.disable()
     from podtui import config_rules
     from podtui.cluster.errors import ClusterError
 
