@@ -41,8 +41,9 @@ from podtui.cluster.pods import Change, Page, PodWatcher, WatchEvent
 
 #: How long a follow stream may stay silent before we quietly reconnect (catches dead peers).
 IDLE_READ_TIMEOUT = 300.0
-#: The kubelet (and KWOK) send the response headers with the first line only: an empty log
-#: keeps the request waiting. We ask again after this long, so that stop() stays prompt.
+#: KWOK sends the response headers with the first line only, so an empty log keeps the
+#: request waiting (a real kubelet sends them at once: 0.16 s for an empty container's log
+#: here). We ask again after this long, so that stop() stays prompt.
 HEADER_TIMEOUT = 3.0
 #: Backoff between reconnects, in seconds (doubling up to the maximum).
 BACKOFF_START = 0.5
