@@ -59,9 +59,9 @@ def shown_keys(screen: Screen) -> tuple[ShownKey, ...]:
 
 
 def placed(keys: tuple[ShownKey, ...], width: int) -> list[tuple[int, ShownKey]]:
-    """Where each key starts on a bar `width` cells wide: one cell in, two between keys, or
-    one if that makes every key fit; a key that does not fit whole is left out, and so
-    are those after it (the bar never wraps, `?` lists every key)."""
+    """Where each key starts on a bar `width` cells wide: one cell in, then two cells
+    between keys if every key fits so, else one; a key that does not fit whole is left
+    out, and so are those after it (the bar never wraps, `?` lists every key)."""
     gap = 2 if 1 + sum(k.width for k in keys) + 2 * (len(keys) - 1) <= width else 1
     shown, x = [], 1
     for key in keys:
