@@ -68,6 +68,20 @@ def plain(widget: Widget) -> str:
     return getattr(rendered, "plain", str(rendered))
 
 
+def key_bar_text(screen) -> str:
+    """The screen's key bar, as the line it draws."""
+    from podtui.ui.widgets.key_bar import KeyBar
+
+    return screen.query_one(KeyBar).render_line(0).text
+
+
+def key_bar_keys(screen) -> dict[str, str]:
+    """Key -> label of each key the screen's key bar draws at its width."""
+    from podtui.ui.widgets.key_bar import KeyBar
+
+    return {shown.key: shown.label for _, shown in screen.query_one(KeyBar).shown()}
+
+
 def status_text(app: PodTuiApp) -> str:
     """The pod list's status bar."""
     from podtui.ui.screens.pod_list import StatusBar

@@ -28,7 +28,7 @@ from podtui.ui.screens.logs import LogsScreen
 from podtui.ui.screens.pod_detail import PodDetailScreen
 from podtui.ui.screens.pod_list import PodListScreen
 from tests.conftest import SEED_POD, wait_for
-from tests.ui.helpers import open_pod, plain, row, table, until, widget_text
+from tests.ui.helpers import key_bar_keys, open_pod, plain, row, table, until, widget_text
 
 #: Records its arguments (and whether stdin is a terminal) as one JSON line in the file its
 #: first argument names; prints them; exits 3 for an argument that --fail-if= names.
@@ -75,12 +75,6 @@ def toml_list(*args: str) -> str:
     return json.dumps(list(args))  # a JSON list of strings is a TOML array
 
 
-def footer_keys(screen) -> dict[str, str]:
-    """Key -> description of what the footer shows."""
-    return {key: active.binding.description for key, active in screen.active_bindings.items()
-            if active.binding.show}
-
-
 def notes(app) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -106,7 +100,8 @@ async def test_background_passes_each_placeholder_as_one_argument(tmp_path, reco
     app = PodTuiApp(connect(str(odd), namespace="default"), settings=chosen)
     async with app.run_test(size=(160, 40)) as pilot:
         await until(pilot, lambda: row(app, SEED_POD), "the seed pod")
-        assert footer_keys(app.screen).get("W") == "Record it"
+        await until(pilot, lambda: key_bar_keys(app.screen).get("W") == "Record it",
+                    "W in the key bar")
         await open_pod(pilot, app, SEED_POD, key="W")
         runs = await until(pilot, lambda: recorded(out), "the command's argv")
         await until(pilot, lambda: "exit" in message_line(app), "the line when it ends")
@@ -179,7 +174,8 @@ async def test_foreground_hands_the_terminal_over_and_comes_back(tmp_path, recor
             await open_pod(pilot, app, SEED_POD)
             detail = app.screen
             assert isinstance(detail, PodDetailScreen)
-            assert footer_keys(detail).get("W") == "Debug it"
+            await until(pilot, lambda: key_bar_keys(detail).get("W") == "Debug it",
+                        "W in the key bar")
             app.user_actions.terminal_fds = (slave, slave)
             await pilot.press("2", "W")
             assert isinstance(app.screen, PickerScreen)
@@ -256,8 +252,9 @@ async def test_readonly_hides_actions_unless_readonly_ok(tmp_path, recorder, adm
                     settings=chosen)
     async with app.run_test(size=(160, 40)) as pilot:
         await until(pilot, lambda: row(app, SEED_POD), "the seed pod")
-        footer = footer_keys(app.screen)
-        assert footer.get("K") == "Reads" and "W" not in footer
+        bar = await until(pilot, lambda: key_bar_keys(app.screen).get("K") == "Reads"
+                          and key_bar_keys(app.screen), "K in the key bar")
+        assert "W" not in bar
         await open_pod(pilot, app, SEED_POD, key="W")
         assert message_line(app) == "read-only mode: W refused, Writes is disabled (its " \
                                     "readonly_ok is false)"

@@ -161,7 +161,7 @@ async def test_readonly_app_does_not_start_a_drill(admin_kubeconfig, private_sta
 
 async def test_fits_80x24_with_the_most_checks(admin_kubeconfig, private_state, cleanup):
     """The drill with the most checks, a long task, a two-line hint and a message: every
-    part stays on the 80x24 screen, above the footer; the task scrolls with j/k."""
+    part stays on the 80x24 screen, above the key bar; the task scrolls with j/k."""
     drills = load_drills()[0]
     most = max(len(d.checks) for d in drills)
     drill = next(d for d in drills if len(d.checks) == most)
@@ -175,12 +175,12 @@ async def test_fits_80x24_with_the_most_checks(admin_kubeconfig, private_state, 
         await pilot.press("h")
         await until(pilot, lambda: screen.query_one("#hints").region.height >= 1,
                     "the hint", 5)
-        footer_top = screen.query_one("Footer").region.y
+        bar_top = screen.query_one("KeyBar").region.y
         for selector in ("#head", "#task-box", "#checks", "#detail", "#hints", "#message"):
             region = screen.query_one(selector).region
             assert region.height > 0, selector
-            assert region.bottom <= footer_top, (selector, region, footer_top)
-        assert footer_top == 23
+            assert region.bottom <= bar_top, (selector, region, bar_top)
+        assert bar_top == 23
         box = screen.query_one("#task-box")
         screen.query_one("#task").update(Text("\n".join(f"line {i}" for i in range(20))))
         await until(pilot, lambda: box.max_scroll_y == 20 - box.size.height,

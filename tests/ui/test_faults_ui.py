@@ -16,7 +16,6 @@ import urllib.request
 import uuid
 
 import pytest
-from textual.widgets._footer import FooterKey
 
 from podtui.app import PodTuiApp
 from podtui.cluster import pods as pods_module
@@ -34,7 +33,7 @@ from tests.conftest import (
     make_pod,
     sandbox_cmd,
 )
-from tests.ui.helpers import plain, row, status_text, table, table_text, until
+from tests.ui.helpers import key_bar_keys, plain, row, status_text, table, table_text, until
 
 TEAM = "team-a"
 
@@ -64,8 +63,6 @@ def message_text(app: PodTuiApp) -> str:
     return plain(line) if line.display else ""
 
 
-def footer_actions(app: PodTuiApp) -> set[str]:
-    return {key.action for key in app.screen.query(FooterKey)}
 
 
 def shown(app: PodTuiApp) -> set[tuple[str, str]]:
@@ -242,11 +239,12 @@ async def test_limited_user_lists_team_a_and_meets_forbidden_in_one_line(conn, t
         await until(pilot, lambda: "● live" in status_text(app), "live")
         assert "ns team-a" in status_text(app)
 
-        # no create, no delete for this user: hidden from the footer, and the keys do nothing
+        # no create, no delete for this user: hidden from the key bar, and the keys do nothing
         await until(pilot, lambda: app.allowed == {"create": False, "delete": False},
                     "the access review")
-        await until(pilot, lambda: "describe" in footer_actions(app)
-                    and not {"new_pod", "delete"} & footer_actions(app), "the footer")
+        await until(pilot, lambda: "Describe" in key_bar_keys(app.screen).values()
+                    and not {"New", "Delete"} & set(key_bar_keys(app.screen).values()),
+                    "the key bar")
         table(app).select_uid(row(app, team_pod).uid)
         for key, shown_key, what in (("n", "n", "creating"), ("ctrl+d", "ctrl-d", "deleting")):
             await pilot.press(key)

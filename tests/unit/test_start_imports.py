@@ -55,7 +55,8 @@ SCRIPT = textwrap.dedent("""
 
 #: Loaded when first used: the typed client's and the auth-providers' (kube_import), the
 #: screens and widgets of an action's panes (user_actions). Not `requests` itself: client
-#: 31's transport imports it.
+#: 31's transport imports it. Never: Textual's Footer (a widget per key; the screens have
+#: podtui's key bar, ui/widgets/key_bar).
 DEFERRED = (
     "requests_oauthlib.oauth2_session",
     "oauthlib.oauth2.rfc6749.clients",
@@ -66,6 +67,7 @@ DEFERRED = (
     "podtui.ui.screens.action_panes",
     "podtui.ui.screens.run_panes",
     "podtui.ui.widgets.log_view.widget",
+    "textual.widgets._footer",
 )
 
 

@@ -11,16 +11,17 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.theme import BUILTIN_THEMES
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from podtui.ui.themes import load_themes
+from podtui.ui.widgets.key_bar import KeyBar
 
 
 class Probe(App):
     def compose(self) -> ComposeResult:
         yield Static("probe")
         yield Button("ok")
-        yield Footer()
+        yield KeyBar()  # its CSS uses the footer variables of the theme
 
 
 async def test_every_theme_can_be_switched_to(tmp_path: Path):

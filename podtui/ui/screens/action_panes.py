@@ -14,12 +14,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from podtui.actions.outcome import Outcome
 from podtui.actions.process import Captured
 from podtui.ui.screens.run_panes import RunPane, RunPanesScreen, RunSpec
 from podtui.ui.throttle import Throttle
+from podtui.ui.widgets.key_bar import KeyBar
 from podtui.ui.widgets.log_view.text import display_text
 
 #: What a pane keeps of each stream, in characters: the end of a long run.
@@ -134,7 +135,7 @@ class ActionPanesScreen(RunPanesScreen):
         yield Static(head, id="run-title")
         with Horizontal():
             yield from self.panes
-        yield Footer()
+        yield KeyBar()
 
     def action_rerun(self) -> None:
         for pane in self.panes:

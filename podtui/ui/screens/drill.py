@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
@@ -24,6 +24,7 @@ from podtui.drills.live import LiveObjects
 from podtui.drills.model import Attempt, Drill
 from podtui.drills.params import new_seed
 from podtui.ui.keys import bindings as keymap
+from podtui.ui.widgets.key_bar import KeyBar
 
 #: Seconds between two looks at what the pod does (the behavioural checks): a command, a
 #: log or a port changes without any object changing.
@@ -137,7 +138,7 @@ class DrillScreen(Screen):
         yield Static(id="detail")
         yield Static(id="hints")
         yield Static(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.render_head()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError, describe
@@ -24,6 +24,7 @@ from podtui.drills.model import Drill
 from podtui.drills.params import new_seed
 from podtui.ui.keys import bindings as keymap
 from podtui.ui.screens.drill import SolutionScreen, reflow, task_shell
+from podtui.ui.widgets.key_bar import KeyBar
 
 
 class ExamScreen(Screen):
@@ -80,7 +81,7 @@ class ExamScreen(Screen):
             yield Static(id="task")
         yield Static(id="hints")
         yield Static(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#task", Static).update("starting the exam: a namespace per task...")
@@ -305,7 +306,7 @@ class ExamReportScreen(Screen):
             yield Static(id="lines")
         with VerticalScroll(id="selected"):
             yield Static(id="solution")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.render_report()

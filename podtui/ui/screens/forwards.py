@@ -7,10 +7,11 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from podtui.cluster.portforward import Forward
 from podtui.ui.columns import NARROW
+from podtui.ui.widgets.key_bar import KeyBar
 
 
 def _bytes(count: int, short: bool = False) -> str:
@@ -49,7 +50,7 @@ class ForwardsScreen(Screen):
         table = DataTable(cursor_type="row", zebra_stripes=True)
         table.add_columns(*(self.SHORT_COLUMNS if self.narrow else self.COLUMNS))
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_rows()

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.events import DescendantFocus, Resize
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from podtui.cluster import logs as cluster_logs
 from podtui.cluster.connection import Connection
@@ -32,6 +32,7 @@ from podtui.ui.keys import bindings as keymap
 from podtui.ui.quiet_terminal import QuietScreen
 from podtui.ui.saved_files import save_directory, save_lines
 from podtui.ui.throttle import Throttle
+from podtui.ui.widgets.key_bar import KeyBar
 from podtui.ui.widgets.log_pane import Pane, state_label
 from podtui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
 
@@ -77,7 +78,7 @@ class LogsScreen(QuietScreen):
     LogsScreen #panes.-aligned LogView.pane { display: none; }
     LogsScreen #search { dock: bottom; display: none; height: 1; }
     LogsScreen.-searching #search { display: block; }
-    LogsScreen.-searching Footer { display: none; }
+    LogsScreen.-searching KeyBar { display: none; }
     """
 
     def __init__(
@@ -130,7 +131,7 @@ class LogsScreen(QuietScreen):
                 yield pane.view
         # One row, in place of the footer while it is open: the panes keep their size.
         yield Input(placeholder="search (enter: find, escape: cancel)", id="search", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def _heading(self) -> str:
         names = ", ".join(self.panes)

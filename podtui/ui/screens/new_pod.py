@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from podtui.anatomy.refs import pod_ref
@@ -37,6 +37,7 @@ from podtui.templates import (
     render_yaml,
     validate_value,
 )
+from podtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from podtui.ui.host import Host
@@ -94,7 +95,7 @@ class TemplatePickerScreen(Screen):
         yield OptionList(id="templates")
         yield Static("loading templates...", id="about")
         yield Static("", id="load-errors")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -212,7 +213,7 @@ class ParameterFormScreen(Screen):
                 yield Static("this template has no parameters", classes="field")
         yield Static("", id="hint")
         yield Static("", id="form-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         inputs = self.query(Input)
@@ -336,7 +337,7 @@ class PodPreviewScreen(Screen):
         yield Static("", id="verdict")
         yield TextArea(self.text, read_only=True, show_line_numbers=True, id="yaml",
                        soft_wrap=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from podtui.anatomy import Container, Event, Pod, describe, pod_from_json
 from podtui.anatomy.refs import deleting, pod_ref, resource_version
@@ -29,6 +29,7 @@ from podtui.ui.keys import bindings as keymap
 from podtui.ui.themes import rich_style
 from podtui.ui.user_actions import ActionKeys
 from podtui.ui.widgets.contained import Contained
+from podtui.ui.widgets.key_bar import KeyBar
 from podtui.ui.widgets.path_wrap import PathWrap
 from podtui.ui.widgets.pod_table import status_class
 from podtui.ui.widgets.usage_view import usage_table
@@ -324,7 +325,7 @@ class PodDetailScreen(InsideKeys, ActionKeys, Screen):
             for name in SECTIONS:
                 with TabPane(name.title(), id=f"tab-{name}"), VerticalScroll():
                     yield Static(id=f"section-{name}")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # Change-driven: the event watcher's on_change posts EventsChanged, the pod list

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from podtui.cluster.pods import Status
 from podtui.ui.clipboard import copy
@@ -19,6 +19,7 @@ from podtui.ui.keys import bindings as keymap
 from podtui.ui.quiet_terminal import QuietScreen
 from podtui.ui.throttle import Throttle
 from podtui.ui.user_actions import ActionKeys
+from podtui.ui.widgets.key_bar import KeyBar
 from podtui.ui.widgets.pod_table import PodTable
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class PodListScreen(InsideKeys, ActionKeys, QuietScreen):
         yield PodTable(id="pods")
         yield MessageLine(id="message")
         yield Input(id="prompt")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> PodTable:

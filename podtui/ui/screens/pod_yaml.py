@@ -8,10 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from podtui.anatomy.refs import name_of, pod_ref
 from podtui.ui.clipboard import copy
+from podtui.ui.widgets.key_bar import KeyBar
 
 
 def pod_yaml(pod: dict) -> str:
@@ -38,7 +39,7 @@ class PodYamlScreen(Screen):
         yield Static(Text(f" {name}.yaml  (managedFields hidden; c copies, s saves)"
                           f" · {same}"), id="yaml-title")
         yield TextArea(pod_yaml(self.pod), read_only=True, show_line_numbers=True, id="yaml")
-        yield Footer()
+        yield KeyBar()
 
     def action_copy(self) -> None:
         name = name_of(self.pod) or "pod"

@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from podtui.anatomy import kubectl
 from podtui.cluster.connection import Connection
 from podtui.cluster.errors import ClusterError
 from podtui.cluster.exec import ExecResult, run
+from podtui.ui.widgets.key_bar import KeyBar
 from podtui.ui.widgets.log_view.text import display_text
 
 
@@ -115,7 +116,7 @@ class RunPanesScreen(Screen):
         with Horizontal():
             for spec in self.specs:
                 yield RunPane(spec)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_rerun()
