@@ -138,6 +138,11 @@ class LogsScreen(QuietScreen):
         same = "; ".join(self._kubectl(p) for p in self.panes.values())
         return f"Logs  {self.namespace}/{self.pod}  ({names})  · {same}"
 
+    def _show_heading(self) -> None:
+        # Its one row keeps its size: no layout of the whole screen, which a key that
+        # changes the kubectl beside it (t, the range) would otherwise wait for.
+        self.query_one("#logs-title", Static).update(self._heading(), layout=False)
+
     def _new_pane(self, container: str) -> Pane:
         view = LogView(
             self.max_lines,
@@ -201,7 +206,7 @@ class LogsScreen(QuietScreen):
         # Unique across panes, old and new: a stopped follower's late events are ignored.
         pane.generation = next(self._generations)
         if self.is_mounted:  # the options it starts with are in the heading's kubectl
-            self.query_one("#logs-title", Static).update(self._heading())
+            self._show_heading()
         key, generation = pane.container, pane.generation
 
         def deliver(event: LogEvent) -> None:
@@ -326,7 +331,7 @@ class LogsScreen(QuietScreen):
         self._timestamps = not self._timestamps
         for view in self._all_views():
             view.set_timestamps(self._timestamps)
-        self.query_one("#logs-title", Static).update(self._heading())
+        self._show_heading()
 
     def action_wrap(self) -> None:
         self._wrap = not self._wrap
@@ -551,7 +556,7 @@ class LogsScreen(QuietScreen):
             view = self.panes[name].view
             if list(holder.children).index(view) != index:
                 holder.move_child(view, before=index)
-        self.query_one("#logs-title", Static).update(self._heading())
+        self._show_heading()
         views = self.pane_views
         if views and not any(v.has_focus for v in views):
             self._focus_view(views[0])
