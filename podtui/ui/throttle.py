@@ -19,13 +19,21 @@ class Throttle:
         self._run = run
         self.gap = gap
         self._last = 0.0
+        self._not_before = 0.0  # set by hold(), until the next run
         self._timer_set = False
 
     def ran(self) -> None:
         self._last = time.monotonic()
+        self._not_before = 0.0
+
+    def hold(self, seconds: float) -> None:
+        """Keep the next run from starting for `seconds` (a key's frame goes first). Once
+        between two runs, so that keys in a row delay an update by `seconds` at most."""
+        if not self._not_before:
+            self._not_before = time.monotonic() + seconds
 
     def wake(self) -> None:
-        wait = self._last + self.gap - time.monotonic()
+        wait = max(self._last + self.gap, self._not_before) - time.monotonic()
         if wait <= 0:
             self._run()
         elif not self._timer_set:
@@ -34,4 +42,4 @@ class Throttle:
 
     def _timed(self) -> None:
         self._timer_set = False
-        self._run()
+        self.wake()  # a hold since the timer was set moves the run later

@@ -7,7 +7,9 @@ from textual.app import App
 from textual.widgets import Static
 
 from podtui.cluster.logs import LogBatch, LogLine
+from podtui.ui.screens import logs as logs_screen
 from podtui.ui.screens.logs import LogsScreen
+from tests.ui.helpers import until
 
 NS0 = 1_764_928_800_000_000_000
 
@@ -51,3 +53,23 @@ async def test_t_shows_times_and_the_heading_says_so_without_laying_out_the_scre
             assert view.render_line(view.size.height - 1).text.startswith("10:00:00.000Z ")
             assert view.region == regions[view]
         assert reflows == []
+
+
+async def test_lines_after_a_key_wait_for_its_frame_and_then_all_arrive(monkeypatch):
+    """A key press holds the panes' next update back (the key's action and frame first);
+    the lines that came meanwhile are all shown after it, none dropped."""
+    monkeypatch.setattr(logs_screen, "KEY_FIRST_SECONDS", 2.0)
+    app = App()
+    async with app.run_test(size=(160, 20)) as pilot:
+        screen = Unfollowed(None, "ns", "pod", ["a", "b"])  # type: ignore[arg-type]
+        await app.push_screen(screen)
+        screen.feed("a", flood("a", 0, 100))
+        await until(pilot, lambda: screen.pane("a").view.line_count == 100, "the first lines")
+        await pilot.press("t")
+        screen.feed("a", flood("a", 100, 3000))
+        await pilot.pause()
+        view = screen.pane("a").view
+        assert view.render_line(0).text.startswith("10:00:00.")  # the key's effect shows
+        assert view.line_count == 100  # the lines wait
+        await until(pilot, lambda: view.line_count == 3100, "the lines after the key", 10)
+        assert view.texts == [line.text for line in flood("a", 0, 3100)]

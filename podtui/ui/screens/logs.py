@@ -18,7 +18,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Key, Resize
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
@@ -48,6 +48,9 @@ DRAIN_SECONDS = 0.2
 #: bytes written per line (over SSH). A drain of FLOOD_LINES or more: DRAIN_SECONDS again.
 QUIET_SECONDS = 1.0
 FLOOD_LINES = 100
+#: A key press holds the panes' next update back this long (once between two updates): the
+#: key's action and frame do not wait behind thousands of lines and their repaint.
+KEY_FIRST_SECONDS = 0.1
 
 
 class LogsScreen(QuietScreen):
@@ -230,6 +233,9 @@ class LogsScreen(QuietScreen):
         if pane.follower is not None:
             pane.follower.stop()
             pane.follower = None
+
+    def on_key(self, _event: Key) -> None:
+        self._throttle.hold(KEY_FIRST_SECONDS)
 
     def on_logs_screen_logs_waiting(self, _message: LogsScreen.LogsWaiting) -> None:
         self._throttle.wake()
