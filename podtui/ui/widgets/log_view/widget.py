@@ -311,7 +311,7 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, QuietMixin, ScrollView, can_fo
     def _new_entries(self, lines: Sequence[LogLine], tag: str) -> list[_Entry]:
         # A flood's batch is thousands of lines on the event loop, where a key waits:
         # the usual batch (printable ASCII, checked at once) is built by zip, in C.
-        raws, texts, nss = zip(*lines, strict=True)
+        raws, texts, nss = zip(*lines, strict=True)  # a LogLine is (ts_raw, text, ns)
         if plain_ascii(" ".join(texts)):
             widths = list(map(len, texts))
             new = list(zip(nss, raws, texts, repeat(tag), texts, widths, strict=False))
