@@ -88,6 +88,8 @@ def main() -> int:
                 "lines_per_s": ours["lines_per_s"], "kubectl_lines_per_s": theirs["lines_per_s"],
                 "missing": ours["missing"], "gaps": sum(ours["gaps"].values()),
                 "end_lag_ms": ours["end_lag_ms"], "lag_ms_max": ours["lag_ms_max"],
+                # a gap's likely places: a follower's reconnect, the kubelet's rotation
+                "reconnects": got.get("podtui_reconnects"), "log_files": got.get("log_files"),
                 "kubectl_missing": theirs["missing"],
                 "key_median_ms": keys["median_ms"], "key_p99_ms": keys["p99_ms"],
                 "key_latencies_ms": keys.get("latencies_ms", []),
