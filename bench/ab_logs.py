@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH_DIR, PYTHON, ROOT, Kube, log, median  # noqa: E402
+from common import BENCH_DIR, PYTHON, ROOT, Kube, log, median, percentile  # noqa: E402
 
 
 def child(rate: float, seconds: float) -> None:
@@ -87,8 +87,12 @@ def main() -> int:
                 "disturbed": got["disturbed"],
                 "lines_per_s": ours["lines_per_s"], "kubectl_lines_per_s": theirs["lines_per_s"],
                 "missing": ours["missing"], "gaps": sum(ours["gaps"].values()),
+                "end_lag_ms": ours["end_lag_ms"], "lag_ms_max": ours["lag_ms_max"],
+                # a gap's likely places: a follower's reconnect, the kubelet's rotation
+                "reconnects": got.get("podtui_reconnects"), "log_files": got.get("log_files"),
                 "kubectl_missing": theirs["missing"],
                 "key_median_ms": keys["median_ms"], "key_p99_ms": keys["p99_ms"],
+                "key_latencies_ms": keys.get("latencies_ms", []),
                 "cpu_percent": got["podtui_cpu_percent"], "load": got["load"],
             }
             results[label].append(summary)
@@ -106,6 +110,13 @@ def main() -> int:
         print(f"{label:8} {med('lines_per_s'):9.0f} {med('kubectl_lines_per_s'):9.0f} "
               f"{ratio:6.2f} {med('key_median_ms'):11.0f} {med('key_p99_ms'):11.0f} "
               f"{med('cpu_percent'):6.0f} {lost:5d}   ({len(every) - len(runs)} disturbed)")
+        print(f"{'':8} last line after the writers' {med('end_lag_ms'):.0f} ms, "
+              f"longest lag {med('lag_ms_max'):.0f} ms (medians of the runs)")
+        pooled = [ms for r in runs for ms in r["key_latencies_ms"]]
+        if pooled:
+            print(f"{'':8} key presses of all runs pooled: {len(pooled)}, median "
+                  f"{median(pooled):.0f} ms, p90 {percentile(pooled, 90):.0f} ms, "
+                  f"p99 {percentile(pooled, 99):.0f} ms")
     print(json.dumps(results))
     import log_throughput
 

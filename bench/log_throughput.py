@@ -377,6 +377,7 @@ async def _run_rate(conn, rate: float, seconds: float, key_interval: float) -> d
             "presses": len(presses), "answered": len(effects),
             "median_ms": median(latencies), "p99_ms": percentile(latencies, 99),
             "max_ms": max(latencies) if latencies else None,
+            "latencies_ms": latencies,  # ab_logs.py pools them: a run's p99 is its slowest
         },
     })
     tmp.cleanup()

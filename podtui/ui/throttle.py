@@ -4,8 +4,9 @@ through one."""
 
 from __future__ import annotations
 
-import time
+import asyncio
 from collections.abc import Callable
+from time import monotonic
 
 from textual.message_pump import MessagePump
 
@@ -19,19 +20,34 @@ class Throttle:
         self._run = run
         self.gap = gap
         self._last = 0.0
+        self._not_before = 0.0  # set by hold(), until the next run
         self._timer_set = False
 
     def ran(self) -> None:
-        self._last = time.monotonic()
+        self._last = monotonic()
+        self._not_before = 0.0
+
+    def hold(self, seconds: float) -> None:
+        """Keep the next run from starting for `seconds` (a key's frame goes first). Once
+        between two runs, so that keys in a row delay an update by `seconds` at most."""
+        if not self._not_before:
+            self._not_before = monotonic() + seconds
 
     def wake(self) -> None:
-        wait = self._last + self.gap - time.monotonic()
+        wait = max(self._last + self.gap, self._not_before) - monotonic()
         if wait <= 0:
             self._run()
         elif not self._timer_set:
             self._timer_set = True
-            self._owner.set_timer(wait, self._timed)
+            self._arm(wait)
+
+    def _arm(self, wait: float) -> None:
+        # Not Textual's set_timer: a one-shot Timer whose task finds itself past its time
+        # (a short wait, or the loop or the GIL busy for a moment) skips its only tick, and
+        # a throttle whose timer never fires would never run again (the sources wake it once
+        # per take). The owner's queue still runs `_timed`, as it would a timer's callback.
+        asyncio.get_running_loop().call_later(wait, self._owner.call_later, self._timed)
 
     def _timed(self) -> None:
         self._timer_set = False
-        self._run()
+        self.wake()  # a hold since the timer was set moves the run later

@@ -5,10 +5,12 @@ from __future__ import annotations
 import gc
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from textual.app import App, ComposeResult
 
 from podtui.cluster.logs import LogLine
 from podtui.ui.widgets.log_view import LogView
+from podtui.ui.widgets.log_view.text import plain_ascii
 
 T0 = datetime(2025, 4, 9, 12, 34, 56, tzinfo=UTC)
 
@@ -202,6 +204,33 @@ async def test_a_batch_mixing_plain_and_special_lines():
         view.scroll_to(x=2, animate=False, immediate=True)
         await pilot.pause()
         assert rows(view)[:3] == ["ain", "本      x", "ly plain"]  # cells, not characters
+
+
+@pytest.mark.parametrize("odd", ["\t", "\x1b", "\x7f", "\x00", "\x9b", "é", "日", "\n"])
+def test_plain_ascii_finds_any_character_that_is_not_printable_ascii(odd):
+    plain = "".join(map(chr, range(0x20, 0x7F)))
+    assert plain_ascii(plain)
+    assert plain_ascii("")
+    for text in (odd, plain + odd, odd + plain, plain[:40] + odd + plain[40:]):
+        assert not plain_ascii(text), repr(text)
+
+
+async def test_one_odd_line_in_a_big_batch_is_cleaned_and_measured_by_cells():
+    """A flood's batch is checked at once: one escape or wide line among thousands still
+    takes the careful way (shown clean, cut by cells), and every line keeps its time."""
+    lines = make_lines(3000)
+    lines[1500] = LogLine(lines[1500].ts_raw, "\x1b[1mbold\x1b[0m 日本", lines[1500].ns)
+    async with Host(max_lines=5000).run_test(size=(40, 10)) as pilot:
+        view = pilot.app.query_one(LogView)
+        view.add_lines(lines)
+        await pilot.pause()
+        assert view.lines == lines
+        assert view._entries[1500][4:] == ("bold 日本", 9)
+        assert view._entries[1499][4:] == ("line 1499", 9)
+        view.set_follow(False)
+        view.scroll_to(y=1500, animate=False, immediate=True)
+        await pilot.pause()
+        assert rows(view)[0] == "bold 日本"
 
 
 async def test_kept_lines_are_not_tracked_by_the_gc():

@@ -18,7 +18,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Key, Resize
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -49,6 +49,9 @@ DRAIN_SECONDS = 0.2
 #: bytes written per line (over SSH). A drain of FLOOD_LINES or more: DRAIN_SECONDS again.
 QUIET_SECONDS = 1.0
 FLOOD_LINES = 100
+#: A key press holds the panes' next update back this long (once between two updates): the
+#: key's action and frame do not wait behind thousands of lines and their repaint.
+KEY_FIRST_SECONDS = 0.1
 
 
 class LogsScreen(QuietScreen):
@@ -139,6 +142,11 @@ class LogsScreen(QuietScreen):
         same = "; ".join(self._kubectl(p) for p in self.panes.values())
         return f"Logs  {self.namespace}/{self.pod}  ({names})  · {same}"
 
+    def _show_heading(self) -> None:
+        # Its one row keeps its size: no layout of the whole screen, which a key that
+        # changes the kubectl beside it (t, the range) would otherwise wait for.
+        self.query_one("#logs-title", Static).update(self._heading(), layout=False)
+
     def _new_pane(self, container: str) -> Pane:
         view = LogView(
             self.max_lines,
@@ -202,7 +210,7 @@ class LogsScreen(QuietScreen):
         # Unique across panes, old and new: a stopped follower's late events are ignored.
         pane.generation = next(self._generations)
         if self.is_mounted:  # the options it starts with are in the heading's kubectl
-            self.query_one("#logs-title", Static).update(self._heading())
+            self._show_heading()
         key, generation = pane.container, pane.generation
 
         def deliver(event: LogEvent) -> None:
@@ -226,6 +234,9 @@ class LogsScreen(QuietScreen):
         if pane.follower is not None:
             pane.follower.stop()
             pane.follower = None
+
+    def on_key(self, _event: Key) -> None:
+        self._throttle.hold(KEY_FIRST_SECONDS)
 
     def on_logs_screen_logs_waiting(self, _message: LogsScreen.LogsWaiting) -> None:
         self._throttle.wake()
@@ -327,7 +338,7 @@ class LogsScreen(QuietScreen):
         self._timestamps = not self._timestamps
         for view in self._all_views():
             view.set_timestamps(self._timestamps)
-        self.query_one("#logs-title", Static).update(self._heading())
+        self._show_heading()
 
     def action_wrap(self) -> None:
         self._wrap = not self._wrap
@@ -552,7 +563,7 @@ class LogsScreen(QuietScreen):
             view = self.panes[name].view
             if list(holder.children).index(view) != index:
                 holder.move_child(view, before=index)
-        self.query_one("#logs-title", Static).update(self._heading())
+        self._show_heading()
         views = self.pane_views
         if views and not any(v.has_focus for v in views):
             self._focus_view(views[0])

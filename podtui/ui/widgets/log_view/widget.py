@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from heapq import merge
+from itertools import repeat
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -47,6 +48,7 @@ from podtui.ui.widgets.log_view.text import (
     STRIP_CACHE_SIZE,
     _Entry,
     display_text,
+    plain_ascii,
     plain_line,
     write_lines,
 )
@@ -307,15 +309,13 @@ class LogView(RowsMixin, SearchMixin, PaintMixin, QuietMixin, ScrollView, can_fo
         self._update_border()
 
     def _new_entries(self, lines: Sequence[LogLine], tag: str) -> list[_Entry]:
-        texts = [line.text for line in lines]
-        joined = " ".join(texts)
-        if joined.isascii() and joined.isprintable():
-            # The usual batch, checked at once: nothing to clean, a cell per character.
-            new = [
-                (line.ns, line.ts_raw, text, tag, text, len(text))
-                for line, text in zip(lines, texts, strict=True)
-            ]
-            widest = max(map(len, texts))
+        # A flood's batch is thousands of lines on the event loop, where a key waits:
+        # the usual batch (printable ASCII, checked at once) is built by zip, in C.
+        raws, texts, nss = zip(*lines, strict=True)  # a LogLine is (ts_raw, text, ns)
+        if plain_ascii(" ".join(texts)):
+            widths = list(map(len, texts))
+            new = list(zip(nss, raws, texts, repeat(tag), texts, widths, strict=False))
+            widest = max(widths)
         else:
             new = []
             for line in lines:
