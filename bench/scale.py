@@ -31,7 +31,7 @@ from realproc import Interaction, run_podtui
 
 NAMESPACES = 10
 PER_NAMESPACE = 5000
-WHOLE_LIST_GOAL_S = 6.0
+WHOLE_LIST_GOAL_S = 5.0  # issue 26 (issue 17 asked for 6 s)
 RSS_GOAL_MB = 400
 #: What "/" opens: the filter prompt's placeholder (its first cell carries the cursor).
 PROMPT = b"ilter: name, status, phase or label=value"
