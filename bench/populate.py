@@ -28,21 +28,29 @@ def namespace_for(size: int) -> str:
     return f"bench-{size}"
 
 
+#: KWOK gives a node 1k CPUs and 1Ti of memory unless it has its own: 32,768 of the bench's
+#: pods (32Mi requested each) and the scheduler leaves the rest Pending.
+SCALE_NODE_SIZE = {"cpu": "4k", "memory": "4Ti", "pods": "1M"}
+
+
 def ensure_scale_node(kube: Kube) -> None:
-    """SCALE_NODE, a fake node that KWOK manages (it fills in its status and plays its pods)."""
+    """SCALE_NODE, a fake node that KWOK manages (it fills in its status and plays its pods),
+    big enough for the scale bench."""
     try:
         kube.get(f"/api/v1/nodes/{SCALE_NODE}")
-        return
     except RuntimeError as exc:
         if "HTTP 404" not in str(exc):
             raise
-    kube.request("POST", "/api/v1/nodes", {
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": SCALE_NODE,
-                     "labels": {"type": SCALE_NODE, "kubernetes.io/hostname": SCALE_NODE},
-                     "annotations": {"kwok.x-k8s.io/node": "fake"}},
-        "spec": {"taints": [KWOK_TAINT]},
-    })
+        kube.request("POST", "/api/v1/nodes", {
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": SCALE_NODE,
+                         "labels": {"type": SCALE_NODE, "kubernetes.io/hostname": SCALE_NODE},
+                         "annotations": {"kwok.x-k8s.io/node": "fake"}},
+            "spec": {"taints": [KWOK_TAINT]},
+        })
+    # KWOK keeps the capacity a node already has (its node-initialize stage).
+    kube.request("PATCH", f"/api/v1/nodes/{SCALE_NODE}/status",
+                 {"status": {"capacity": SCALE_NODE_SIZE, "allocatable": SCALE_NODE_SIZE}})
 
 
 def ensure_pods(kube: Kube, size: int, timeout: float = 1800, namespace: str = "",
