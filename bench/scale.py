@@ -2,9 +2,10 @@
 
     make bench-scale     # bench/run.py --only scale --keep-namespaces
 
-Kept out of the default `make bench`: creating the pods takes long (POSTs ~150/s, then KWOK
-marks them Running: ~55 pods/s for the first 20,000 on 2 cores, then only ~8/s with
-30,000 waiting; see bench/RESULTS.md). The namespaces are kept and reused by the next run.
+Kept out of the default `make bench`: creating the pods takes long (on 2 shared cores at load
+11-16, POSTs 24-94 pods/s and KWOK ~30 pods/s: ~35-40 minutes; see bench/RESULTS.md). They
+go to a KWOK node of their own whose usage metrics-server does not scrape (populate.py:
+KWOK's usage of 50,000 pods would take a core). The namespaces are kept and reused.
 Best run on a private sandbox (PODTUI_SANDBOX_DIR and its ports, see the Makefile), so that
 50,000 pods do not slow everyone else's tests on the shared one.
 
