@@ -3,13 +3,14 @@
 status bar's "N pods" reaching the terminal), CPU time and VmRSS with the list shown.
 
     .venv/bin/python bench/ab.py BEFORE_DIR [AFTER_DIR] [--size 10000] [--runs 3]
-        [--namespace NS --populate] [--all-namespaces]
+        [--namespace NS --populate] [--all-namespaces] [--keys]
 
 A directory holds a `podtui` package (e.g. a copy of the tree before a change); AFTER
 defaults to this checkout. The namespace bench-SIZE (or NS) must hold SIZE pods
 (bench/run.py makes bench-SIZE; --populate fills NS first, e.g. one of your own).
 --all-namespaces runs `podtui -A` (bench/scale.py makes its 50,000 pods); the whole list
-is then the app's `loaded` mark, SIZE is ignored.
+is then the app's `loaded` mark, SIZE is ignored. --keys presses "/" every 0.5 s during
+the memory run, as bench/scale.py does, and reports key -> repaint while the list loads.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, ROOT, Kube, compile_bytecode, load, log, median  # noqa: E402
+from common import PYTHON, ROOT, Kube, compile_bytecode, load, log, median, percentile  # noqa: E402
 from realproc import run_podtui  # noqa: E402
+from scale import press_keys  # noqa: E402
 
 
 def _argv(source: Path) -> list[str]:
@@ -31,16 +33,20 @@ def _argv(source: Path) -> list[str]:
     return [PYTHON, "-c", code]
 
 
-def _measure(source: Path, namespace: str | None, size: int, memory: bool) -> dict:
+def _measure(source: Path, namespace: str | None, size: int, memory: bool,
+             keys: bool = False) -> dict:
+    samples: list[dict] = []
     run = run_podtui(namespace, argv=_argv(source), exit_when_loaded=not memory,
-                     memory_settle=2.0 if memory else 0.0)
+                     memory_settle=2.0 if memory else 0.0, timeout=240,
+                     interact=press_keys(samples) if keys and memory else None)
     loaded = run.marks.get("loaded")
     painted = run.screen.first_time(f"{size} pods".encode()) if namespace else None
     first = run.marks.get("first_rows")
     return {"whole_list_s": run.since_start(painted or (loaded[0] if loaded else None)),
             "first_rows_s": run.since_start(first[0] if first else None),
             "cpu_s": run.cpu_s, "rss_mb": run.rss_kb / 1024 if run.rss_kb else None,
-            "load": load()}
+            "load": load(), "keys_loading_ms": [k["latency_ms"] for k in samples
+                                                if k["while"] == "loading"]}
 
 
 def main() -> int:
@@ -53,6 +59,7 @@ def main() -> int:
     parser.add_argument("--namespace", help="default: bench-SIZE")
     parser.add_argument("--populate", action="store_true", help="fill the namespace first")
     parser.add_argument("--all-namespaces", "-A", action="store_true", help="podtui -A")
+    parser.add_argument("--keys", action="store_true", help="key -> repaint while loading")
     args = parser.parse_args()
     namespace = None if args.all_namespaces else args.namespace or f"bench-{args.size}"
     kube = Kube()
@@ -67,7 +74,7 @@ def main() -> int:
         for label, source in (("before", args.before), ("after", args.after)):
             kube.wait_ready()
             for memory in (False, True):
-                got = _measure(source.resolve(), namespace, args.size, memory)
+                got = _measure(source.resolve(), namespace, args.size, memory, args.keys)
                 key = "memory" if memory else "startup"
                 results[label].append({"kind": key, **got})
                 log(f"run {index + 1} {label} {key}: {got}")
@@ -79,7 +86,12 @@ def main() -> int:
         whole = median(r["whole_list_s"] for r in startup if r["whole_list_s"] is not None)
         cpu = median(r["cpu_s"] for r in startup if r["cpu_s"] is not None)
         rss = median(r["rss_mb"] for r in memory if r["rss_mb"] is not None)
-        print(f"{label:8} {whole or 0:13.2f} {cpu or 0:7.2f} {rss or 0:9.1f}")
+        keys = [k for r in memory for k in r["keys_loading_ms"]]
+        answered = [k for k in keys if k is not None]
+        said = (f"   keys while loading: median {median(answered):.0f} / p99 "
+                f"{percentile(answered, 99):.0f} ms, {len(keys) - len(answered)} of "
+                f"{len(keys)} not in 5 s") if answered else ""
+        print(f"{label:8} {whole or 0:13.2f} {cpu or 0:7.2f} {rss or 0:9.1f}{said}")
     print(json.dumps(results))
     return 0
 

@@ -222,7 +222,8 @@ class Kube:
         data = None if body is None else json.dumps(body).encode()
         response = self.http.request(
             method, self.server + path, body=data,
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            headers={"Content-Type": "application/merge-patch+json" if method == "PATCH"
+                     else "application/json", "Accept": "application/json"},
         )
         if response.status not in ok:
             raise RuntimeError(f"{method} {path}: HTTP {response.status} "

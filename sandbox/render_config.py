@@ -56,6 +56,20 @@ def kwok_config(bin_dir: Path, state: Path) -> str:
     for name in ("generic.log", "generic.previous.log"):
         (logs / name).write_text(line)
     docs = [
+        # Each of KWOK's pod workers waits for the API server's answer to its status patch:
+        # with its 4, a loaded API server (the benchmarks' POSTs, 2 cores) held it to 6-8
+        # pods a second while the scheduler had thousands bound and waiting. A configuration
+        # given here is not defaulted: the other options are KWOK's defaults, spelt out.
+        json.dumps({
+            "apiVersion": "config.kwok.x-k8s.io/v1alpha1",
+            "kind": "KwokConfiguration",
+            "options": {"podPlayStageParallelism": 16, "nodePlayStageParallelism": 4,
+                        "nodeLeaseParallelism": 4, "podsOnNodeSyncParallelism": 1,
+                        "enableDebuggingHandlers": True, "enableProfilingHandler": True,
+                        "enableContentionProfiling": False, "manageAllNodes": False,
+                        "enablePodsOnNodeSyncListPager": True,
+                        "enablePodsOnNodeSyncStreamWatch": False},
+        }),
         json.dumps({
             "apiVersion": "kwok.x-k8s.io/v1alpha1",
             "kind": "ClusterLogs",

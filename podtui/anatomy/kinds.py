@@ -45,8 +45,10 @@ def container_names(pod: Any, *kinds: ContainerKind) -> list[str]:
             if (not kinds or kind in kinds) and (name := text(c.get("name")))]
 
 
-def running_specs(spec: Any) -> list[Mapping[str, Any]]:
+def running_specs(spec: Any, specs: list[tuple[ContainerKind, Mapping[str, Any]]] | None = None,
+                  ) -> list[Mapping[str, Any]]:
     """The containers that run for the pod's life: app containers, then native sidecars
-    (what a pod's requests and limits add up)."""
-    specs = container_specs(spec)
+    (what a pod's requests and limits add up). `specs`: `container_specs(spec)`, if made."""
+    if specs is None:
+        specs = container_specs(spec)
     return [c for k, c in specs if k == "app"] + [c for k, c in specs if k == "sidecar"]

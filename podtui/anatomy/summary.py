@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ._json import arr, count, num, obj, objs, pairs, text
-from .kinds import container_specs
+from .kinds import ContainerKind, container_specs
 from .times import age, countdown, human_age, parse_time
 from .usage import NO_BUDGET, Budget, budget_of
 
@@ -138,11 +138,16 @@ def pod_status(pod: Any) -> tuple[str, int, int]:
     * A deletion timestamp shows ``Terminating`` unless the phase is terminal;
       with reason ``NodeLost`` it shows ``Unknown``.
     """
-    status, ready, total, _restarts, _last = _print(pod)
+    p = obj(pod)
+    spec = obj(p.get("spec"))
+    status, ready, total, _restarts, _last = _print(
+        obj(p.get("metadata")), spec, obj(p.get("status")), container_specs(spec))
     return status, ready, total
 
 
-def _print(pod: Any) -> tuple[str, int, int, int, datetime | None]:
+def _print(meta: Mapping[str, Any], spec: Mapping[str, Any], st: Mapping[str, Any],
+           specs: list[tuple[ContainerKind, Mapping[str, Any]]],
+           ) -> tuple[str, int, int, int, datetime | None]:
     """kubectl's pod printer (pkg/printers/internalversion printPod): status, ready, total,
     restarts and the last restart.
 
@@ -151,10 +156,8 @@ def _print(pod: Any) -> tuple[str, int, int, int, datetime | None]:
     and app containers: a regular init container that restarted before it completed no
     longer counts.
     """
-    p = obj(pod)
-    meta, spec, st = obj(p.get("metadata")), obj(p.get("spec")), obj(p.get("status"))
     conditions = objs(st.get("conditions"))
-    sidecar_specs = [c for kind, c in container_specs(spec) if kind == "sidecar"]
+    sidecar_specs = [c for kind, c in specs if kind == "sidecar"]
     sidecars = {text(c.get("name")) for c in sidecar_specs}
     total = len(arr(spec.get("containers"))) + len(sidecar_specs)
     n_init = len(arr(spec.get("initContainers")))
@@ -229,11 +232,11 @@ def summarize(pod: Any) -> PodSummary:
     """The list row of one pod JSON object (never raises)."""
     p = obj(pod)
     meta, spec, st = obj(p.get("metadata")), obj(p.get("spec")), obj(p.get("status"))
-    status, ready, total, restarts, last = _print(p)
+    specs = container_specs(spec)  # once for the printer and the budget
+    status, ready, total, restarts, last = _print(meta, spec, st, specs)
     kind, owner = owner_of(meta)
-    containers = sum(
-        len(arr(spec.get(k))) for k in ("initContainers", "containers", "ephemeralContainers")
-    )
+    containers = (len(arr(spec.get("initContainers"))) + len(arr(spec.get("containers")))
+                  + len(arr(spec.get("ephemeralContainers"))))
     return PodSummary(
         uid=text(meta.get("uid")),
         namespace=text(meta.get("namespace")),
@@ -252,6 +255,6 @@ def summarize(pod: Any) -> PodSummary:
         labels=pairs(meta.get("labels")),
         phase=text(st.get("phase")),
         deleting=bool(meta.get("deletionTimestamp")),
-        budget=budget_of(spec),
+        budget=budget_of(spec, specs),
         deletion_deadline=parse_time(meta.get("deletionTimestamp")),
     )

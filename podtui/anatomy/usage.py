@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from ._json import arr, obj, objs, text
-from .kinds import running_specs
+from .kinds import ContainerKind, running_specs
 from .times import parse_time
 
 __all__ = [
@@ -163,10 +163,12 @@ def _sum(values: list[Fraction | None], every: bool) -> Fraction | None:
     return sum(known, Fraction(0))
 
 
-def budget_of(spec: Mapping[str, Any]) -> Budget:
-    """The Budget of a pod spec (never raises). Called for every pod of the list: the raw
-    quantities are the cache key, so the pods of one workload share one parsed Budget."""
-    running = running_specs(spec)
+def budget_of(spec: Mapping[str, Any],
+              specs: list[tuple[ContainerKind, Mapping[str, Any]]] | None = None) -> Budget:
+    """The Budget of a pod spec (never raises); `specs`: its `container_specs`, when the
+    caller has them. Called for every pod of the list: the raw quantities are the cache
+    key, so the pods of one workload share one parsed Budget."""
+    running = running_specs(spec, specs)
     if not running:
         return NO_BUDGET
     key = []
@@ -178,8 +180,11 @@ def budget_of(spec: Mapping[str, Any]) -> Budget:
     return _budget(tuple(key))
 
 
+_QUANTITY_TYPES = (str, int, float)  # a tuple: isinstance with `str | int | float` is slower
+
+
 def _raw(value: Any) -> str | int | float | None:
-    return value if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+    return value if isinstance(value, _QUANTITY_TYPES) and not isinstance(value, bool) else None
 
 
 @lru_cache(maxsize=4096)
