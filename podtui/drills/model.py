@@ -64,7 +64,7 @@ class Drill:
     parameters: tuple[ParamSpec, ...]
     task: str
     setup: tuple[str, ...]  # manifests (YAML text with placeholders)
-    solution: tuple[str, ...]  # kubectl commands
+    solution: tuple[str, ...]  # shell commands: kubectl, or on the node (static pods)
     hints: tuple[str, ...]
     checks: tuple[Check, ...]
     source: str

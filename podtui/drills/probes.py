@@ -109,7 +109,28 @@ def _log(conn: Connection, namespace: str, check: Check, snapshot: Snapshot) -> 
     seen = read()
     if len(check.probe) == 2 or "error" in seen:
         return seen
-    return _log_after(conn, namespace, check, snapshot, seen["text"], read)
+    # What a container prints after a change beside it counts only from the instance that
+    # was running before it: one restarted meanwhile reads the files anew, it did not
+    # follow them (a `tail` without -F in a crash loop would pass by its restart's timing).
+    why = _not_running(snapshot, pod, container)
+    if why:
+        return {"error": why}
+    after = _log_after(conn, namespace, check, snapshot, seen["text"], read)
+    if "error" in after:
+        return after
+    try:
+        now = container_view(get_pod(conn, namespace, pod), "pod", container)
+    except ClusterError as exc:
+        return {"error": describe(exc)}
+    if _instance(now) != _instance(view):
+        return {"error": f"`{container}` restarted meanwhile: a new instance printed the "
+                         "file again, not one that followed it"}
+    return after
+
+
+def _instance(view: dict | None) -> str:
+    """Which run of the container this is (its container ID changes at each restart)."""
+    return str(((view or {}).get("status") or {}).get("containerID") or "")
 
 
 def _log_after(conn: Connection, namespace: str, check: Check, snapshot: Snapshot,

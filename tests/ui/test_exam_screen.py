@@ -179,7 +179,7 @@ async def test_mock_exam_end_to_end(conn, admin_kubeconfig, private_state, tmp_p
             # the selected task's checks and reference solution
             await pilot.press(*["j"] * answered[0])
             selected = plain(report_screen.query_one("#solution"))
-            assert "Reference solution (kubectl only)" in selected
+            assert "Reference solution (without podtui)" in selected
             assert selected.count("✔") == len(drills[exam.tasks[answered[0]].drill].checks)
 
         history = exams.history()

@@ -60,7 +60,7 @@ class SolutionScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Text("Reference solution (kubectl only)", style="bold"))
+            yield Static(Text("Reference solution (without podtui)", style="bold"))
             for command in self.attempt.solution:
                 yield Static(Text(command.rstrip() + "\n"))
 

@@ -327,7 +327,7 @@ class ExamReportScreen(Screen):
             mark, style = ("✔", "green") if result.passed else ("✘", "red")
             detail.append(f"{mark} ", style=f"bold {style}")
             detail.append(f"{result.check.say}: {result.detail}\n")
-        detail.append("\nReference solution (kubectl only)\n", style="bold")
+        detail.append("\nReference solution (without podtui)\n", style="bold")
         for command in task.solution:
             detail.append(command.rstrip() + "\n")
         self.query_one("#solution", Static).update(detail)
